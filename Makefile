@@ -1,0 +1,65 @@
+.DEFAULT_GOAL := help
+.PHONY: help demo test test-python test-mariadb quality requirements dev-requirements system-requirements \
+        upgrade extract_translations compile_translations detect_changed_source_translations bench clean
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+DEMO_ADDRESS ?= 127.0.0.1:8000
+DEMO_SETTINGS := demo.settings
+PIP_COMPILE := $(BIN)/pip-compile -q --allow-unsafe --resolver=backtracking --no-emit-index-url --strip-extras
+
+help: ## show the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-28s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/python requirements/pip.txt requirements/test.txt setup.py
+	$(BIN)/pip install -q -r requirements/pip.txt
+	$(BIN)/pip install -q -r requirements/test.txt
+	$(BIN)/pip install -q --no-deps --config-settings editable_mode=compat -e .
+	touch $@
+
+requirements: $(VENV)/.installed ## create .venv and install the pinned test requirements
+
+dev-requirements: requirements ## also install quality and development tools
+	$(BIN)/pip install -q -r requirements/dev.txt
+
+system-requirements: ## install the Debian packages the tests use (Chromium, MariaDB client library, gettext)
+	./scripts/system-requirements.sh
+
+demo: requirements ## set up and serve the demo on http://$(DEMO_ADDRESS)
+	mkdir -p var
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django migrate --run-syncdb -v 0
+	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django runserver --noreload $(DEMO_ADDRESS)
+
+test: system-requirements requirements ## set up and run the whole test suite (SQLite, then MariaDB)
+	$(BIN)/python -m pytest
+	PROCTORING_TEST_DB=mariadb $(BIN)/python -m pytest -m mariadb -p no:cacheprovider
+
+test-python: requirements ## run the suite on SQLite only
+	$(BIN)/python -m pytest
+
+quality: dev-requirements ## pylint (edx-lint config) and pycodestyle
+	$(BIN)/pylint proctored_xblock edx_proctoring_backend tests bench demo
+	$(BIN)/pycodestyle proctored_xblock edx_proctoring_backend tests bench demo
+
+bench: requirements ## run the benchmarks and print their figures
+	$(BIN)/python bench/attempt_status.py
+
+upgrade: dev-requirements ## re-pin requirements/*.txt from requirements/*.in
+	for name in pip pip-tools base test quality dev; do \
+		$(PIP_COMPILE) --upgrade -o requirements/$$name.txt requirements/$$name.in || exit 1; done
+
+extract_translations: requirements ## extract translatable strings into locale/en/LC_MESSAGES/text.po
+	$(BIN)/python scripts/translations.py extract
+
+compile_translations: requirements ## compile locale/*/LC_MESSAGES/text.po into .mo files
+	$(BIN)/python scripts/translations.py compile
+
+detect_changed_source_translations: requirements ## fail if the catalogues are out of date
+	$(BIN)/python scripts/translations.py check
+
+clean: ## remove build artefacts and the demo database
+	rm -rf build dist *.egg-info var .pytest_cache

@@ -1,0 +1,46 @@
+"""
+Settings of the standalone demo: the XBlock workbench, this package's app, SQLite, Celery eager.
+
+Learners are chosen with ``?student=NAME`` in the workbench URL; ``audit_learner`` is in the audit
+track, everybody else in the verified track.
+"""
+import os
+import sys
+
+os.environ.setdefault('EXCLUDE_SAMPLE_XBLOCKS', 'yes')
+
+from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+
+from edx_proctoring_backend.settings.common import plugin_settings
+
+BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+INSTALLED_APPS = [*INSTALLED_APPS, 'edx_proctoring_backend']  # noqa: F405
+ROOT_URLCONF = 'demo.urls'
+MIDDLEWARE = [*MIDDLEWARE[:2], 'django.middleware.locale.LocaleMiddleware', *MIDDLEWARE[2:]]  # noqa: F405
+LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands')]
+TIME_ZONE = 'UTC'
+
+DATABASES = {
+    'default': {
+        'ENGINE': 'django.db.backends.sqlite3',
+        'NAME': os.environ.get('PROCTORING_DEMO_DB', os.path.join('var', 'workbench.db')),
+        'OPTIONS': {'timeout': 20},
+    },
+}
+
+WORKBENCH = {  # noqa: F405
+    **WORKBENCH,  # noqa: F405
+    'services': {**WORKBENCH['services'], 'i18n': 'proctored_xblock.i18n.BlockI18nService'},  # noqa: F405
+}
+
+# The workbench stamps every block's `due` with the moment it renders: use the block's own date.
+PROCTORING_IGNORE_INHERITED_DUE = True
+PROCTORING_STANDALONE_ENROLLMENT_MODES = {'audit_learner': 'audit'}
+
+CELERY_TASK_ALWAYS_EAGER = os.environ.get('CELERY_TASK_ALWAYS_EAGER', 'true').lower() == 'true'
+CELERY_BROKER_URL = os.environ.get('CELERY_BROKER_URL', 'memory://')
+CELERY_TASK_ACKS_LATE = True
+
+# The same defaults and schedule the LMS gets from the plugin framework.
+plugin_settings(sys.modules[__name__])

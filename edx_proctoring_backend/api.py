@@ -1,0 +1,508 @@
+"""
+The public API of proctored, practice and timed exams.
+
+The XBlock, the REST views and the Celery tasks call these functions and nothing deeper. Each one
+applies the rules of ``exams`` and asks the exam's provider to do its part.
+"""
+import hmac
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.utils import timezone
+
+from .exams import allowances, timer
+from .exams.attempts import create_attempt, latest_attempt, transition
+from .exams.codes import new_exam_code, normalise_exam_code
+from .exams.errors import (
+    AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition, InvalidExamCode,
+    InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
+)
+from .exams.models import Exam, ExamAttempt
+from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
+from .lms.enrollment import is_verified_track
+from .lms.events import emit_attempt_event
+from .providers.base import Step
+from .providers.registry import UnknownProvider, get_provider, provider_names
+
+log = logging.getLogger(__name__)
+
+S = AttemptStatus
+MAX_TIME_LIMIT_MINUTES = 24 * 60
+TIMER_TOKEN_SALT = 'edx_proctoring_backend.timer'
+
+__all__ = [
+    'AnswersClosed', 'AttemptNotFound', 'ChecksNotPassed', 'ExamNotFound', 'IllegalTransition',
+    'InvalidExamCode', 'InvalidExamSettings', 'InvalidStatusToken', 'NotAllowed', 'ProctoringError',
+    'validate_exam_settings', 'sync_exam', 'get_exam', 'learner_state', 'opt_in', 'opt_out',
+    'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
+    'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
+    'remove_allowance', 'attempt_history', 'provider_names',
+]
+
+
+def _grace_seconds():
+    return getattr(settings, 'PROCTORING_ANSWER_GRACE_SECONDS', 15)
+
+
+# ---- Exams -----------------------------------------------------------------------------------------
+
+def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=True, rules_text='',
+                           display_name=''):
+    """
+    Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
+    with one message per invalid field.
+    """
+    errors = {}
+    if exam_type not in ExamType.ALL:
+        errors['exam_type'] = 'Choose proctored, practice or timed.'
+    try:
+        time_limit_minutes = int(time_limit_minutes)
+        if not 1 <= time_limit_minutes <= MAX_TIME_LIMIT_MINUTES:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors['time_limit_minutes'] = f'Enter a whole number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}.'
+    provider = provider or 'null'
+    if provider not in provider_names():
+        errors['provider'] = 'This proctoring provider is not installed.'
+    if exam_type == ExamType.TIMED:
+        provider = 'null'
+    if not isinstance(allow_opt_out, bool):
+        errors['allow_opt_out'] = 'Choose yes or no.'
+    if len(display_name or '') > 255:
+        errors['display_name'] = 'Use at most 255 characters.'
+    if errors:
+        raise InvalidExamSettings(errors)
+    return {
+        'exam_type': exam_type, 'time_limit_minutes': time_limit_minutes, 'provider': provider,
+        'allow_opt_out': allow_opt_out, 'rules_text': rules_text or '', 'display_name': display_name or '',
+    }
+
+
+def sync_exam(course_key, usage_key, due_date=None, **exam_settings):
+    """
+    Create or update the exam for an XBlock usage from its settings; return the ``Exam``.
+
+    Writes only when something changed, and tells the provider about new or changed exams.
+    """
+    values = validate_exam_settings(**exam_settings)
+    values.update(course_key=str(course_key), due_date=due_date)
+    exam = Exam.objects.filter(usage_key=str(usage_key)).first()
+    if exam is not None and all(getattr(exam, name) == value for name, value in values.items()):
+        return exam
+    exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
+    if exam.is_proctored_kind:
+        get_provider(exam.provider).register_exam(exam)
+    return exam
+
+
+def get_exam(usage_key):
+    """Return the exam of an XBlock usage, or raise ``ExamNotFound``."""
+    exam = Exam.objects.filter(usage_key=str(usage_key)).first()
+    if exam is None:
+        raise ExamNotFound()
+    return exam
+
+
+# ---- What the learner sees ---------------------------------------------------------------------------
+
+@dataclass
+class TimeStatus:
+    """The clock of a started attempt, as the server sees it."""
+
+    remaining_seconds: int
+    total_seconds: int
+    low_warning_seconds: int
+    critical_warning_seconds: int
+
+    @classmethod
+    def of(cls, attempt, now):
+        """Return the clock of ``attempt`` at ``now``."""
+        low, critical = timer.warning_thresholds(attempt.started_at, attempt.deadline)
+        total = int((attempt.deadline - attempt.started_at).total_seconds())
+        return cls(timer.seconds_remaining(attempt.deadline, now), total, low, critical)
+
+
+@dataclass
+class LearnerState:
+    """Everything the exam page needs to show one learner, in one object."""
+
+    exam: Exam
+    attempt: ExamAttempt = None
+    proctoring_offered: bool = False
+    may_opt_out: bool = False
+    steps: tuple = ()
+    time: TimeStatus = None
+    timer_token: str = ''
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def status(self):
+        """The attempt status, or None before any attempt."""
+        return self.attempt.status if self.attempt else None
+
+    @property
+    def review_status(self):
+        """Pending / satisfactory / unsatisfactory for a submitted proctored attempt, else None."""
+        return review_status(self.exam.exam_type, self.status) if self.attempt else None
+
+    @property
+    def practice_result(self):
+        """'complete' or 'failed' for a finished practice attempt, else None."""
+        if self.attempt and self.exam.exam_type == ExamType.PRACTICE:
+            return practice_result(self.status)
+        return None
+
+    @property
+    def content_visible(self):
+        """True while the learner may see and answer the exam content."""
+        if not self.proctoring_offered and self.exam.exam_type != ExamType.TIMED:
+            return True  # not in a proctored track: a regular exam
+        return self.status in (S.STARTED, S.DECLINED)
+
+
+def learner_state(user, exam, now=None):
+    """
+    Return the ``LearnerState`` of ``user`` in ``exam``. An attempt whose time ran out is submitted
+    here first, so every access sees the truth even if the browser was closed.
+    """
+    now = now or timezone.now()
+    attempt = latest_attempt(exam, user)
+    if attempt is not None:
+        _expire_if_due(attempt, now)
+    offered = exam.is_proctored_kind and is_verified_track(user, exam.course_key)
+    state = LearnerState(exam=exam, attempt=attempt, proctoring_offered=offered)
+    if offered and exam.exam_type == ExamType.PROCTORED:
+        state.may_opt_out = exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
+    if offered:
+        state.steps = tuple(get_provider(exam.provider).learner_steps)
+    if attempt is not None and attempt.status == S.STARTED:
+        state.time = TimeStatus.of(attempt, now)
+        state.timer_token = timer_token(attempt)
+    return state
+
+
+# ---- The attempt's life ------------------------------------------------------------------------------
+
+def _require_offered(user, exam):
+    if not exam.is_proctored_kind:
+        raise NotAllowed('This exam is not proctored.')
+    if not is_verified_track(user, exam.course_key):
+        raise NotAllowed('Proctored exams are offered to learners in the verified track.', code='not_verified')
+
+
+def _may_retake(exam, attempt):
+    """A reset attempt can be taken again, and practice exams as often as the learner likes."""
+    if attempt.status == S.RESET:
+        return True
+    return exam.exam_type == ExamType.PRACTICE and attempt.status in S.COMPLETED + (S.ERROR,)
+
+
+def opt_in(user, exam):
+    """
+    The learner chooses to take ``exam`` with online proctoring: create the attempt with its exam
+    code and open the provider's session. Repeating the call returns the same attempt.
+    """
+    _require_offered(user, exam)
+    previous = latest_attempt(exam, user)
+    if previous is not None and not _may_retake(exam, previous):
+        if previous.status == S.DECLINED:
+            raise NotAllowed('You chose to take this exam without proctoring; that cannot be undone.',
+                             code='already_declined')
+        return previous
+    attempt, created = create_attempt(
+        exam, user, S.CREATED, after=previous, by=user, reason='opted in',
+        taking_as_proctored=True, exam_code=new_exam_code(),
+    )
+    if created:
+        provider_attempt_id = get_provider(exam.provider).register_attempt(attempt)
+        if provider_attempt_id:
+            ExamAttempt.objects.filter(pk=attempt.pk).update(provider_attempt_id=provider_attempt_id)
+            attempt.provider_attempt_id = provider_attempt_id
+        emit_attempt_event('created', attempt)
+    return attempt
+
+
+def opt_out(user, exam):
+    """
+    The learner declines proctoring: the exam becomes a regular exam without time limit and without
+    credit eligibility. Final for this exam.
+    """
+    _require_offered(user, exam)
+    if exam.exam_type != ExamType.PROCTORED:
+        raise NotAllowed('Practice exams are taken with proctoring or not at all.')
+    if not (exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out):
+        raise NotAllowed('This course requires the exam to be taken with online proctoring.',
+                         code='opt_out_forbidden')
+    previous = latest_attempt(exam, user)
+    if previous is None or previous.status == S.RESET:
+        attempt, _ = create_attempt(exam, user, S.DECLINED, after=previous, by=user, reason='opted out')
+    else:
+        attempt = previous
+        if attempt.status != S.DECLINED:
+            if attempt.status != S.CREATED:
+                raise NotAllowed('The exam has already started with proctoring.', code='already_started')
+            transition(attempt, S.DECLINED, by=user, reason='opted out')
+    emit_attempt_event('declined', attempt)
+    return attempt
+
+
+def confirm_checks(user, exam, exam_code, accepted_terms):
+    """
+    The learner passed the provider's steps: check the terms, redeem the single-use exam code and
+    ask the provider; the attempt becomes ready to start.
+    """
+    attempt = latest_attempt(exam, user)
+    if attempt is None or attempt.status not in (S.CREATED, S.READY_TO_START):
+        raise AttemptNotFound()
+    if attempt.status == S.READY_TO_START:
+        return attempt
+    provider = get_provider(exam.provider)
+    if Step.TERMS in provider.learner_steps and not accepted_terms:
+        raise ChecksNotPassed('Accept the terms of the proctoring service to continue.', code='terms_required')
+    if Step.EXAM_CODE in provider.learner_steps:
+        redeem_exam_code(attempt, exam_code)
+    if not provider.checks_passed(attempt):
+        raise ChecksNotPassed()
+    transition(attempt, S.READY_TO_START, by=user, reason='checks passed')
+    return attempt
+
+
+def redeem_exam_code(attempt, exam_code):
+    """
+    Use the exam code of ``attempt`` once. A code of another learner or exam, a mistyped code and a
+    code used before are all refused with the same error.
+    """
+    given = normalise_exam_code(exam_code)
+    if not attempt.exam_code or not hmac.compare_digest(given.encode(), attempt.exam_code.encode()):
+        raise InvalidExamCode()
+    used = ExamAttempt.objects.filter(pk=attempt.pk, code_redeemed_at__isnull=True).update(
+        code_redeemed_at=timezone.now())
+    if not used:
+        raise InvalidExamCode('This exam code was already used.', code='exam_code_used')
+
+
+def validate_exam_code(exam_code):
+    """Return the attempt an exam code belongs to without using it, or raise ``InvalidExamCode``."""
+    attempt = (ExamAttempt.objects.select_related('exam')
+               .filter(exam_code=normalise_exam_code(exam_code), code_redeemed_at__isnull=True).first())
+    if attempt is None:
+        raise InvalidExamCode()
+    return attempt
+
+
+def start(user, exam):
+    """
+    Start the clock. Timed exams start from nothing; proctored and practice exams from "ready to
+    start". Starting twice (two tabs, a double click) starts once and returns the same attempt.
+    """
+    previous = latest_attempt(exam, user)
+    if exam.exam_type == ExamType.TIMED:
+        if previous is not None and previous.status != S.RESET:
+            return previous
+        now = timezone.now()
+        attempt, created = create_attempt(
+            exam, user, S.STARTED, after=previous, by=user, reason='started', **_clock_fields(exam, user, now))
+        if created:
+            emit_attempt_event('started', attempt)
+        return attempt
+    if previous is None or previous.status not in (S.READY_TO_START, S.STARTED):
+        raise ChecksNotPassed('Complete the proctoring steps before starting.', code='not_ready')
+    if previous.status == S.STARTED:
+        return previous
+    now = timezone.now()
+    try:
+        won = transition(previous, S.STARTED, by=user, reason='started', **_clock_fields(exam, user, now))
+    except IllegalTransition:
+        previous.refresh_from_db()
+        return previous
+    if won:
+        get_provider(exam.provider).on_start(previous)
+        emit_attempt_event('started', previous)
+    return previous
+
+
+def _clock_fields(exam, user, now):
+    """The allowance snapshot and deadline an attempt gets when its clock starts."""
+    allowance = allowances.effective_allowance(exam, user)
+    deadline = timer.compute_deadline(now, exam.time_limit_minutes, allowance.extra_minutes,
+                                      allowance.time_multiplier, exam.due_date)
+    return {'started_at': now, 'deadline': deadline, 'extra_minutes': allowance.extra_minutes,
+            'time_multiplier': allowance.time_multiplier}
+
+
+def submit(user, exam, by=None, reason='learner'):
+    """End the learner's running attempt ("End My Exam"); return it. Submitting twice submits once."""
+    attempt = latest_attempt(exam, user)
+    if attempt is None:
+        raise AttemptNotFound()
+    if attempt.status == S.STARTED:
+        _submit(attempt, by=by or user, reason=reason)
+    elif attempt.status not in S.COMPLETED:
+        raise IllegalTransition(attempt.status, S.SUBMITTED)
+    return attempt
+
+
+def _submit(attempt, by=None, reason='learner'):
+    """Submit a started attempt and hand its session to the provider; no-op if already submitted."""
+    won = transition(attempt, S.SUBMITTED, by=by, reason=f'submitted: {reason}',
+                     submitted_at=timezone.now(), submit_reason=reason)
+    if not won:
+        return
+    emit_attempt_event('submitted', attempt, reason=reason)
+    exam = attempt.exam
+    if exam.exam_type == ExamType.TIMED:
+        return
+    outcome = get_provider(exam.provider).on_submit(attempt)
+    if exam.exam_type == ExamType.PROCTORED:
+        if allowances.effective_allowance(exam, attempt.user).review_exempt:
+            record_review(attempt, ReviewStatus.SATISFACTORY, comment='Exempt from review (allowance).')
+        elif outcome.review:
+            record_review(attempt, outcome.review, comment=outcome.comment)
+
+
+def _expire_if_due(attempt, now):
+    """Submit a started attempt whose deadline passed; what was answered so far counts."""
+    if attempt.status == S.STARTED and attempt.deadline is not None and now >= attempt.deadline:
+        _submit(attempt, reason='time_expired')
+
+
+def submit_expired_attempts(now=None, batch_size=500):
+    """Submit every started attempt whose time ran out (the periodic task); return how many."""
+    now = now or timezone.now()
+    count = 0
+    expired = (ExamAttempt.objects.select_related('exam', 'user')
+               .filter(status=S.STARTED, deadline__lte=now).order_by('deadline')[:batch_size])
+    for attempt in expired:
+        try:
+            _expire_if_due(attempt, now)
+            count += 1
+        except IllegalTransition:
+            continue  # changed meanwhile by another request; nothing to do
+    return count
+
+
+# ---- The timer the browser polls -------------------------------------------------------------------
+
+def timer_token(attempt):
+    """Return a signed token that lets the page poll the clock of this one attempt."""
+    return signing.dumps({'a': attempt.pk, 'u': attempt.user_id}, salt=TIMER_TOKEN_SALT, compress=False)
+
+
+def timer_status(token, now=None):
+    """
+    Return the clock of the attempt behind ``token`` as a dict for JSON. One query, plus the
+    submission when the time has just run out.
+    """
+    try:
+        ids = signing.loads(token, salt=TIMER_TOKEN_SALT)
+        attempt_id, user_id = int(ids['a']), int(ids['u'])
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as error:
+        raise InvalidStatusToken() from error
+    attempt = ExamAttempt.objects.select_related('exam').filter(pk=attempt_id, user_id=user_id).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    now = now or timezone.now()
+    _expire_if_due(attempt, now)
+    result = {'status': attempt.status, 'remaining_seconds': 0, 'total_seconds': 0,
+              'low_warning_seconds': 0, 'critical_warning_seconds': 0}
+    if attempt.started_at and attempt.deadline:
+        clock = TimeStatus.of(attempt, now)
+        result.update(total_seconds=clock.total_seconds, low_warning_seconds=clock.low_warning_seconds,
+                      critical_warning_seconds=clock.critical_warning_seconds)
+        if attempt.status == S.STARTED:
+            result['remaining_seconds'] = clock.remaining_seconds
+    return result
+
+
+# ---- Answers -------------------------------------------------------------------------------------------
+
+def assert_answers_accepted(user, exam, now=None):
+    """
+    Raise ``AnswersClosed`` unless ``user`` may save answers in ``exam`` now: during a started
+    attempt up to its deadline plus a short grace (a save sent at 00:00 still counts), in a
+    declined exam, or when the learner takes it as a regular exam.
+    """
+    now = now or timezone.now()
+    state = learner_state(user, exam, now)
+    attempt = state.attempt
+    if attempt is not None and attempt.deadline is not None and attempt.status in (S.STARTED, S.SUBMITTED):
+        ended_by_clock = attempt.status == S.STARTED or attempt.submit_reason == 'time_expired'
+        if ended_by_clock and timer.accepts_answers(attempt.deadline, now, _grace_seconds()):
+            return
+        raise AnswersClosed()
+    if not state.content_visible:
+        raise AnswersClosed('The exam is not in progress.', code='exam_not_started')
+
+
+# ---- Reviews and staff actions ---------------------------------------------------------------------------
+
+_REVIEW_TO_STATUS = {
+    ReviewStatus.SATISFACTORY: S.VERIFIED,
+    ReviewStatus.UNSATISFACTORY: S.REJECTED,
+    ReviewStatus.PENDING: S.SECOND_REVIEW_REQUIRED,
+}
+
+
+def record_review(attempt, outcome, by=None, comment=''):
+    """
+    Apply a review outcome to a submitted proctored attempt. An unsatisfactory verdict without a
+    person behind it asks for a second review instead: people make the final call.
+    """
+    if attempt.exam.exam_type != ExamType.PROCTORED:
+        raise NotAllowed('Only proctored exams are reviewed.')
+    if outcome not in _REVIEW_TO_STATUS:
+        raise NotAllowed(f'Unknown review outcome {outcome!r}.', code='invalid_review')
+    to_status = _REVIEW_TO_STATUS[outcome]
+    if to_status == S.REJECTED and by is None:
+        to_status = S.SECOND_REVIEW_REQUIRED
+    if attempt.status == to_status:
+        return attempt
+    transition(attempt, to_status, by=by, reason=f'review {outcome}: {comment}')
+    emit_attempt_event('reviewed', attempt, review=outcome)
+    return attempt
+
+
+def mark_error(attempt, by=None, reason=''):
+    """The proctoring session ended unexpectedly (or staff say so): the attempt ends in error."""
+    transition(attempt, S.ERROR, by=by, reason=reason or 'error')
+    get_provider(attempt.exam.provider).on_error(attempt)
+    emit_attempt_event('error', attempt)
+    return attempt
+
+
+def reset_attempt(attempt, by, reason=''):
+    """Reset an attempt so the learner may take the exam again; the old one stays in the history."""
+    transition(attempt, S.RESET, by=by, reason=reason or 'reset by staff')
+    emit_attempt_event('reset', attempt)
+    return attempt
+
+
+def attempt_history(attempt):
+    """Return the attempt's status changes, oldest first."""
+    return list(attempt.history.all())
+
+
+def set_allowance(exam, user, kind, value, created_by=None):
+    """Grant an allowance; it applies to attempts that start afterwards."""
+    return allowances.set_allowance(exam, user, kind, value, created_by=created_by)
+
+
+def remove_allowance(exam, user, kind):
+    """Remove an allowance; returns True if there was one."""
+    return allowances.remove_allowance(exam, user, kind)
+
+
+def available_providers():
+    """Return (name, verbose name) for every installed provider."""
+    choices = []
+    for name in provider_names():
+        try:
+            choices.append((name, get_provider(name).verbose_name or name))
+        except (UnknownProvider, ImportError):
+            log.warning('Proctoring provider %s could not be loaded', name)
+    return choices
+
+
+__all__ += ['AttemptStatus', 'ExamType', 'ReviewStatus', 'Step', 'available_providers', 'validate_exam_code', 'redeem_exam_code', 'timer_token']

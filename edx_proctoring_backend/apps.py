@@ -1,0 +1,38 @@
+"""The Django app, registered in the LMS and Studio through the edx-django-utils plugin framework."""
+from django.apps import AppConfig
+
+try:
+    from edx_django_utils.plugins.constants import PluginSettings, PluginURLs
+except ImportError:  # pragma: no cover - edx-django-utils is a requirement; tolerate old layouts
+    PluginSettings = PluginURLs = None
+
+
+def _plugin_app():
+    if PluginURLs is None:  # pragma: no cover
+        return {}
+    settings_config = {
+        PluginSettings.RELATIVE_PATH: 'settings.common',
+    }
+    return {
+        PluginURLs.CONFIG: {
+            project: {
+                PluginURLs.NAMESPACE: 'edx_proctoring_backend',
+                PluginURLs.REGEX: r'^api/proctored-exams/',
+                PluginURLs.RELATIVE_PATH: 'urls',
+            }
+            for project in ('lms.djangoapp', 'cms.djangoapp')
+        },
+        PluginSettings.CONFIG: {
+            project: {kind: settings_config for kind in ('common', 'production', 'devstack', 'test')}
+            for project in ('lms.djangoapp', 'cms.djangoapp')
+        },
+    }
+
+
+class ProctoringBackendConfig(AppConfig):
+    """Proctored, practice and timed exams."""
+
+    name = 'edx_proctoring_backend'
+    verbose_name = 'Proctored exams'
+    default_auto_field = 'django.db.models.BigAutoField'
+    plugin_app = _plugin_app()

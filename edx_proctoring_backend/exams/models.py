@@ -1,0 +1,139 @@
+"""
+Database models for exams, attempts, allowances and the attempt history.
+
+Rules about how these rows may change live in ``attempts`` and ``allowances``; the models only hold
+data and refuse edits to the append-only history.
+"""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from .statuses import AttemptStatus, ExamType
+
+
+class Exam(models.Model):
+    """A special exam: one XBlock usage in one course."""
+
+    TYPE_CHOICES = [(value, value) for value in ExamType.ALL]
+
+    course_key = models.CharField(max_length=255, db_index=True)
+    usage_key = models.CharField(max_length=255, unique=True)
+    display_name = models.CharField(max_length=255, blank=True)
+    exam_type = models.CharField(max_length=16, choices=TYPE_CHOICES, default=ExamType.PROCTORED)
+    time_limit_minutes = models.PositiveIntegerField()
+    provider = models.CharField(max_length=64, default='null')
+    rules_text = models.TextField(blank=True)
+    allow_opt_out = models.BooleanField(default=True)
+    due_date = models.DateTimeField(null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+
+    def __str__(self):
+        return f'{self.display_name or self.usage_key} ({self.exam_type})'
+
+    @property
+    def is_proctored_kind(self):
+        """True for proctored and practice proctored exams."""
+        return self.exam_type in ExamType.PROCTORED_KINDS
+
+
+class ExamAttempt(models.Model):
+    """
+    One learner's attempt at one exam.
+
+    ``attempt_number`` is unique per learner and exam: it is what makes a double start (two tabs, a
+    double click) produce one attempt on every database, since MariaDB has no conditional unique
+    constraints and SQLite no row locks.
+    """
+
+    STATUS_CHOICES = [(value, value) for value in AttemptStatus.ALL]
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='attempts')
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    attempt_number = models.PositiveIntegerField(default=1)
+    status = models.CharField(max_length=32, choices=STATUS_CHOICES, db_index=True)
+    taking_as_proctored = models.BooleanField(default=False)
+    exam_code = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    code_redeemed_at = models.DateTimeField(null=True, blank=True)
+    provider_attempt_id = models.CharField(max_length=255, blank=True)
+    # Allowances are read once, when the attempt starts; later changes do not touch a running clock.
+    extra_minutes = models.PositiveIntegerField(default=0)
+    time_multiplier = models.FloatField(default=1.0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    deadline = models.DateTimeField(null=True, blank=True, db_index=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submit_reason = models.CharField(max_length=32, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+    modified = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        constraints = [
+            models.UniqueConstraint(fields=['exam', 'user', 'attempt_number'], name='one_attempt_per_number'),
+        ]
+        indexes = [models.Index(fields=['status', 'deadline'], name='attempt_status_deadline')]
+
+    def __str__(self):
+        return f'attempt {self.pk} ({self.status})'
+
+
+class Allowance(models.Model):
+    """A per-learner accommodation for one exam, set by course staff before the learner starts."""
+
+    ADDITIONAL_MINUTES = 'additional_minutes'
+    TIME_MULTIPLIER = 'time_multiplier'
+    REVIEW_EXEMPTION = 'review_exemption'
+    OPT_OUT_PERMISSION = 'opt_out_permission'
+    KIND_CHOICES = [(kind, kind) for kind in (ADDITIONAL_MINUTES, TIME_MULTIPLIER, REVIEW_EXEMPTION,
+                                               OPT_OUT_PERMISSION)]
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='allowances')
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    kind = models.CharField(max_length=32, choices=KIND_CHOICES)
+    value = models.CharField(max_length=64)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name='+')
+    created = models.DateTimeField(auto_now_add=True)
+    modified = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        constraints = [models.UniqueConstraint(fields=['exam', 'user', 'kind'], name='one_allowance_per_kind')]
+
+    def __str__(self):
+        return f'{self.kind}={self.value}'
+
+
+class AttemptTransition(models.Model):
+    """
+    One change of an attempt's status: who, when, from, to and why. Append-only.
+    """
+
+    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='history')
+    from_status = models.CharField(max_length=32, null=True, blank=True)
+    to_status = models.CharField(max_length=32)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name='+')
+    reason = models.CharField(max_length=255, blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['created', 'pk']
+
+    def __str__(self):
+        return f'{self.from_status} -> {self.to_status}'
+
+    def save(self, *args, **kwargs):  # pylint: disable=signature-differs
+        """Insert only: the history is never rewritten."""
+        if self.pk is not None:
+            raise ValueError('The attempt history is append-only.')
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # pylint: disable=signature-differs
+        """The history is never deleted row by row."""
+        raise ValueError('The attempt history is append-only.')

@@ -1,0 +1,33 @@
+"""The learner's enrollment track, which decides whether the proctored option is offered."""
+from django.conf import settings
+
+# Tracks whose learners verified their identity and may take exams proctored for credit.
+VERIFIED_MODES = frozenset({'verified', 'professional', 'no-id-professional', 'credit', 'masters',
+                            'executive-education'})
+
+
+def _platform_enrollment_mode(user, course_key):
+    """Return the LMS enrollment mode, or raise ImportError outside the platform."""
+    from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-error,import-outside-toplevel
+    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error,import-outside-toplevel
+    mode, is_active = CourseEnrollment.enrollment_mode_for_user(user, CourseKey.from_string(course_key))
+    return mode if is_active else None
+
+
+def enrollment_mode(user, course_key):
+    """
+    Return the enrollment mode (track) of ``user`` in ``course_key``, or None when not enrolled.
+
+    Standalone, ``PROCTORING_STANDALONE_ENROLLMENT_MODES`` maps usernames to modes (the demo has an
+    audit learner) and every other learner is in ``PROCTORING_STANDALONE_DEFAULT_MODE``.
+    """
+    try:
+        return _platform_enrollment_mode(user, course_key)
+    except ImportError:
+        modes = getattr(settings, 'PROCTORING_STANDALONE_ENROLLMENT_MODES', {})
+        return modes.get(user.username, getattr(settings, 'PROCTORING_STANDALONE_DEFAULT_MODE', 'verified'))
+
+
+def is_verified_track(user, course_key):
+    """Return True if the learner is in a track that is offered proctored exams."""
+    return enrollment_mode(user, course_key) in VERIFIED_MODES

@@ -1,0 +1,1 @@
+"""Proctoring providers: one interface (``base``), found through entry points (``registry``)."""

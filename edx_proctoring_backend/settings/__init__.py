@@ -1,0 +1,1 @@
+"""Plugin settings applied by edx-django-utils in the LMS and Studio."""

@@ -1,0 +1,311 @@
+"""
+The proctored exam block. Course authors add it to a unit and put the exam content inside; learners
+see the opt-in choice, their exam code and the provider's checks, then a timer bar over the content,
+then their result. All rules are the backend API's; this block only renders and relays.
+"""
+import json
+import logging
+from datetime import timezone
+from functools import wraps
+
+from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.core import XBlock
+from xblock.fields import Boolean, Date, Integer, Scope, String
+
+from edx_proctoring_backend import api
+
+from . import views
+from .resources import read_static
+
+log = logging.getLogger(__name__)
+
+DEFAULT_COURSE_KEY = 'course-v1:Demo+Proctoring+Standalone'
+
+
+def _json_response(payload, status=200):
+    return Response(json.dumps(payload), status=status, content_type='application/json', charset='utf-8')
+
+
+def exam_handler(method):
+    """
+    Turn a block method into a JSON handler: parse the body, resolve the learner, and map the API's
+    errors to a 4xx JSON answer ``{"error": code, "message": translated text}`` that changes nothing.
+    """
+    @XBlock.handler
+    @wraps(method)
+    def wrapper(self, request, suffix=''):  # pylint: disable=unused-argument
+        messages = views.error_messages(self.gettext)
+        if request.method != 'POST':
+            return _json_response({'error': 'method_not_allowed', 'message': 'POST only.'}, status=405)
+        try:
+            data = json.loads(request.body.decode('utf-8') or '{}')
+            if not isinstance(data, dict):
+                raise ValueError
+        except (UnicodeDecodeError, ValueError):
+            return _json_response({'error': 'invalid_json', 'message': messages['invalid_json']}, status=400)
+        user = self.current_django_user()
+        if user is None:
+            return _json_response({'error': 'not_signed_in', 'message': messages['not_signed_in']}, status=403)
+        try:
+            return _json_response(method(self, user, data) or {'success': True})
+        except api.InvalidExamSettings as error:
+            return _json_response({'error': error.code, 'message': messages[error.code],
+                                   'fields': error.errors}, status=400)
+        except api.ProctoringError as error:
+            status = 409 if isinstance(error, (api.IllegalTransition, api.AnswersClosed)) else 400
+            if isinstance(error, api.NotAllowed):
+                status = 403
+            return _json_response({'error': error.code, 'message': messages.get(error.code, str(error))},
+                                  status=status)
+    return wrapper
+
+
+@XBlock.needs('i18n')
+@XBlock.needs('user')
+class ProctoredExamBlock(XBlock):
+    """A proctored, practice proctored or timed exam whose children are the exam content."""
+
+    has_children = True
+    has_author_view = True
+
+    display_name = String(display_name='Display name', default='Proctored exam', scope=Scope.settings)
+    exam_type = String(display_name='Exam type', default=api.ExamType.PROCTORED, scope=Scope.settings,
+                       values=list(api.ExamType.ALL))
+    time_limit_minutes = Integer(display_name='Time limit (minutes)', default=60, scope=Scope.settings)
+    provider = String(display_name='Proctoring provider', default='null', scope=Scope.settings)
+    allow_opt_out = Boolean(display_name='Opting out allowed', default=True, scope=Scope.settings)
+    rules_text = String(display_name='Exam rules', default='', scope=Scope.settings, multiline_editor=True)
+    close_date = Date(display_name='Exam closes', default=None, scope=Scope.settings,
+                      help='No learner works past this moment, whatever their allowance.')
+
+    # ---- helpers --------------------------------------------------------------------------------
+
+    def i18n(self):
+        """The runtime's i18n service."""
+        return self.runtime.service(self, 'i18n')
+
+    def gettext(self, message):
+        """Translate through the runtime's i18n service."""
+        return self.i18n().gettext(message)
+
+    def current_django_user(self):
+        """The Django user viewing the block, or None for an anonymous one."""
+        from edx_proctoring_backend.lms.users import django_user_for  # pylint: disable=import-outside-toplevel
+        return django_user_for(self.runtime.service(self, 'user').get_current_user())
+
+    @property
+    def course_key(self):
+        """The course this block belongs to (the workbench has none: a fixed standalone key)."""
+        return str(getattr(self.scope_ids.usage_id, 'context_key', None) or DEFAULT_COURSE_KEY)
+
+    def due_date(self):
+        """
+        When the exam closes: the block's own closing date, else the due date the course gives it.
+
+        ``PROCTORING_IGNORE_INHERITED_DUE`` turns the inherited one off where a runtime stamps every
+        block's ``due`` (the workbench sets it to the moment of rendering).
+        """
+        due = self.close_date
+        if due is None and not getattr(settings, 'PROCTORING_IGNORE_INHERITED_DUE', False):
+            due = getattr(self, 'due', None)
+        if due is not None and due.tzinfo is None:
+            due = due.replace(tzinfo=timezone.utc)
+        return due
+
+    def exam(self):
+        """Create or update this block's exam from its settings and return it."""
+        return api.sync_exam(
+            self.course_key, self.scope_ids.usage_id, due_date=self.due_date(),
+            exam_type=self.exam_type, time_limit_minutes=self.time_limit_minutes, provider=self.provider,
+            allow_opt_out=self.allow_opt_out, rules_text=self.rules_text, display_name=self.display_name,
+        )
+
+    def _children(self):
+        return [self.runtime.get_block(child_id) for child_id in self.children]
+
+    def _timer_url(self):
+        try:
+            return reverse('edx_proctoring_backend:attempt-timer')
+        except NoReverseMatch:
+            return self.runtime.handler_url(self, 'timer')
+
+    # ---- learner view -----------------------------------------------------------------------------
+
+    def student_view(self, context=None):
+        """The exam page for the learner's current state."""
+        user = self.current_django_user()
+        fragment = Fragment()
+        if user is None:
+            state_name, state = 'regular', None
+        else:
+            state = api.learner_state(user, self.exam())
+            state_name = views.page_state(state)
+        content_visible = state is None or state.content_visible
+        children = []
+        if content_visible:
+            for child in self._children():
+                child_fragment = self.runtime.render_child(child, 'student_view', context)
+                fragment.add_fragment_resources(child_fragment)
+                children.append(child_fragment.body_html())
+        fragment.add_content(views.render_template('exam.html', self.i18n(), **self._page_context(
+            state, state_name, content_visible, children)))
+        fragment.add_css(read_static('css/proctored_exam.css'))
+        fragment.add_javascript(read_static('js/proctored_exam.js'))
+        fragment.initialize_js('ProctoredExamBlock', self._js_init(state, state_name))
+        return fragment
+
+    def _page_context(self, state, state_name, content_visible, children):
+        _ = self.gettext
+        attempt = state.attempt if state else None
+        review = state.review_status if state else None
+        review_label, review_help = views.review_texts(_).get(review, ('', ''))
+        step_texts = views.step_texts(_)
+        questions = [child for child in self._children() if hasattr(child, 'answer')] if attempt else []
+        return {
+            'state': state_name, 'exam_type': self.exam_type, 'display_name': self.display_name,
+            'time_limit_minutes': self.time_limit_minutes, 'rules_text': self.rules_text,
+            'may_opt_out': bool(state and state.may_opt_out),
+            'exam_code': (attempt.exam_code or '') if attempt else '',
+            'provider_name': self.provider,
+            'steps': [(step,) + step_texts.get(step, (step, '')) for step in (state.steps if state else ())],
+            'practice_result': state.practice_result if state else None,
+            'submit_reason': attempt.submit_reason if attempt else '',
+            'review_status': review, 'review_label': review_label, 'review_help': review_help,
+            'question_count': len(questions),
+            'answered_count': sum(1 for question in questions if question.answer),
+            'content_visible': content_visible, 'children': children,
+        }
+
+    def _js_init(self, state, state_name):
+        _ = self.gettext
+        init = {
+            'state': state_name,
+            'handlers': {name: self.runtime.handler_url(self, name)
+                         for name in ('opt_in', 'opt_out', 'confirm_checks', 'start', 'submit')},
+            'messages': {
+                'low': _("20% of your exam time is left."),
+                'critical': _("5% of your exam time is left. Your answers are submitted when the timer reaches 00:00."),
+                'ended': _("The time is up. Your answers are being submitted."),
+                'network': _("The server could not be reached. Your time keeps running; retrying."),
+            },
+        }
+        if state is not None and state.time is not None:
+            init['timer'] = {
+                'url': self._timer_url(), 'token': state.timer_token,
+                'remaining_seconds': state.time.remaining_seconds, 'total_seconds': state.time.total_seconds,
+                'low_warning_seconds': state.time.low_warning_seconds,
+                'critical_warning_seconds': state.time.critical_warning_seconds,
+                'sync_seconds': getattr(settings, 'PROCTORING_TIMER_SYNC_SECONDS', 20),
+                'attempt': state.attempt.pk,
+            }
+        return init
+
+    # ---- learner actions ------------------------------------------------------------------------------
+
+    @exam_handler
+    def opt_in(self, user, data):  # pylint: disable=unused-argument
+        """The learner takes the exam with proctoring: an attempt and an exam code."""
+        api.opt_in(user, self.exam())
+
+    @exam_handler
+    def opt_out(self, user, data):  # pylint: disable=unused-argument
+        """The learner takes the exam without proctoring (final)."""
+        api.opt_out(user, self.exam())
+
+    @exam_handler
+    def confirm_checks(self, user, data):
+        """The learner completed the provider's steps and entered the exam code."""
+        api.confirm_checks(user, self.exam(), str(data.get('exam_code', '')), bool(data.get('accepted_terms')))
+
+    @exam_handler
+    def start(self, user, data):  # pylint: disable=unused-argument
+        """Start the clock."""
+        attempt = api.start(user, self.exam())
+        return {'success': True, 'status': attempt.status}
+
+    @exam_handler
+    def submit(self, user, data):  # pylint: disable=unused-argument
+        """End My Exam."""
+        attempt = api.submit(user, self.exam())
+        return {'success': True, 'status': attempt.status}
+
+    @XBlock.handler
+    def timer(self, request, suffix=''):  # pylint: disable=unused-argument
+        """The timer status, for runtimes where the plugin's REST URL is not mounted."""
+        try:
+            return _json_response(api.timer_status(request.headers.get('X-Exam-Timer-Token', '')))
+        except api.InvalidStatusToken:
+            return _json_response({'error': 'invalid_token'}, status=403)
+        except api.AttemptNotFound:
+            return _json_response({'error': 'attempt_not_found'}, status=404)
+
+    def assert_answers_accepted(self, user):
+        """Raise ``api.AnswersClosed`` unless ``user`` may save answers in this exam now."""
+        api.assert_answers_accepted(user, self.exam())
+
+    # ---- authoring ------------------------------------------------------------------------------------
+
+    def author_view(self, context=None):
+        """Studio: a summary of the settings, then the exam content."""
+        _ = self.gettext
+        fragment = Fragment()
+        labels = dict(views.exam_type_labels(_))
+        fragment.add_content(
+            f'<p class="proctored-exam-author">{labels.get(self.exam_type, self.exam_type)} · '
+            f'{_("Time limit (minutes)")}: {int(self.time_limit_minutes)}</p>')
+        for child in self._children():
+            child_fragment = self.runtime.render_child(child, 'author_view' if hasattr(child, 'author_view')
+                                                       else 'student_view', context)
+            fragment.add_fragment_resources(child_fragment)
+            fragment.add_content(child_fragment.body_html())
+        return fragment
+
+    def studio_view(self, context=None):  # pylint: disable=unused-argument
+        """The settings form for course authors."""
+        fragment = Fragment(views.render_template(
+            'studio.html', self.i18n(), display_name=self.display_name, exam_type=self.exam_type,
+            exam_types=views.exam_type_labels(self.gettext), time_limit_minutes=self.time_limit_minutes,
+            providers=api.available_providers(), provider=self.provider, allow_opt_out=self.allow_opt_out,
+            rules_text=self.rules_text,
+        ))
+        fragment.add_css(read_static('css/proctored_exam.css'))
+        fragment.add_javascript(read_static('js/proctored_exam.js'))
+        fragment.initialize_js('ProctoredExamStudio', {'submit': self.runtime.handler_url(self, 'studio_submit')})
+        return fragment
+
+    @exam_handler
+    def studio_submit(self, user, data):  # pylint: disable=unused-argument
+        """Validate and save the author's settings; nothing is saved if any value is invalid."""
+        cleaned = api.validate_exam_settings(
+            exam_type=data.get('exam_type'), time_limit_minutes=data.get('time_limit_minutes'),
+            provider=data.get('provider'), allow_opt_out=data.get('allow_opt_out', True),
+            rules_text=str(data.get('rules_text', '')), display_name=str(data.get('display_name', '')).strip(),
+        )
+        for name, value in cleaned.items():
+            setattr(self, name, value)
+        return {'success': True}
+
+    @staticmethod
+    def workbench_scenarios():
+        """The demo's exams."""
+        question = ('<exam_question prompt="What is 6 x 7?" correct="42"/>'
+                    '<exam_question prompt="Name the capital of the Netherlands." correct="Amsterdam"/>')
+
+        def scenario(attrs):
+            return f'<vertical_demo><proctored_exam {attrs}>{question}</proctored_exam></vertical_demo>'
+        return [
+            ('Proctored exam (60 minutes)', scenario(
+                'display_name="Final exam" exam_type="proctored" time_limit_minutes="60" '
+                'rules_text="No notes, no other people in the room."')),
+            ('Proctored exam (1 minute, to try the warnings)', scenario(
+                'display_name="One-minute exam" exam_type="proctored" time_limit_minutes="1"')),
+            ('Proctored exam without opting out', scenario(
+                'display_name="Required proctored exam" exam_type="proctored" time_limit_minutes="30" '
+                'allow_opt_out="false"')),
+            ('Practice proctored exam', scenario(
+                'display_name="Practice exam" exam_type="practice" time_limit_minutes="10"')),
+            ('Timed exam', scenario('display_name="Timed quiz" exam_type="timed" time_limit_minutes="20"')),
+        ]

@@ -1,0 +1,42 @@
+"""
+Translation of the block's strings.
+
+Inside Open edX the platform's XBlock i18n service loads ``translations/<lang>/LC_MESSAGES/text.mo``
+from this package. ``BlockI18nService`` does the same for runtimes that have no such service (the
+demo's workbench, the tests), following Django's active language.
+"""
+import gettext
+
+from django.utils import translation
+
+from .resources import resource_dir
+
+DOMAIN = 'text'
+
+
+def translations_for(language):
+    """Return the block's catalogue for ``language`` (a null catalogue when there is none)."""
+    locale = translation.to_locale(language or 'en')
+    return gettext.translation(DOMAIN, str(resource_dir('translations')), [locale], fallback=True)
+
+
+class BlockI18nService:
+    """An XBlock ``i18n`` service that reads this package's catalogues in Django's active language."""
+
+    def _catalogue(self):
+        return translations_for(translation.get_language())
+
+    def gettext(self, message):
+        """Translate ``message``."""
+        return self._catalogue().gettext(message)
+
+    def ngettext(self, singular, plural, number):
+        """Translate a message with a plural form."""
+        return self._catalogue().ngettext(singular, plural, number)
+
+    ugettext = gettext
+    ungettext = ngettext
+
+    def __getattr__(self, name):
+        # Everything else (dates, language info) behaves as Django's translation module.
+        return getattr(translation, name)

@@ -1,0 +1,33 @@
+"""
+Where the block's static files and catalogues are.
+
+The wheel carries the repository's top-level ``static/`` and ``locale/`` inside this package (as
+``static/`` and ``translations/``, where XBlock resources and the platform's i18n service look);
+a source checkout finds them at the top of the repository.
+"""
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+_SOURCE_NAMES = {'static': 'static', 'translations': 'locale'}
+
+
+@lru_cache(maxsize=None)
+def resource_dir(name):
+    """Return the directory of ``static`` or ``translations``."""
+    installed = PACKAGE_DIR / name
+    if installed.is_dir():
+        return installed
+    return PACKAGE_DIR.parent / _SOURCE_NAMES[name]
+
+
+@lru_cache(maxsize=None)
+def read_static(relative_path):
+    """Return the text of a file under ``static/`` (cached: these files never change at run time)."""
+    return (resource_dir('static') / relative_path).read_text(encoding='utf-8')
+
+
+@lru_cache(maxsize=None)
+def read_template(name):
+    """Return the text of one of the block's templates."""
+    return (PACKAGE_DIR / 'templates' / name).read_text(encoding='utf-8')

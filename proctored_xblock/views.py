@@ -1,0 +1,86 @@
+"""Rendering of the block's pages: Mako templates with the block's translator, escaped by default."""
+from mako.template import Template
+
+from edx_proctoring_backend.api import AttemptStatus as S
+from edx_proctoring_backend.api import ReviewStatus, Step
+
+from .resources import read_template
+
+_TEMPLATES = {}
+
+
+def render_template(name, i18n, **context):
+    """Render one of the block's templates with the i18n service's ``_`` and ``ngettext``."""
+    if name not in _TEMPLATES:
+        _TEMPLATES[name] = Template(read_template(name), strict_undefined=True)
+    return _TEMPLATES[name].render_unicode(_=i18n.gettext, ngettext=i18n.ngettext, **context)
+
+
+def page_state(state):
+    """Name the page to show for a ``LearnerState``."""
+    if not state.proctoring_offered and state.exam.exam_type != 'timed':
+        return 'regular'
+    status = state.status
+    if status is None or status == S.RESET:
+        return 'choose'
+    if status == S.CREATED:
+        return 'checks'
+    if status in (S.READY_TO_START, S.STARTED, S.DECLINED, S.ERROR):
+        return status
+    return 'submitted'
+
+
+def step_texts(_):
+    """Title and help of each proctoring step, translated."""
+    return {
+        Step.SYSTEM_CHECK: (_("System check"), _("Check that your camera, microphone and connection work.")),
+        Step.TERMS: (_("Terms of service"), _("Read and accept the terms of the proctoring service.")),
+        Step.EXAM_CODE: (_("Exam code"), _("Enter the exam code shown above.")),
+        Step.ADVISORY: (_("Pre-exam advisory"), _("Read the advice and close any prohibited programs.")),
+        Step.ID_PHOTO: (_("Photo ID"), _("Hold a government-issued photo ID up to your webcam.")),
+        Step.ROOM_SCAN: (_("Room scan"), _("Show your desk, under your desk and the room with your webcam.")),
+        Step.USER_PHOTO: (_("Your photo"), _("Take a webcam photo of yourself.")),
+        Step.ONBOARDING: (_("Onboarding"), _("Complete the onboarding exam before your first proctored exam.")),
+    }
+
+
+def review_texts(_):
+    """Label and explanation of each review status, translated (the learner guide's wording)."""
+    return {
+        ReviewStatus.PENDING: (
+            _("Pending"), _("Your proctoring session is being reviewed. Come back to this page for the result.")),
+        ReviewStatus.SATISFACTORY: (
+            _("Satisfactory"), _("Your proctoring session was reviewed and there were no issues.")),
+        ReviewStatus.UNSATISFACTORY: (
+            _("Unsatisfactory"),
+            _("Your proctoring session was reviewed and issues were found. You are not eligible for credit "
+              "for this course, whatever your grade. Contact support to dispute this result.")),
+    }
+
+
+def exam_type_labels(_):
+    """The exam types a course author can choose, translated."""
+    return [('proctored', _("Proctored exam")), ('practice', _("Practice proctored exam")),
+            ('timed', _("Timed exam"))]
+
+
+def error_messages(_):
+    """Learner-facing messages for the API's error codes, translated."""
+    return {
+        'not_verified': _("Proctored exams are offered to learners in the verified track."),
+        'already_declined': _("You chose to take this exam without proctoring; that cannot be undone."),
+        'opt_out_forbidden': _("This course requires this exam to be taken with online proctoring."),
+        'already_started': _("This exam has already started."),
+        'terms_required': _("Accept the terms of the proctoring service to continue."),
+        'invalid_exam_code': _("This exam code is not valid for you and this exam."),
+        'exam_code_used': _("This exam code was already used."),
+        'checks_not_passed': _("The proctoring checks are not complete yet."),
+        'not_ready': _("Complete the proctoring steps before starting the exam."),
+        'answers_closed': _("The time for this exam is over: your answer was not saved."),
+        'exam_not_started': _("Start the exam before answering."),
+        'illegal_transition': _("This action is not possible at this stage of the exam. Reload the page."),
+        'attempt_not_found': _("There is no exam attempt to act on. Reload the page."),
+        'invalid_settings': _("Some settings are not valid."),
+        'invalid_json': _("The request could not be read."),
+        'not_signed_in': _("Sign in to take this exam."),
+    }

@@ -1,0 +1,87 @@
+"""Package metadata for proctored exams in Open edX (the XBlock and its Django plugin app)."""
+import os
+import re
+
+from setuptools import setup
+
+
+def package_version():
+    """Read the version from the backend package without importing it."""
+    with open(os.path.join('edx_proctoring_backend', '__init__.py'), encoding='utf-8') as init:
+        return re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", init.read(), re.M).group(1)
+
+
+def load_requirements(*requirements_paths):
+    """Collect the direct requirements (not pins) from requirements/*.in files."""
+    requirements = set()
+    for path in requirements_paths:
+        with open(path, encoding='utf-8') as reqs:
+            for line in reqs:
+                line = line.split('#', 1)[0].strip()
+                if line and not line.startswith('-'):
+                    requirements.add(line)
+    return sorted(requirements)
+
+
+with open('README.rst', encoding='utf-8') as readme:
+    LONG_DESCRIPTION = readme.read()
+
+setup(
+    name='openedx-proctored-exams',
+    version=package_version(),
+    description='Proctored, practice and timed exams for Open edX: an XBlock and a pluggable proctoring backend',
+    long_description=LONG_DESCRIPTION,
+    long_description_content_type='text/x-rst',
+    license='AGPL-3.0',
+    python_requires='>=3.11',
+    packages=[
+        'proctored_xblock',
+        'proctored_xblock.static',
+        'proctored_xblock.translations',
+        'edx_proctoring_backend',
+        'edx_proctoring_backend.exams',
+        'edx_proctoring_backend.lms',
+        'edx_proctoring_backend.providers',
+        'edx_proctoring_backend.settings',
+        'edx_proctoring_backend.migrations',
+        'edx_proctoring_backend.management',
+        'edx_proctoring_backend.management.commands',
+    ],
+    # The block's JS/CSS and the catalogues live at the top of the repository; the wheel carries them
+    # inside the block's package, where XBlock resources and the platform's i18n service look them up.
+    package_dir={
+        'proctored_xblock.static': 'static',
+        'proctored_xblock.translations': 'locale',
+    },
+    package_data={
+        'proctored_xblock': ['templates/*.html'],
+        'proctored_xblock.static': ['js/*.js', 'css/*.css'],
+        'proctored_xblock.translations': ['*/LC_MESSAGES/*.po', '*/LC_MESSAGES/*.mo'],
+    },
+    include_package_data=False,
+    install_requires=load_requirements('requirements/base.in'),
+    entry_points={
+        'xblock.v1': [
+            'proctored_exam = proctored_xblock.block:ProctoredExamBlock',
+            'exam_question = proctored_xblock.question:ExamQuestionBlock',
+        ],
+        'lms.djangoapp': [
+            'edx_proctoring_backend = edx_proctoring_backend.apps:ProctoringBackendConfig',
+        ],
+        'cms.djangoapp': [
+            'edx_proctoring_backend = edx_proctoring_backend.apps:ProctoringBackendConfig',
+        ],
+        'edx_proctoring_backend.providers': [
+            'null = edx_proctoring_backend.providers.null:NullProvider',
+        ],
+    },
+    classifiers=[
+        'Framework :: Django',
+        'Framework :: Django :: 4.2',
+        'Framework :: Django :: 5.2',
+        'License :: OSI Approved :: GNU Affero General Public License v3',
+        'Programming Language :: Python :: 3.11',
+        'Programming Language :: Python :: 3.12',
+    ],
+    zip_safe=False,
+)

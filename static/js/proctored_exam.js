@@ -1,0 +1,208 @@
+/* The proctored exam block in the browser: actions, and a countdown that only ever shows the time
+ * left that the server returned. Between synchronisations it counts down with the monotonic
+ * performance clock, so changing the computer's clock changes nothing. */
+(function (global) {
+    'use strict';
+
+    function rootOf(element) {
+        return element && element.jquery ? element[0] : element;
+    }
+
+    function csrfToken() {
+        var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+        return match ? decodeURIComponent(match[1]) : '';
+    }
+
+    function postJSON(url, data) {
+        return fetch(url, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: {'Content-Type': 'application/json', 'X-CSRFToken': csrfToken()},
+            body: JSON.stringify(data || {})
+        }).then(function (response) {
+            return response.json().catch(function () { return {}; }).then(function (body) {
+                if (!response.ok) {
+                    var error = new Error(body.message || response.statusText);
+                    error.body = body;
+                    throw error;
+                }
+                return body;
+            });
+        });
+    }
+
+    function showError(root, message) {
+        var box = root.querySelector('.proctored-exam__error');
+        if (box) {
+            box.textContent = message;
+            box.hidden = !message;
+        }
+    }
+
+    function formatClock(seconds) {
+        var s = Math.max(0, Math.ceil(seconds));
+        var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+        var mm = (m < 10 ? '0' : '') + m, ss = (sec < 10 ? '0' : '') + sec;
+        return h > 0 ? h + ':' + mm + ':' + ss : mm + ':' + ss;
+    }
+
+    function ExamTimer(root, config, messages) {
+        var clock = root.querySelector('.proctored-exam__clock');
+        var warning = root.querySelector('.proctored-exam__warning');
+        var storageKey = 'proctored-exam-warnings-' + config.attempt;
+        var remaining = config.remaining_seconds;
+        var syncedAt = performance.now();
+        var syncing = false;
+        var finished = false;
+        var shown = {};
+        try { shown = JSON.parse(global.sessionStorage.getItem(storageKey) || '{}'); } catch (e) { shown = {}; }
+
+        function secondsLeft() {
+            return Math.max(0, remaining - (performance.now() - syncedAt) / 1000);
+        }
+
+        function warn(level) {
+            if (shown[level]) { return; }
+            shown[level] = true;
+            if (level === 'critical') { shown.low = true; }
+            try { global.sessionStorage.setItem(storageKey, JSON.stringify(shown)); } catch (e) { /* private mode */ }
+            warning.textContent = messages[level];
+            warning.setAttribute('data-level', level);
+            root.setAttribute('data-warning', level);
+        }
+
+        function render() {
+            var left = secondsLeft();
+            clock.textContent = formatClock(left);
+            clock.setAttribute('data-seconds', Math.ceil(left));
+            if (left <= config.critical_warning_seconds) {
+                warn('critical');
+            } else if (left <= config.low_warning_seconds) {
+                warn('low');
+            }
+            if (left <= 0 && !finished) {
+                finished = true;
+                warning.textContent = messages.ended;
+                sync();
+            }
+        }
+
+        function sync() {
+            if (syncing) { return; }
+            syncing = true;
+            fetch(config.url, {headers: {'X-Exam-Timer-Token': config.token}, credentials: 'same-origin',
+                               cache: 'no-store'})
+                .then(function (response) {
+                    if (!response.ok) { throw new Error(response.statusText); }
+                    return response.json();
+                })
+                .then(function (status) {
+                    syncing = false;
+                    if (status.status !== 'started') {
+                        global.location.reload();
+                        return;
+                    }
+                    remaining = status.remaining_seconds;
+                    syncedAt = performance.now();
+                    if (remaining > 0) { finished = false; }
+                    root.removeAttribute('data-offline');
+                    render();
+                })
+                .catch(function () {
+                    syncing = false;
+                    root.setAttribute('data-offline', 'true');
+                    showError(root, messages.network);
+                    if (finished) { global.setTimeout(sync, 2000); }
+                });
+        }
+
+        render();
+        global.setInterval(render, 250);
+        global.setInterval(sync, Math.max(5, config.sync_seconds) * 1000);
+        // Browsers throttle timers in hidden tabs: re-read the server's time on return.
+        document.addEventListener('visibilitychange', function () {
+            if (document.visibilityState === 'visible') { sync(); }
+        });
+        global.addEventListener('focus', sync);
+        return {sync: sync, secondsLeft: secondsLeft};
+    }
+
+    function ProctoredExamBlock(runtime, element, init) {
+        var root = rootOf(element).querySelector('.proctored-exam') || rootOf(element);
+        var busy = false;
+
+        function act(action, data, button) {
+            if (busy) { return; }
+            busy = true;
+            if (button) { button.disabled = true; }
+            showError(root, '');
+            postJSON(init.handlers[action], data).then(function () {
+                global.location.reload();
+            }).catch(function (error) {
+                busy = false;
+                if (button) { button.disabled = false; }
+                showError(root, error.message);
+            });
+        }
+
+        root.querySelectorAll('button[data-action]').forEach(function (button) {
+            button.addEventListener('click', function () {
+                var question = button.getAttribute('data-confirm');
+                if (question && !global.confirm(question)) { return; }
+                act(button.getAttribute('data-action'), {}, button);
+            });
+        });
+
+        var checks = root.querySelector('form[data-action="confirm_checks"]');
+        if (checks) {
+            checks.addEventListener('submit', function (event) {
+                event.preventDefault();
+                var code = checks.querySelector('[name="exam_code"]');
+                var terms = checks.querySelector('[name="accepted_terms"]');
+                act('confirm_checks', {
+                    exam_code: code ? code.value : '',
+                    accepted_terms: terms ? terms.checked : false
+                }, checks.querySelector('button[type="submit"]'));
+            });
+        }
+
+        if (init.timer) {
+            root.examTimer = new ExamTimer(root, init.timer, init.messages);
+        }
+    }
+
+    function ProctoredExamStudio(runtime, element, init) {
+        var root = rootOf(element);
+        var form = root.querySelector('form');
+        form.addEventListener('submit', function (event) {
+            event.preventDefault();
+            var data = {
+                display_name: form.elements.display_name.value,
+                exam_type: form.elements.exam_type.value,
+                time_limit_minutes: form.elements.time_limit_minutes.value,
+                provider: form.elements.provider.value,
+                allow_opt_out: form.elements.allow_opt_out.checked,
+                rules_text: form.elements.rules_text.value
+            };
+            if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
+            postJSON(init.submit, data).then(function () {
+                showError(root, '');
+                if (runtime.notify) { runtime.notify('save', {state: 'end'}); }
+            }).catch(function (error) {
+                var fields = (error.body && error.body.fields) || {};
+                var details = Object.keys(fields).map(function (name) { return name + ': ' + fields[name]; });
+                showError(root, [error.message].concat(details).join(' '));
+                if (runtime.notify) { runtime.notify('error', {title: error.message, message: details.join(' ')}); }
+            });
+        });
+        var cancel = root.querySelector('[data-action="cancel"]');
+        if (cancel) {
+            cancel.addEventListener('click', function () {
+                if (runtime.notify) { runtime.notify('cancel', {}); }
+            });
+        }
+    }
+
+    global.ProctoredExamBlock = ProctoredExamBlock;
+    global.ProctoredExamStudio = ProctoredExamStudio;
+}(window));

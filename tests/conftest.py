@@ -1,0 +1,59 @@
+"""Shared fixtures: users, exams, and skipping MariaDB tests where MariaDB is absent."""
+import os
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from edx_proctoring_backend import api
+
+
+def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
+    """On a MariaDB run, skip everything when the server is unreachable, with the reason."""
+    if os.environ.get('PROCTORING_TEST_DB') != 'mariadb':
+        return
+    reason = _mariadb_unreachable()
+    if reason:
+        skip = pytest.mark.skip(reason=f'MariaDB is not reachable ({reason}); start it to run these tests')
+        for item in items:
+            item.add_marker(skip)
+
+
+def _mariadb_unreachable():
+    try:
+        import MySQLdb  # pylint: disable=import-outside-toplevel
+        connection = MySQLdb.connect(host=os.environ.get('MARIADB_HOST', '127.0.0.1'),
+                                     port=int(os.environ.get('MARIADB_PORT', '3306')),
+                                     user=os.environ.get('MARIADB_USER', 'root'),
+                                     passwd=os.environ.get('MARIADB_PASSWORD', ''), connect_timeout=3)
+        connection.close()
+    except Exception as error:  # pylint: disable=broad-except
+        return str(error)
+    return ''
+
+
+@pytest.fixture
+def make_user(db):  # pylint: disable=unused-argument
+    """Create users by name."""
+    def make(username='learner'):
+        return get_user_model().objects.get_or_create(username=username)[0]
+    return make
+
+
+@pytest.fixture
+def learner(make_user):
+    """A verified-track learner."""
+    return make_user('learner')
+
+
+@pytest.fixture
+def make_exam(db):  # pylint: disable=unused-argument
+    """Create exams with sensible defaults."""
+    counter = {'n': 0}
+
+    def make(exam_type='proctored', time_limit_minutes=60, provider='null', allow_opt_out=True, due_date=None,
+             course_key='course-v1:Test+Exam+2026'):
+        counter['n'] += 1
+        return api.sync_exam(course_key, f'block-v1:Test+Exam+2026+type@proctored_exam+block@exam{counter["n"]}',
+                             due_date=due_date, exam_type=exam_type, time_limit_minutes=time_limit_minutes,
+                             provider=provider, allow_opt_out=allow_opt_out)
+    return make

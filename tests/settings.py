@@ -1,0 +1,41 @@
+"""
+Test settings: the demo's (workbench + this app), on a file SQLite database by default so that
+threads really share it, or on MariaDB with ``PROCTORING_TEST_DB=mariadb``.
+"""
+import os
+import tempfile
+
+from demo.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+
+if os.environ.get('PROCTORING_TEST_DB') == 'mariadb':
+    DATABASES = {
+        'default': {
+            'ENGINE': 'django.db.backends.mysql',
+            'HOST': os.environ.get('MARIADB_HOST', '127.0.0.1'),
+            'PORT': int(os.environ.get('MARIADB_PORT', '3306')),
+            'USER': os.environ.get('MARIADB_USER', 'root'),
+            'PASSWORD': os.environ.get('MARIADB_PASSWORD', ''),
+            'NAME': os.environ.get('MARIADB_DATABASE', 'test'),
+            'OPTIONS': {'charset': 'utf8mb4', 'isolation_level': 'read committed'},
+            'TEST': {'NAME': 'test_proctored_exams', 'CHARSET': 'utf8mb4'},
+        },
+    }
+else:
+    DATABASES = {
+        'default': {
+            'ENGINE': 'django.db.backends.sqlite3',
+            'NAME': os.path.join(tempfile.gettempdir(), 'proctored-exams-test.db'),
+            'OPTIONS': {'timeout': 30},
+            # A file, not shared memory: the concurrency tests need real SQLite locking.
+            'TEST': {'NAME': os.path.join(tempfile.gettempdir(), f'proctored-exams-test-{os.getpid()}.db')},
+        },
+    }
+
+PASSWORD_HASHERS = ['django.contrib.auth.hashers.MD5PasswordHasher']
+LOGGING = {'version': 1, 'disable_existing_loggers': False}
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = 'memory://'
+PROCTORING_PROVIDERS = {
+    'null': {},
+    'counting': {'class': 'tests.fakes.counting_provider.CountingProvider'},
+}
