@@ -9,9 +9,9 @@ import sys
 
 os.environ.setdefault('EXCLUDE_SAMPLE_XBLOCKS', 'yes')
 
-from workbench.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from workbench.settings import *  # noqa: F401,F403,E402  pylint: disable=wildcard-import,unused-wildcard-import,wrong-import-position
 
-from edx_proctoring_backend.settings.common import plugin_settings
+from edx_proctoring_backend.settings.common import plugin_settings  # noqa: E402  pylint: disable=wrong-import-position
 
 BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -38,7 +38,8 @@ __all__ = [
     'validate_exam_settings', 'sync_exam', 'get_exam', 'learner_state', 'opt_in', 'opt_out',
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
-    'remove_allowance', 'attempt_history', 'provider_names',
+    'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
+    'redeem_exam_code', 'timer_token', 'AttemptStatus', 'ExamType', 'ReviewStatus', 'Step',
 ]
 
 
@@ -121,7 +122,8 @@ class TimeStatus:
         """Return the clock of ``attempt`` at ``now``."""
         low, critical = timer.warning_thresholds(attempt.started_at, attempt.deadline)
         total = int((attempt.deadline - attempt.started_at).total_seconds())
-        return cls(timer.seconds_remaining(attempt.deadline, now), total, low, critical)
+        # min(): a web server whose clock lags the one that started the attempt never shows extra time.
+        return cls(min(total, timer.seconds_remaining(attempt.deadline, now)), total, low, critical)
 
 
 @dataclass
@@ -427,7 +429,7 @@ def assert_answers_accepted(user, exam, now=None):
     now = now or timezone.now()
     state = learner_state(user, exam, now)
     attempt = state.attempt
-    if attempt is not None and attempt.deadline is not None and attempt.status in (S.STARTED, S.SUBMITTED):
+    if attempt is not None and attempt.deadline is not None and attempt.status in (S.STARTED,) + S.COMPLETED:
         ended_by_clock = attempt.status == S.STARTED or attempt.submit_reason == 'time_expired'
         if ended_by_clock and timer.accepts_answers(attempt.deadline, now, _grace_seconds()):
             return
@@ -450,6 +452,7 @@ def record_review(attempt, outcome, by=None, comment=''):
     Apply a review outcome to a submitted proctored attempt. An unsatisfactory verdict without a
     person behind it asks for a second review instead: people make the final call.
     """
+    attempt.refresh_from_db()
     if attempt.exam.exam_type != ExamType.PROCTORED:
         raise NotAllowed('Only proctored exams are reviewed.')
     if outcome not in _REVIEW_TO_STATUS:
@@ -466,6 +469,7 @@ def record_review(attempt, outcome, by=None, comment=''):
 
 def mark_error(attempt, by=None, reason=''):
     """The proctoring session ended unexpectedly (or staff say so): the attempt ends in error."""
+    attempt.refresh_from_db()
     transition(attempt, S.ERROR, by=by, reason=reason or 'error')
     get_provider(attempt.exam.provider).on_error(attempt)
     emit_attempt_event('error', attempt)
@@ -474,6 +478,7 @@ def mark_error(attempt, by=None, reason=''):
 
 def reset_attempt(attempt, by, reason=''):
     """Reset an attempt so the learner may take the exam again; the old one stays in the history."""
+    attempt.refresh_from_db()
     transition(attempt, S.RESET, by=by, reason=reason or 'reset by staff')
     emit_attempt_event('reset', attempt)
     return attempt
@@ -503,6 +508,3 @@ def available_providers():
         except (UnknownProvider, ImportError):
             log.warning('Proctoring provider %s could not be loaded', name)
     return choices
-
-
-__all__ += ['AttemptStatus', 'ExamType', 'ReviewStatus', 'Step', 'available_providers', 'validate_exam_code', 'redeem_exam_code', 'timer_token']

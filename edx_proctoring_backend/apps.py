@@ -8,6 +8,7 @@ except ImportError:  # pragma: no cover - edx-django-utils is a requirement; tol
 
 
 def _plugin_app():
+    """The edx-django-utils plugin configuration: URLs and settings in the LMS and Studio."""
     if PluginURLs is None:  # pragma: no cover
         return {}
     settings_config = {

@@ -158,6 +158,7 @@ class ProctoredExamBlock(XBlock):
         return fragment
 
     def _page_context(self, state, state_name, content_visible, children):
+        """The template context of the exam page."""
         _ = self.gettext
         attempt = state.attempt if state else None
         review = state.review_status if state else None
@@ -180,6 +181,7 @@ class ProctoredExamBlock(XBlock):
         }
 
     def _js_init(self, state, state_name):
+        """The arguments of the page's JavaScript: handler URLs, messages, and the server's clock."""
         _ = self.gettext
         init = {
             'state': state_name,

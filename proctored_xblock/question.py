@@ -46,7 +46,8 @@ class ExamQuestionBlock(XBlock):
         """The prompt and an answer box that saves itself."""
         _ = self.gettext
         fragment = Fragment(views.render_template(
-            'question.html', self.i18n(), prompt=self.prompt, answer=self.answer, block_id=str(self.scope_ids.usage_id)))
+            'question.html', self.i18n(), prompt=self.prompt, answer=self.answer,
+            block_id=str(self.scope_ids.usage_id)))
         fragment.add_javascript(read_static('js/exam_question.js'))
         fragment.initialize_js('ExamQuestionBlock', {
             'save': self.runtime.handler_url(self, 'save_answer'),

@@ -12,6 +12,8 @@ def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argu
     if os.environ.get('PROCTORING_TEST_DB') != 'mariadb':
         return
     reason = _mariadb_unreachable()
+    if reason and os.environ.get('PROCTORING_REQUIRE_SERVICES'):
+        raise pytest.UsageError(f'MariaDB is required (PROCTORING_REQUIRE_SERVICES) but unreachable: {reason}')
     if reason:
         skip = pytest.mark.skip(reason=f'MariaDB is not reachable ({reason}); start it to run these tests')
         for item in items:
@@ -19,6 +21,7 @@ def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argu
 
 
 def _mariadb_unreachable():
+    """Return why MariaDB cannot be reached, or '' when it can."""
     try:
         import MySQLdb  # pylint: disable=import-outside-toplevel
         connection = MySQLdb.connect(host=os.environ.get('MARIADB_HOST', '127.0.0.1'),

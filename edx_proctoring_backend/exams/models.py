@@ -88,8 +88,8 @@ class Allowance(models.Model):
     TIME_MULTIPLIER = 'time_multiplier'
     REVIEW_EXEMPTION = 'review_exemption'
     OPT_OUT_PERMISSION = 'opt_out_permission'
-    KIND_CHOICES = [(kind, kind) for kind in (ADDITIONAL_MINUTES, TIME_MULTIPLIER, REVIEW_EXEMPTION,
-                                               OPT_OUT_PERMISSION)]
+    KINDS = (ADDITIONAL_MINUTES, TIME_MULTIPLIER, REVIEW_EXEMPTION, OPT_OUT_PERMISSION)
+    KIND_CHOICES = [(kind, kind) for kind in KINDS]
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='allowances')
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
@@ -128,12 +128,12 @@ class AttemptTransition(models.Model):
     def __str__(self):
         return f'{self.from_status} -> {self.to_status}'
 
-    def save(self, *args, **kwargs):  # pylint: disable=signature-differs
+    def save(self, *args, **kwargs):
         """Insert only: the history is never rewritten."""
         if self.pk is not None:
             raise ValueError('The attempt history is append-only.')
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):  # pylint: disable=signature-differs
+    def delete(self, *args, **kwargs):
         """The history is never deleted row by row."""
         raise ValueError('The attempt history is append-only.')

@@ -8,8 +8,9 @@ VERIFIED_MODES = frozenset({'verified', 'professional', 'no-id-professional', 'c
 
 def _platform_enrollment_mode(user, course_key):
     """Return the LMS enrollment mode, or raise ImportError outside the platform."""
-    from common.djangoapps.student.models import CourseEnrollment  # pylint: disable=import-error,import-outside-toplevel
-    from opaque_keys.edx.keys import CourseKey  # pylint: disable=import-error,import-outside-toplevel
+    # pylint: disable=import-error,import-outside-toplevel
+    from common.djangoapps.student.models import CourseEnrollment
+    from opaque_keys.edx.keys import CourseKey
     mode, is_active = CourseEnrollment.enrollment_mode_for_user(user, CourseKey.from_string(course_key))
     return mode if is_active else None
 

@@ -13,6 +13,15 @@
         var state = root.querySelector('.exam-question__state');
         var pending = null;
 
+        // Consume our init arguments once read, as the LMS runtime does. The XBlock workbench reads a
+        // block's arguments with a descendant selector, so it would read ours into the enclosing
+        // exam's too, fail to parse them, and never start the exam's timer.
+        Array.prototype.slice.call(root.children).forEach(function (child) {
+            if (child.matches('script.xblock_json_init_args, script.xblock-json-init-args')) {
+                child.parentNode.removeChild(child);
+            }
+        });
+
         function save() {
             pending = null;
             state.textContent = init.messages.saving;

@@ -1,0 +1,1 @@
+"""Benchmarks of the proctoring endpoints; run ``python bench/attempt_status.py`` (or ``make bench``)."""

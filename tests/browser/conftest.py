@@ -1,0 +1,110 @@
+"""
+Fixtures of the browser tests: the workbench served by pytest-django's ``live_server`` (a real HTTP
+server in a background thread on 127.0.0.1, on the file SQLite test database) and headless Debian
+Chromium driven by Playwright's sync API. No browser is ever downloaded: without ``chromium`` on the
+PATH these tests are skipped.
+"""
+import os
+import shutil
+import threading
+import urllib.request
+import uuid
+
+import pytest
+
+CHROMIUM_ARGS = [
+    '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+]
+# The one-minute proctored exam of the demo ("Proctored exam (1 minute, to try the warnings)").
+ONE_MINUTE_SCENARIO = 'proctored_exam.1'
+
+
+@pytest.fixture
+def chromium(transactional_db):  # pylint: disable=unused-argument
+    """
+    A headless Chromium: the system's, never a downloaded one.
+
+    One per test, started after the database is set up and stopped before it is flushed: Playwright's
+    sync API runs an asyncio loop on this thread, and while it runs Django refuses ORM calls here
+    (SynchronousOnlyOperation), so it must not outlive the test (see ``orm`` for queries in between).
+    """
+    executable = shutil.which('chromium')
+    if executable is None:
+        pytest.skip('Browser tests need Debian Chromium: no `chromium` executable on the PATH')
+    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def page(chromium):
+    """A fresh page in its own context (own cookies and sessionStorage); ``page.js_errors`` lists uncaught errors."""
+    context = chromium.new_context(locale='en-US', viewport={'width': 1200, 'height': 900})
+    context.set_default_timeout(15_000)
+    new_page = context.new_page()
+    new_page.js_errors = []
+    new_page.on('pageerror', lambda error: new_page.js_errors.append(str(error)))
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def workbench(live_server):
+    """
+    The live server's base URL, once the one-minute exam scenario renders under it.
+
+    ``live_server`` makes the test transactional: the server's threads see what they commit, and the
+    tables are flushed afterwards. The workbench writes its log under ``var/`` in the working directory.
+    """
+    os.makedirs('var', exist_ok=True)
+    url = f'{live_server.url}/scenario/{ONE_MINUTE_SCENARIO}/?student=render-check-{uuid.uuid4().hex[:8]}'
+    with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own local server)
+        status, body = response.status, response.read().decode('utf-8')
+    assert status == 200, f'{url} answered {status}'
+    assert 'class="proctored-exam"' in body and 'One-minute exam' in body, f'{url} did not render the exam:\n{body}'
+    return live_server.url
+
+
+@pytest.fixture
+def learner_name():
+    """A learner of the verified track that no other test or run has used."""
+    return f'browser-{uuid.uuid4().hex[:12]}'
+
+
+@pytest.fixture
+def orm():
+    """Call ``orm(function, *args)`` to run an ORM query from a test that drives the browser."""
+    return in_thread
+
+
+def in_thread(function, *args, **kwargs):
+    """
+    Run ``function`` (an ORM query) in a short-lived thread and return its result.
+
+    Playwright's sync API keeps an asyncio loop on the test's thread, so Django refuses ORM calls
+    there (SynchronousOnlyOperation); a plain thread has no loop. Its connection is closed after.
+    """
+    from django.db import connections  # pylint: disable=import-outside-toplevel
+    outcome = {}
+
+    def run():
+        try:
+            outcome['value'] = function(*args, **kwargs)
+        except BaseException as error:  # pylint: disable=broad-except
+            outcome['error'] = error
+        finally:
+            connections.close_all()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(60)
+    if 'error' in outcome:
+        raise outcome['error']
+    return outcome['value']

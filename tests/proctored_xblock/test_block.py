@@ -1,0 +1,222 @@
+"""The exam block's views and handlers, in the workbench runtime."""
+import json
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import override_settings
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.exams.models import Exam, ExamAttempt
+
+from .conftest import call_handler
+
+S = api.AttemptStatus
+PROCTORED_60, PROCTORED_1, NO_OPT_OUT, PRACTICE, TIMED = range(5)
+
+
+def page(block):
+    """Render the student view; return (html, init args)."""
+    html = block.render('student_view', {}).body_html()
+    # The runtime wraps each block and embeds its JS arguments; the exam's come after its children's.
+    init = re.findall(r'<script type="json/xblock-args" class="xblock_json_init_args">(.*?)</script>', html, re.S)
+    return html, json.loads(init[-1]) if init else {}
+
+
+def opt_in_and_start(block):
+    """Opt in, pass the checks with the learner's code, and start the exam."""
+    assert call_handler(block, 'opt_in')[0] == 200
+    code = ExamAttempt.objects.get(user__username=block.scope_ids.user_id).exam_code
+    assert call_handler(block, 'confirm_checks', {'exam_code': code, 'accepted_terms': True})[0] == 200
+    status, body = call_handler(block, 'start')
+    assert (status, body['status']) == (200, S.STARTED)
+
+
+def test_learner_walks_through_a_proctored_exam(workbench):
+    _, block = workbench(PROCTORED_60)
+    html, init = page(block)
+    assert 'data-state="choose"' in html and 'data-action="opt_out"' in html
+    assert 'exam-question' not in html  # content is gated until the exam starts
+
+    assert call_handler(block, 'opt_in')[0] == 200
+    html, _ = page(block)
+    code = re.search(r'readonly value="([A-Z0-9-]+)"', html).group(1)
+    assert 'data-step="terms_of_service"' in html and 'data-step="exam_code"' in html
+
+    assert call_handler(block, 'confirm_checks', {'exam_code': code, 'accepted_terms': True})[0] == 200
+    assert 'data-state="ready_to_start"' in page(block)[0]
+
+    assert call_handler(block, 'start')[0] == 200
+    html, init = page(block)
+    assert 'data-state="started"' in html and html.count('exam-question__answer') == 2
+    assert 'End My Exam' in html and 'role="timer"' in html and 'aria-live="assertive"' in html
+    timer = init['timer']
+    assert timer['url'] == '/api/proctored-exams/v1/attempt-timer'
+    assert (timer['total_seconds'], timer['low_warning_seconds'], timer['critical_warning_seconds']) == (3600, 720, 180)
+
+    assert call_handler(block, 'submit')[1]['status'] == S.VERIFIED
+    html, init = page(block)
+    assert 'data-state="submitted"' in html and 'data-review="satisfactory"' in html
+    assert 'You answered 0 of 2 questions.' in html
+    assert 'timer' not in init
+
+
+def test_opting_out_shows_content_without_timer(workbench):
+    _, block = workbench(PROCTORED_60)
+    assert call_handler(block, 'opt_out')[0] == 200
+    html, init = page(block)
+    assert 'data-state="declined"' in html and html.count('exam-question__answer') == 2
+    assert 'timer' not in init
+    status, body = call_handler(block, 'opt_in')
+    assert (status, body['error']) == (403, 'already_declined')
+    assert 'cannot be undone' in body['message']
+
+
+def test_course_without_opt_out(workbench):
+    _, block = workbench(NO_OPT_OUT)
+    html, _ = page(block)
+    assert 'data-action="opt_out"' not in html and 'requires this exam' in html
+    status, body = call_handler(block, 'opt_out')
+    assert (status, body['error']) == (403, 'opt_out_forbidden')
+    assert not ExamAttempt.objects.exists()
+
+
+@override_settings(PROCTORING_STANDALONE_ENROLLMENT_MODES={'auditor': 'audit'})
+def test_audit_learner_sees_a_regular_exam(workbench):
+    _, block = workbench(PROCTORED_60, student='auditor')
+    html, _ = page(block)
+    assert 'data-state="regular"' in html and html.count('exam-question__answer') == 2
+    assert call_handler(block, 'opt_in')[1]['error'] == 'not_verified'
+
+
+def test_wrong_code_and_missing_terms_get_clear_errors(workbench):
+    _, block = workbench(PROCTORED_60)
+    call_handler(block, 'opt_in')
+    status, body = call_handler(block, 'confirm_checks', {'exam_code': 'NOPE', 'accepted_terms': True})
+    assert (status, body['error']) == (400, 'invalid_exam_code')
+    status, body = call_handler(block, 'confirm_checks', {'exam_code': 'NOPE'})
+    assert (status, body['error']) == (400, 'terms_required')
+    assert ExamAttempt.objects.get().status == S.CREATED
+
+
+@pytest.mark.parametrize('method,raw,expected', [
+    ('GET', None, 405), ('POST', b'{not json', 400), ('POST', b'[1, 2]', 400), ('POST', b'\xff\xfe', 400),
+])
+def test_bad_requests_are_refused(workbench, method, raw, expected):
+    _, block = workbench(PROCTORED_60)
+    status, body = call_handler(block, 'opt_in', method=method, raw=raw)
+    assert status == expected and body['error'] and body['message']
+    assert not ExamAttempt.objects.exists()
+
+
+def test_double_click_on_start_is_harmless(workbench):
+    _, block = workbench(PROCTORED_60)
+    opt_in_and_start(block)
+    status, body = call_handler(block, 'start')
+    assert (status, body['status']) == (200, S.STARTED)
+    assert ExamAttempt.objects.count() == 1
+
+
+def test_timed_exam(workbench):
+    _, block = workbench(TIMED)
+    html, _ = page(block)
+    assert 'Start timed exam' in html and 'exam-question' not in html
+    assert call_handler(block, 'start')[1]['status'] == S.STARTED
+    html, init = page(block)
+    assert init['timer']['total_seconds'] == 20 * 60 and html.count('exam-question__answer') == 2
+
+
+def test_practice_exam_result_and_retry(workbench):
+    _, block = workbench(PRACTICE)
+    assert 'practice exam with online proctoring' in page(block)[0]
+    opt_in_and_start(block)
+    call_handler(block, 'submit')
+    html, _ = page(block)
+    assert 'data-result="complete"' in html and 'Try the practice exam again' in html
+    assert call_handler(block, 'opt_in')[0] == 200
+    assert 'data-state="checks"' in page(block)[0]
+
+
+def question_blocks(block):
+    return [block.runtime.get_block(child) for child in block.children]
+
+
+def save_answer(question, answer):
+    return call_handler(question, 'save_answer', {'answer': answer})
+
+
+def test_answers_are_saved_during_the_exam_and_refused_after(workbench, settings):
+    settings.PROCTORING_ANSWER_GRACE_SECONDS = 10
+    _, block = workbench(PROCTORED_1)
+    first, second = question_blocks(block)
+    status, body = save_answer(first, 'too early')
+    assert (status, body['error']) == (409, 'exam_not_started')
+    opt_in_and_start(block)
+    assert save_answer(first, '42') == (200, {'success': True, 'answer': '42'})
+    deadline = ExamAttempt.objects.get().deadline
+    with time_machine.travel(deadline + timedelta(seconds=5), tick=False):
+        assert save_answer(second, 'Amsterdam')[0] == 200  # sent at 00:00, arrives within the grace
+    with time_machine.travel(deadline + timedelta(seconds=30), tick=False):
+        status, body = save_answer(first, 'changed my mind')
+        assert (status, body['error']) == (409, 'answers_closed')
+        assert 'not saved' in body['message']
+        html, _ = page(block)
+    assert first.answer == '42' and second.answer == 'Amsterdam'
+    assert 'The time for this exam ran out' in html and 'You answered 2 of 2 questions.' in html
+
+
+def test_question_refuses_malformed_saves(workbench):
+    _, block = workbench(PROCTORED_60)
+    question = question_blocks(block)[0]
+    status, body = call_handler(question, 'save_answer', raw=b'{"no": "answer"}')
+    assert (status, body['error']) == (400, 'invalid_json')
+
+
+def test_timer_handler_fallback(workbench):
+    _, block = workbench(PROCTORED_60)
+    opt_in_and_start(block)
+    token = page(block)[1]['timer']['token']
+    from webob import Request  # pylint: disable=import-outside-toplevel
+    request = Request.blank('/', headers={'X-Exam-Timer-Token': token})
+    body = json.loads(block.runtime.handle(block, 'timer', request).body)
+    assert body['status'] == S.STARTED and body['remaining_seconds'] <= 3600
+    bad = block.runtime.handle(block, 'timer', Request.blank('/', headers={'X-Exam-Timer-Token': 'x'}))
+    assert bad.status_code == 403
+
+
+def test_studio_view_and_valid_settings(workbench):
+    _, block = workbench(PROCTORED_60)
+    fragment = block.render('studio_view', {})
+    html = fragment.body_html()
+    assert 'name="time_limit_minutes"' in html and 'for="pe-exam-type"' in html
+    assert '<option value="null" selected>' in html
+    status, _ = call_handler(block, 'studio_submit', {
+        'display_name': 'Midterm', 'exam_type': 'timed', 'time_limit_minutes': '45', 'provider': 'null',
+        'allow_opt_out': False, 'rules_text': 'Closed book.'})
+    assert status == 200
+    assert (block.display_name, block.exam_type, block.time_limit_minutes, block.allow_opt_out) == (
+        'Midterm', 'timed', 45, False)
+
+
+@pytest.mark.parametrize('changes,field', [
+    ({'exam_type': 'oral'}, 'exam_type'), ({'time_limit_minutes': '-5'}, 'time_limit_minutes'),
+    ({'time_limit_minutes': 'one hour'}, 'time_limit_minutes'), ({'provider': 'ghost'}, 'provider'),
+])
+def test_invalid_studio_settings_are_not_saved(workbench, changes, field):
+    _, block = workbench(PROCTORED_60)
+    payload = {'display_name': 'Changed', 'exam_type': 'proctored', 'time_limit_minutes': '60', 'provider': 'null',
+               'allow_opt_out': True, 'rules_text': ''}
+    payload.update(changes)
+    status, body = call_handler(block, 'studio_submit', payload)
+    assert status == 400 and field in body['fields'] and body['message']
+    assert block.display_name == 'Final exam' and block.time_limit_minutes == 60
+
+
+def test_the_block_syncs_its_exam(workbench):
+    _, block = workbench(PROCTORED_60)
+    page(block)
+    exam = Exam.objects.get()
+    assert (exam.exam_type, exam.time_limit_minutes, exam.course_key) == (
+        'proctored', 60, 'course-v1:Demo+Proctoring+Standalone')
+    assert exam.due_date is None  # the workbench's stamped `due` is ignored in the demo
