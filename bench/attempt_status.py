@@ -55,7 +55,10 @@ def parse_args(argv=None):
                         help="override CONN_MAX_AGE (seconds, or 'none' for persistent); default: the demo's")
     parser.add_argument('--profile', action='store_true', help='also cProfile both views called in-process')
     parser.add_argument('--profile-requests', type=int, default=2000, help='calls per view under cProfile')
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if args.requests < 2 or args.warmup < 0 or args.round_size < 1:
+        parser.error('--requests must be at least 2, --warmup at least 0 and --round at least 1')
+    return args
 
 
 # ---- Database -------------------------------------------------------------------------------------------
@@ -69,6 +72,7 @@ def _mariadb_connect():
 
 
 def _mariadb_execute(*statements):
+    """Run statements outside Django (to create or drop the benchmark database)."""
     conn = _mariadb_connect()
     try:
         cursor = conn.cursor()
@@ -175,7 +179,7 @@ def start_server(stats):
         stats.add('statements')
         return execute(sql, params, many, context)
 
-    def count_connection(sender, connection, **kwargs):  # pylint: disable=unused-argument,redefined-outer-name
+    def count_connection(sender, **kwargs):  # pylint: disable=unused-argument
         if threading.current_thread().name.startswith('bench-server'):
             stats.add('connections')
 
@@ -186,7 +190,7 @@ def start_server(stats):
 
         disable_nagle_algorithm = True
 
-        def log_message(self, format, *args):  # pylint: disable=redefined-builtin
+        def log_message(self, format, *args):
             pass
 
         def handle(self):
@@ -362,7 +366,9 @@ def main(argv=None):
               f'{args.requests} requests per endpoint after {args.warmup} warm-up, rounds of {args.round_size}, '
               f'{wall:.1f}s, reconnects {client.reconnects}')
         print(f'Timer response: {timer_body}')
-        print(f'Timer query: {timer_sql}')
+        select, _, rest = timer_sql.partition(' FROM ')
+        print(f'Timer SQL ({select.count(",") + 1} columns, {len(timer_sql)} chars): '
+              f'{select[:60]}... FROM {rest[:400]}')
         print()
         print(f'{"endpoint":<8} {"req/s":>9} {"p50 ms":>8} {"p95 ms":>8} {"queries/call":>13}')
         print(f'{"bare":<8} {bare_rps:9.0f} {bare_p50:8.3f} {bare_p95:8.3f} {bare_queries:13.2f}')

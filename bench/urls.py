@@ -7,7 +7,7 @@ from demo.urls import urlpatterns as demo_urlpatterns
 BARE_PATH = 'bare'
 
 
-def bare_view(request):  # pylint: disable=unused-argument
+def bare_view(request):
     """A view that does nothing but answer a dict shaped like the timer's: the baseline."""
     response = JsonResponse({'status': 'started', 'remaining_seconds': 35999, 'total_seconds': 36000,
                              'low_warning_seconds': 7200, 'critical_warning_seconds': 1800})

@@ -26,6 +26,8 @@ DATABASES = {
         'ENGINE': 'django.db.backends.sqlite3',
         'NAME': os.environ.get('PROCTORING_DEMO_DB', os.path.join('var', 'workbench.db')),
         'OPTIONS': {'timeout': 20},
+        # The timer is polled by every learner in an exam: keep connections instead of reopening them.
+        'CONN_MAX_AGE': 60,
     },
 }
 

@@ -22,6 +22,12 @@ from .resources import read_static
 
 log = logging.getLogger(__name__)
 
+
+def _(text):
+    """Mark a field label for extraction; Studio translates it when it shows the field."""
+    return text
+
+
 DEFAULT_COURSE_KEY = 'course-v1:Demo+Proctoring+Standalone'
 
 
@@ -39,7 +45,8 @@ def exam_handler(method):
     def wrapper(self, request, suffix=''):  # pylint: disable=unused-argument
         messages = views.error_messages(self.gettext)
         if request.method != 'POST':
-            return _json_response({'error': 'method_not_allowed', 'message': 'POST only.'}, status=405)
+            return _json_response({'error': 'method_not_allowed', 'message': messages['method_not_allowed']},
+                                  status=405)
         try:
             data = json.loads(request.body.decode('utf-8') or '{}')
             if not isinstance(data, dict):
@@ -52,13 +59,15 @@ def exam_handler(method):
         try:
             return _json_response(method(self, user, data) or {'success': True})
         except api.InvalidExamSettings as error:
+            field_messages = views.settings_error_messages(self.gettext)
             return _json_response({'error': error.code, 'message': messages[error.code],
-                                   'fields': error.errors}, status=400)
+                                   'fields': {field: field_messages.get(field, text)
+                                              for field, text in error.errors.items()}}, status=400)
         except api.ProctoringError as error:
             status = 409 if isinstance(error, (api.IllegalTransition, api.AnswersClosed)) else 400
             if isinstance(error, api.NotAllowed):
                 status = 403
-            return _json_response({'error': error.code, 'message': messages.get(error.code, str(error))},
+            return _json_response({'error': error.code, 'message': messages.get(error.code, messages['default'])},
                                   status=status)
     return wrapper
 
@@ -71,15 +80,15 @@ class ProctoredExamBlock(XBlock):
     has_children = True
     has_author_view = True
 
-    display_name = String(display_name='Display name', default='Proctored exam', scope=Scope.settings)
-    exam_type = String(display_name='Exam type', default=api.ExamType.PROCTORED, scope=Scope.settings,
+    display_name = String(display_name=_('Display name'), default=_('Proctored exam'), scope=Scope.settings)
+    exam_type = String(display_name=_('Exam type'), default=api.ExamType.PROCTORED, scope=Scope.settings,
                        values=list(api.ExamType.ALL))
-    time_limit_minutes = Integer(display_name='Time limit (minutes)', default=60, scope=Scope.settings)
-    provider = String(display_name='Proctoring provider', default='null', scope=Scope.settings)
-    allow_opt_out = Boolean(display_name='Opting out allowed', default=True, scope=Scope.settings)
-    rules_text = String(display_name='Exam rules', default='', scope=Scope.settings, multiline_editor=True)
-    close_date = Date(display_name='Exam closes', default=None, scope=Scope.settings,
-                      help='No learner works past this moment, whatever their allowance.')
+    time_limit_minutes = Integer(display_name=_('Time limit (minutes)'), default=60, scope=Scope.settings)
+    provider = String(display_name=_('Proctoring provider'), default='null', scope=Scope.settings)
+    allow_opt_out = Boolean(display_name=_('Opting out allowed'), default=True, scope=Scope.settings)
+    rules_text = String(display_name=_('Exam rules'), default='', scope=Scope.settings, multiline_editor=True)
+    close_date = Date(display_name=_('Exam closes'), default=None, scope=Scope.settings,
+                      help=_('No learner works past this moment, whatever their allowance.'))
 
     # ---- helpers --------------------------------------------------------------------------------
 
@@ -123,6 +132,10 @@ class ProctoredExamBlock(XBlock):
             allow_opt_out=self.allow_opt_out, rules_text=self.rules_text, display_name=self.display_name,
         )
 
+    def _provider_label(self):
+        """The translated name of this exam's proctoring provider."""
+        return self.gettext(dict(api.available_providers()).get(self.provider, self.provider))
+
     def _children(self):
         return [self.runtime.get_block(child_id) for child_id in self.children]
 
@@ -139,11 +152,12 @@ class ProctoredExamBlock(XBlock):
         user = self.current_django_user()
         fragment = Fragment()
         if user is None:
-            state_name, state = 'regular', None
+            # Exam questions are never shown to someone the exam cannot account for.
+            state_name, state = 'sign_in', None
         else:
             state = api.learner_state(user, self.exam())
             state_name = views.page_state(state)
-        content_visible = state is None or state.content_visible
+        content_visible = state is not None and state.content_visible
         children = []
         if content_visible:
             for child in self._children():
@@ -170,7 +184,7 @@ class ProctoredExamBlock(XBlock):
             'time_limit_minutes': self.time_limit_minutes, 'rules_text': self.rules_text,
             'may_opt_out': bool(state and state.may_opt_out),
             'exam_code': (attempt.exam_code or '') if attempt else '',
-            'provider_name': self.provider,
+            'provider_name': self._provider_label(),
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in (state.steps if state else ())],
             'practice_result': state.practice_result if state else None,
             'submit_reason': attempt.submit_reason if attempt else '',
@@ -270,7 +284,8 @@ class ProctoredExamBlock(XBlock):
         fragment = Fragment(views.render_template(
             'studio.html', self.i18n(), display_name=self.display_name, exam_type=self.exam_type,
             exam_types=views.exam_type_labels(self.gettext), time_limit_minutes=self.time_limit_minutes,
-            providers=api.available_providers(), provider=self.provider, allow_opt_out=self.allow_opt_out,
+            providers=[(name, self.gettext(label)) for name, label in api.available_providers()],
+            provider=self.provider, allow_opt_out=self.allow_opt_out,
             rules_text=self.rules_text,
         ))
         fragment.add_css(read_static('css/proctored_exam.css'))

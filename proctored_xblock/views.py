@@ -83,4 +83,21 @@ def error_messages(_):
         'invalid_settings': _("Some settings are not valid."),
         'invalid_json': _("The request could not be read."),
         'not_signed_in': _("Sign in to take this exam."),
+        'method_not_allowed': _("This action must be sent as a form submission."),
+        'exam_not_found': _("This exam is not set up yet. Reload the page."),
+        'not_allowed': _("This action is not allowed for this exam."),
+        'invalid_allowance': _("This allowance value is not valid."),
+        'invalid_review': _("This review outcome is not valid."),
+        'default': _("Something went wrong with this exam. Reload the page and try again."),
+    }
+
+
+def settings_error_messages(_):
+    """Translated messages for invalid exam settings, by field."""
+    return {
+        'exam_type': _("Choose proctored, practice or timed."),
+        'time_limit_minutes': _("Enter a whole number of minutes from 1 to 1440."),
+        'provider': _("This proctoring provider is not installed."),
+        'allow_opt_out': _("Choose yes or no."),
+        'display_name': _("Use at most 255 characters."),
     }

@@ -65,6 +65,7 @@ KEYWORDS = {
     'npgettext_lazy': (1, 2, 3),
 }
 TRANSLATOR_COMMENT_TAG = 'Translators:'
+MAX_LISTED = 10  # untranslated messages named per language by ``check``
 
 # Plural-Forms of every catalogue; the first is the source language.
 LANGUAGES = {
@@ -131,6 +132,7 @@ _ESCAPE_RE = re.compile(r'\\(x[0-9a-fA-F]{1,2}|[0-7]{1,3}|.)')
 
 
 def _unquote(text, path, lineno):
+    """The value of a quoted PO string, C escapes decoded."""
     text = text.strip()
     if len(text) < 2 or text[0] != '"' or text[-1] != '"':
         raise ValueError(f'{path}:{lineno}: expected a quoted string, got {text!r}')
@@ -145,7 +147,7 @@ def _unquote(text, path, lineno):
     return _ESCAPE_RE.sub(replace, text[1:-1])
 
 
-def parse_po(source, path='<po>'):
+def parse_po(source, path='<po>'):  # pylint: disable=too-many-statements,too-many-branches
     """Parse PO text (or a path) into a list of :class:`Entry`, the header (msgid "") first."""
     if isinstance(source, Path):
         path, source = str(source), source.read_text(encoding='utf-8')
@@ -292,7 +294,7 @@ def _literal(node):
 
 
 def marked_calls(path):
-    """(line, context, msgid, plural) of every marked call with literal arguments, found with ``ast``."""
+    """(line, keyword, context, msgid, plural) of every marked call with literal arguments, found with ``ast``."""
     tree = ast.parse(Path(path).read_text(encoding='utf-8'), filename=str(path))
     calls = []
     for node in ast.walk(tree):
@@ -357,9 +359,9 @@ def pseudo_python(fragments, comments):
     """Python-like text with each fragment on its original line(s), for xgettext's Python lexer."""
     lines = defaultdict(list)
     for lineno, code in sorted(dict.fromkeys(fragments), key=lambda item: item[0]):  # stable: keeps column order
-        code_lines = code.strip('\n').split('\n') if code.startswith('\n') else code.split('\n')
-        start = lineno + 1 if code.startswith('\n') else lineno
-        for offset, code_line in enumerate(code_lines):
+        body = code.lstrip('\n')  # a "<% ... %>" block may start on the line after its tag
+        start = lineno + len(code) - len(body)
+        for offset, code_line in enumerate(body.split('\n')):
             lines[start + offset].append(code_line.strip())
     notes = defaultdict(list)
     for lineno, comment in comments:
@@ -461,6 +463,7 @@ def catalogue_path(language, suffix='po', locale_dir=None):
 
 
 def _write_if_changed(path, text):
+    """Write ``text`` unless the file already holds it (no needless modification times)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.read_text(encoding='utf-8') == text:
         return False
@@ -473,16 +476,21 @@ def merged_catalogue(language, source_path, locale_dir=None):
     path = catalogue_path(language, locale_dir=locale_dir)
     with tempfile.TemporaryDirectory(prefix='translations-') as work:
         work = Path(work)
-        if path.exists():
-            run('msgmerge', '--quiet', '--no-fuzzy-matching', '--sort-by-file', '--backup=none',
-                '-o', work / 'merged.po', path, source_path)
-            run('msgattrib', '--no-obsolete', '--sort-by-file', '-o', work / 'clean.po', work / 'merged.po')
-            text = (work / 'clean.po').read_text(encoding='utf-8')
-        else:
-            text = source_path.read_text(encoding='utf-8')
-        current = header_fields(parse_po(text))
-        if current.get('Plural-Forms', '').strip() != LANGUAGES[language]['plural_forms'] or not path.exists():
-            text = replace_header(text, header(language))
+        if not path.exists():
+            return replace_header(source_path.read_text(encoding='utf-8'), header(language))
+        # Messages whose msgid changed lose their translation (no fuzzy guesses); obsolete ones are
+        # dropped rather than kept as "#~" entries (git keeps the history).
+        run('msgmerge', '--quiet', '--no-fuzzy-matching', '--sort-by-file',
+            '-o', work / 'merged.po', path, source_path)
+        run('msgattrib', '--no-obsolete', '--sort-by-file', '-o', work / 'clean.po', work / 'merged.po')
+        text = (work / 'clean.po').read_text(encoding='utf-8')
+    # Keep the translators' header, but the plural rule is this file's to set.
+    plural_forms = LANGUAGES[language]['plural_forms']
+    text, count = re.subn(r'^"Plural-Forms:[^"\n]*\\n"$', f'"Plural-Forms: {plural_forms}\\\\n"', text, count=1,
+                          flags=re.M)
+    if not count:
+        text = re.sub(r'^(msgstr ""\n(?:".*"\n)*)', rf'\1"Plural-Forms: {plural_forms}\\\\n"\n', text, count=1,
+                      flags=re.M)
     return text
 
 
@@ -585,13 +593,19 @@ def translation_problems(language, source_entries, locale_dir=None):
         problems.append(f'{language}: {key[1]!r} is not in the catalogue: run `make extract_translations`.')
     for key in sorted(set(present) - expected, key=str):
         problems.append(f'{language}: {key[1]!r} is no longer in the sources: run `make extract_translations`.')
+    untranslated = []
     for entry in present.values():
         if entry.fuzzy:
             problems.append(f'{language}: {entry.label()} is fuzzy: check its translation and remove the flag.')
         if entry.msgid_plural is not None and sorted(entry.msgstr_plural) != list(range(nplurals)):
             problems.append(f'{language}: {entry.label()} needs {nplurals} plural forms.')
         if not all(entry.translations):
-            problems.append(f'{language}: {entry.label()} is not translated.')
+            untranslated.append(entry.label())
+    if untranslated:
+        shown = untranslated if len(untranslated) <= MAX_LISTED else untranslated[:MAX_LISTED - 1]
+        more = f' and {len(untranslated) - len(shown)} more' if len(shown) < len(untranslated) else ''
+        problems.append(f'{language}: {len(untranslated)} message(s) not translated in {path.name}: '
+                        + ', '.join(shown) + more)
     problems.extend(placeholder_problems(entries, language))
     return problems
 
@@ -631,7 +645,8 @@ def check_catalogues(locale_dir=None):
     fresh_flags = {entry.key: entry.flags - {'fuzzy'} for entry in messages(fresh)}
     for entry in messages(committed):
         if entry.key in fresh_flags and entry.flags - {'fuzzy'} != fresh_flags[entry.key]:
-            problems.append(f'{SOURCE_LANGUAGE}: the flags of {entry.label()} changed: run `make extract_translations`.')
+            problems.append(f'{SOURCE_LANGUAGE}: the flags of {entry.label()} changed: '
+                            'run `make extract_translations`.')
     for language in TARGET_LANGUAGES:
         problems.extend(translation_problems(language, committed, locale_dir))
     for language in catalogue_languages(locale_dir):
@@ -642,6 +657,7 @@ def check_catalogues(locale_dir=None):
 # ---- command line ----------------------------------------------------------------------------
 
 def main(argv=None):
+    """The command line: extract, compile or check."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('command', choices=['extract', 'compile', 'check'])
     command = parser.parse_args(argv).command

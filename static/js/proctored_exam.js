@@ -117,6 +117,10 @@
         }
 
         render();
+        // The time left in the page was computed when the server rendered it; everything until this
+        // block's JS runs (loading the page's assets, or a runtime that initialises blocks later) would
+        // otherwise be added to the learner's clock until the first periodic sync. Re-read it now.
+        sync();
         global.setInterval(render, 250);
         global.setInterval(sync, Math.max(5, config.sync_seconds) * 1000);
         // Browsers throttle timers in hidden tabs: re-read the server's time on return.
@@ -190,7 +194,15 @@
                 if (runtime.notify) { runtime.notify('save', {state: 'end'}); }
             }).catch(function (error) {
                 var fields = (error.body && error.body.fields) || {};
-                var details = Object.keys(fields).map(function (name) { return name + ': ' + fields[name]; });
+                var details = [];
+                Array.prototype.forEach.call(form.elements, function (input) {
+                    var invalid = Object.prototype.hasOwnProperty.call(fields, input.name);
+                    input.setAttribute('aria-invalid', invalid ? 'true' : 'false');
+                    if (invalid) {
+                        var label = form.querySelector('label[for="' + input.id + '"]');
+                        details.push((label ? label.textContent.trim() + ': ' : '') + fields[input.name]);
+                    }
+                });
                 showError(root, [error.message].concat(details).join(' '));
                 if (runtime.notify) { runtime.notify('error', {title: error.message, message: details.join(' ')}); }
             });

@@ -43,7 +43,7 @@ def chromium(transactional_db):  # pylint: disable=unused-argument
 
 @pytest.fixture
 def page(chromium):
-    """A fresh page in its own context (own cookies and sessionStorage); ``page.js_errors`` lists uncaught errors."""
+    """A fresh page in its own context (cookies, sessionStorage); ``page.js_errors`` lists its uncaught errors."""
     context = chromium.new_context(locale='en-US', viewport={'width': 1200, 'height': 900})
     context.set_default_timeout(15_000)
     new_page = context.new_page()
@@ -61,9 +61,13 @@ def workbench(live_server):
     The live server's base URL, once the one-minute exam scenario renders under it.
 
     ``live_server`` makes the test transactional: the server's threads see what they commit, and the
-    tables are flushed afterwards. The workbench writes its log under ``var/`` in the working directory.
+    tables are flushed afterwards, the workbench's scenario definitions with them (they live in its
+    ``XBlockState`` table): load them again for each test. The workbench writes its log under ``var/``
+    in the working directory.
     """
+    from workbench.runtime_util import reset_global_state  # pylint: disable=import-outside-toplevel
     os.makedirs('var', exist_ok=True)
+    in_thread(reset_global_state)
     url = f'{live_server.url}/scenario/{ONE_MINUTE_SCENARIO}/?student=render-check-{uuid.uuid4().hex[:8]}'
     with urllib.request.urlopen(url, timeout=30) as response:  # noqa: S310 (our own local server)
         status, body = response.status, response.read().decode('utf-8')
@@ -76,6 +80,12 @@ def workbench(live_server):
 def learner_name():
     """A learner of the verified track that no other test or run has used."""
     return f'browser-{uuid.uuid4().hex[:12]}'
+
+
+@pytest.fixture
+def exam_url(workbench, learner_name):
+    """The one-minute exam's page for ``learner_name``."""
+    return f'{workbench}/scenario/{ONE_MINUTE_SCENARIO}/?student={learner_name}'
 
 
 @pytest.fixture
@@ -97,7 +107,7 @@ def in_thread(function, *args, **kwargs):
     def run():
         try:
             outcome['value'] = function(*args, **kwargs)
-        except BaseException as error:  # pylint: disable=broad-except
+        except BaseException as error:
             outcome['error'] = error
         finally:
             connections.close_all()
@@ -105,6 +115,8 @@ def in_thread(function, *args, **kwargs):
     worker = threading.Thread(target=run)
     worker.start()
     worker.join(60)
+    if worker.is_alive():
+        raise TimeoutError(f'{function.__name__} did not return within 60 s')
     if 'error' in outcome:
         raise outcome['error']
     return outcome['value']

@@ -12,12 +12,13 @@ from playwright.sync_api import expect
 
 from edx_proctoring_backend.exams.models import ExamAttempt
 
-from .conftest import ONE_MINUTE_SCENARIO
-
 pytestmark = pytest.mark.browser
 
 LOW_MESSAGE = '20% of your exam time is left.'
 CRITICAL_MESSAGE = '5% of your exam time is left. Your answers are submitted when the timer reaches 00:00.'
+ENDED_MESSAGE = 'The time is up. Your answers are being submitted.'
+
+PAGE_DELAY_SECONDS = 3
 
 # Installed in every document the page loads (also after reloads): reports each change of the warning
 # region (level and text) with the clock shown at that moment and the browser's wall clock, to the
@@ -48,6 +49,15 @@ WARNING_RECORDER = """
 })();
 """
 
+# Marks the exam `data-offline="unsynced"` before the blocks' JS runs: the timer removes the attribute
+# when it has re-read the time left from the server, which it does at once on every page load.
+SYNC_PROBE = """
+document.addEventListener('DOMContentLoaded', () => {
+    const root = document.querySelector('.proctored-exam[data-state=started]');
+    if (root) { root.setAttribute('data-offline', 'unsynced'); }
+});
+"""
+
 # The learner's computer clock is one hour ahead: Date and Date.now lie; `setClockOffset` moves them.
 FAKE_WALL_CLOCK = """
 (() => {
@@ -76,10 +86,6 @@ CLOCK_RUNNING = """() => {
 }"""
 
 
-def scenario_url(base_url, learner):
-    return f'{base_url}/scenario/{ONE_MINUTE_SCENARIO}/?student={learner}'
-
-
 def latest_attempt(username):
     """The learner's attempt of the one exam they take (read in the ORM helper's thread)."""
     return ExamAttempt.objects.filter(user__username=username).order_by('-pk').first()
@@ -104,7 +110,13 @@ def start_one_minute_exam(page, url):
     page.locator('[data-action=start]').click()
 
     expect(root).to_have_attribute('data-state', 'started')
+    wait_for_synced_clock(page)
+
+
+def wait_for_synced_clock(page):
+    """Wait until the timer runs and has re-read the server's time since the page loaded (needs SYNC_PROBE)."""
     page.wait_for_function(CLOCK_RUNNING)
+    expect(page.locator('.proctored-exam')).not_to_have_attribute('data-offline', re.compile('.*'))
 
 
 def seconds_left(deadline, at_ms):
@@ -112,17 +124,18 @@ def seconds_left(deadline, at_ms):
     return deadline.timestamp() - at_ms / 1000
 
 
-def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(workbench, page, learner_name, orm):
+def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(exam_url, page, learner_name, orm):
     events = []
-    page.expose_function('recordExamEvent', lambda event: events.append(event))
+    # (A lambda: Playwright cannot wrap a built-in method such as `events.append`.)
+    page.expose_function('recordExamEvent', lambda event: events.append(event))  # pylint: disable=unnecessary-lambda
     page.add_init_script(WARNING_RECORDER)
+    page.add_init_script(SYNC_PROBE)
     root = page.locator('.proctored-exam')
-    clock = page.locator('.proctored-exam__clock')
     warning = page.locator('.proctored-exam__warning')
     answer = page.locator('textarea.exam-question__answer').first
     saved = page.locator('.exam-question__state').first
 
-    start_one_minute_exam(page, scenario_url(workbench, learner_name))
+    start_one_minute_exam(page, exam_url)
     attempt = orm(latest_attempt, learner_name)
     assert attempt.status == 'started'
     started_at, deadline = attempt.started_at, attempt.deadline
@@ -135,9 +148,7 @@ def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(workbench
     assert abs(first['seconds'] - seconds_left(deadline, first['at'])) <= 2, first
     expect(warning).to_have_attribute('role', 'status')
     expect(warning).to_have_attribute('aria-live', 'assertive')
-    expect(warning).to_be_empty()
-    expect(warning).to_be_hidden()
-    expect(root).not_to_have_attribute('data-warning', re.compile('.*'))
+    expect_no_warning(page)
 
     # An answer saves itself after a short pause.
     answer.click()
@@ -149,17 +160,16 @@ def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(workbench
     page.wait_for_function(
         "() => Number(document.querySelector('.proctored-exam__clock').getAttribute('data-seconds')) <= 30",
         timeout=45_000)
-    expect(warning).to_be_empty()
-    expect(root).not_to_have_attribute('data-warning', re.compile('.*'))
-    page.reload()
+    expect_no_warning(page)
+    reload_on_a_slow_network(page)
     expect(root).to_have_attribute('data-state', 'started')
-    page.wait_for_function(CLOCK_RUNNING)
+    wait_for_synced_clock(page)
     resumed = page.evaluate(READ_CLOCK)
     expected = seconds_left(deadline, resumed['at'])
     assert 20 <= expected <= 31, f'reloaded at an unexpected moment: {expected:.1f} s left'
     assert abs(resumed['seconds'] - expected) <= 2, f'clock shows {resumed} but {expected:.1f} s are left'
     expect(answer).to_have_value('42')
-    expect(warning).to_be_empty()
+    expect_no_warning(page)
 
     # The 20% warning at 12 s left.
     expect(warning).to_have_attribute('data-level', 'low', timeout=30_000)
@@ -172,7 +182,30 @@ def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(workbench
     expect(warning).to_have_text(CRITICAL_MESSAGE)
     expect(root).to_have_attribute('data-warning', 'critical')
 
-    # At 00:00 the page re-syncs, the server submits, and the page reloads by itself.
+    # At 00:00 the page re-syncs, the server submits, and the page reloads by itself (the test clicks nothing).
+    expect_submitted_by_the_clock(page)
+    attempt = orm(latest_attempt, learner_name)
+    # Submitted by the clock, then reviewed at once by the null provider (nothing recorded): verified.
+    assert (attempt.status, attempt.submit_reason) == ('verified', 'time_expired')
+    assert attempt.submitted_at >= deadline
+
+    low, critical = check_recorded_warnings(events, started_at, deadline)
+    print(f"reload: shown {resumed['seconds']} s, true {expected:.2f} s left; "
+          f"low: shown {low['clockSeconds']} s, true {seconds_left(deadline, low['at']):.2f} s left; "
+          f"critical: shown {critical['clockSeconds']} s, true {seconds_left(deadline, critical['at']):.2f} s left; "
+          f"submitted {(attempt.submitted_at - deadline).total_seconds():.2f} s after the deadline")
+    assert page.js_errors == []
+
+
+def expect_no_warning(page):
+    """No time warning is shown, nor announced."""
+    expect(page.locator('.proctored-exam__warning')).to_be_empty()
+    expect(page.locator('.proctored-exam__warning')).to_be_hidden()
+    expect(page.locator('.proctored-exam')).not_to_have_attribute('data-warning', re.compile('.*'))
+
+
+def expect_submitted_by_the_clock(page):
+    """The page shows the exam submitted because the time ran out, with the answered count and review."""
     submitted = page.locator('.proctored-exam[data-state=submitted]')
     expect(submitted).to_be_visible(timeout=20_000)
     expect(submitted).to_contain_text('The time for this exam ran out.')
@@ -181,11 +214,31 @@ def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(workbench
     expect(page.locator('.proctored-exam__clock')).to_have_count(0)
     expect(page.locator('textarea.exam-question__answer')).to_have_count(0)
 
-    attempt = orm(latest_attempt, learner_name)
-    assert (attempt.status, attempt.submit_reason) == ('submitted', 'time_expired')
-    assert attempt.submitted_at >= deadline
 
-    # What the recorder saw, in order: no warning before the low one, each at the right time.
+def reload_on_a_slow_network(page):
+    """
+    Reload the page, delivered 3 s after the server computed its time left (a slow network): those
+    seconds must not be added to the clock.
+    """
+    delivered_late = []
+
+    def slow_network(route):
+        response = route.fetch()
+        time.sleep(PAGE_DELAY_SECONDS)  # the simulated network delay itself, not a wait for the page
+        delivered_late.append(route.request.url)
+        route.fulfill(response=response)
+
+    page.route('**/scenario/**', slow_network)
+    page.reload()
+    page.unroute('**/scenario/**', slow_network)
+    assert delivered_late, 'the reloaded page was not delayed'
+
+
+def check_recorded_warnings(events, started_at, deadline):
+    """
+    Check what the recorder saw, in order: no warning before the low one, each at the right time, then
+    the end message at 00:00. Return the (low, critical) events.
+    """
     warned = [event for event in events if event['level']]
     levels = [event['level'] for event in warned]
     assert levels[:2] == ['low', 'critical'], events
@@ -198,16 +251,17 @@ def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(workbench
     assert 1 <= critical['clockSeconds'] <= 3, critical
     assert 0 <= seconds_left(deadline, critical['at']) <= 4, (critical, seconds_left(deadline, critical['at']))
     assert critical['at'] > low['at']
-    assert page.js_errors == []
+    ended = [event for event in warned if event['text'] == ENDED_MESSAGE]
+    assert ended and ended[0]['clockText'] == '00:00' and ended[0]['at'] > critical['at'], events
+    return low, critical
 
 
-def test_learner_cannot_cheat_the_clock_with_the_computer_clock(workbench, page, learner_name, orm):
+def test_learner_cannot_cheat_the_clock_with_the_computer_clock(exam_url, page, learner_name, orm):
     page.add_init_script(FAKE_WALL_CLOCK)
-    page.goto(scenario_url(workbench, learner_name))
+    page.add_init_script(SYNC_PROBE)
+    start_one_minute_exam(page, exam_url)
     skew = page.evaluate('() => Date.now() - (performance.timeOrigin + performance.now())') / 1000
     assert 3590 <= skew <= 3610, f'the fake wall clock is not in place (skew {skew:.0f} s)'
-
-    start_one_minute_exam(page, scenario_url(workbench, learner_name))
     deadline = orm(latest_attempt, learner_name).deadline
     root = page.locator('.proctored-exam')
     clock = page.locator('.proctored-exam__clock')
@@ -232,5 +286,5 @@ def test_learner_cannot_cheat_the_clock_with_the_computer_clock(workbench, page,
     assert abs(shown['seconds'] - seconds_left(deadline, shown['at'])) <= 2, shown
     expect(root).to_have_attribute('data-state', 'started')
     expect(clock).not_to_have_text('00:00')
-    expect(page.locator('.proctored-exam__warning')).to_be_empty()
+    expect_no_warning(page)
     assert page.js_errors == []

@@ -220,3 +220,12 @@ def test_the_block_syncs_its_exam(workbench):
     assert (exam.exam_type, exam.time_limit_minutes, exam.course_key) == (
         'proctored', 60, 'course-v1:Demo+Proctoring+Standalone')
     assert exam.due_date is None  # the workbench's stamped `due` is ignored in the demo
+
+
+def test_anonymous_visitors_cannot_act(workbench):
+    _, block = workbench(PROCTORED_60, student=None)
+    status, body = call_handler(block, 'opt_in')
+    assert (status, body['error']) == (403, 'not_signed_in')
+    html = page(block)[0]
+    assert 'data-state="sign_in"' in html and 'exam-question' not in html
+    assert not ExamAttempt.objects.exists()
