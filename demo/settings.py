@@ -17,6 +17,8 @@ BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 INSTALLED_APPS = [*INSTALLED_APPS, 'edx_proctoring_backend']  # noqa: F405
 ROOT_URLCONF = 'demo.urls'
+# The demo's front page (listing each exam for a verified and an audit learner) comes first.
+TEMPLATES = [{**TEMPLATES[0], 'DIRS': [os.path.join(BASE_DIR, 'demo', 'templates'), *TEMPLATES[0]['DIRS']]}]  # noqa: F405
 MIDDLEWARE = [*MIDDLEWARE[:2], 'django.middleware.locale.LocaleMiddleware', *MIDDLEWARE[2:]]  # noqa: F405
 LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands')]
 TIME_ZONE = 'UTC'

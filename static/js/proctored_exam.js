@@ -61,14 +61,26 @@
             return Math.max(0, remaining - (performance.now() - syncedAt) / 1000);
         }
 
+        function display(level) {
+            warning.textContent = messages[level];
+            warning.setAttribute('data-level', level);
+            root.setAttribute('data-warning', level);
+        }
+
         function warn(level) {
             if (shown[level]) { return; }
             shown[level] = true;
             if (level === 'critical') { shown.low = true; }
             try { global.sessionStorage.setItem(storageKey, JSON.stringify(shown)); } catch (e) { /* private mode */ }
-            warning.textContent = messages[level];
-            warning.setAttribute('data-level', level);
-            root.setAttribute('data-warning', level);
+            display(level);
+        }
+
+        // After a reload, show a warning already announced again, but without announcing it twice.
+        var announced = shown.critical ? 'critical' : (shown.low ? 'low' : null);
+        if (announced) {
+            warning.setAttribute('aria-live', 'off');
+            display(announced);
+            global.setTimeout(function () { warning.setAttribute('aria-live', 'assertive'); }, 0);
         }
 
         function render() {
