@@ -17,7 +17,8 @@ if os.environ.get('PROCTORING_TEST_DB') == 'mariadb':
             'PASSWORD': os.environ.get('MARIADB_PASSWORD', ''),
             'NAME': os.environ.get('MARIADB_DATABASE', 'test'),
             'OPTIONS': {'charset': 'utf8mb4', 'isolation_level': 'read committed'},
-            'TEST': {'NAME': 'test_proctored_exams', 'CHARSET': 'utf8mb4'},
+            # One database per run, so that two runs on one server never collide.
+            'TEST': {'NAME': f'test_proctored_exams_{os.getpid()}', 'CHARSET': 'utf8mb4'},
         },
     }
 else:
