@@ -42,8 +42,8 @@ test-python: requirements ## run the suite on SQLite only
 	$(BIN)/python -m pytest
 
 quality: dev-requirements ## pylint (edx-lint config) and pycodestyle
-	$(BIN)/pylint proctored_xblock edx_proctoring_backend tests bench demo
-	$(BIN)/pycodestyle proctored_xblock edx_proctoring_backend tests bench demo
+	$(BIN)/pylint proctored_xblock edx_proctoring_backend tests bench demo scripts
+	$(BIN)/pycodestyle proctored_xblock edx_proctoring_backend tests bench demo scripts
 
 bench: requirements ## run the benchmarks and print their figures
 	$(BIN)/python bench/attempt_status.py

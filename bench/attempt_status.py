@@ -318,6 +318,15 @@ def profile_in_process(endpoints, calls):
         stats.sort_stats('tottime').print_stats(20)
 
 
+def describe_database(connection):
+    """The database and its version (and SQLite's journal mode), for the report."""
+    with connection.cursor() as cursor:
+        if connection.vendor != 'sqlite':
+            return f'{connection.vendor} {connection.mysql_server_info}'
+        cursor.execute('PRAGMA journal_mode')
+        return f'sqlite {connection.Database.sqlite_version} (journal_mode={cursor.fetchone()[0]})'
+
+
 # ---- Main -------------------------------------------------------------------------------------------------
 
 def main(argv=None):
@@ -356,11 +365,9 @@ def main(argv=None):
         ratio = timer_rps / bare_rps
 
         database = settings.DATABASES['default']
-        with connection.cursor():
-            db_version = connection.Database.sqlite_version \
-                if connection.vendor == 'sqlite' else connection.mysql_server_info
         print(f'Python {platform.python_version()}, Django {django.get_version()}, '
-              f'{connection.vendor} {db_version}, CONN_MAX_AGE={database.get("CONN_MAX_AGE", 0)}, '
+              f'{describe_database(connection)}, CONN_MAX_AGE={database.get("CONN_MAX_AGE", 0)}, '
+              f'CONN_HEALTH_CHECKS={database.get("CONN_HEALTH_CHECKS", False)}, '
               f'DEBUG={settings.DEBUG}, {len(settings.MIDDLEWARE)} middleware')
         print(f'Server: django ThreadedWSGIServer (HTTP/1.1 keep-alive) on 127.0.0.1:{port}; '
               f'{args.requests} requests per endpoint after {args.warmup} warm-up, rounds of {args.round_size}, '

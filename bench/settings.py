@@ -2,11 +2,13 @@
 Settings of the benchmarks: the demo's, with DEBUG off, quiet logging, the bench URLs and a
 database chosen by ``bench/attempt_status.py`` through environment variables:
 
-* ``BENCH_DB=sqlite`` (default): a SQLite file at ``BENCH_SQLITE_PATH``;
-* ``BENCH_DB=mariadb``: the database ``BENCH_MARIADB_NAME`` on ``MARIADB_HOST:MARIADB_PORT``.
+* ``BENCH_DB=sqlite`` (default): the demo's SQLite settings, on a file at ``BENCH_SQLITE_PATH``;
+* ``BENCH_DB=mariadb``: the database ``BENCH_MARIADB_NAME`` on ``MARIADB_HOST:MARIADB_PORT``, with the
+  demo's connection settings (``CONN_MAX_AGE``, ``CONN_HEALTH_CHECKS``).
 
 ``BENCH_CONN_MAX_AGE`` overrides ``CONN_MAX_AGE`` (``none`` for persistent connections).
 """
+import copy
 import os
 import tempfile
 
@@ -15,6 +17,12 @@ from demo.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,
 DEBUG = False
 ALLOWED_HOSTS = ['127.0.0.1', 'localhost', 'testserver']
 ROOT_URLCONF = 'bench.urls'
+
+# The database runs as the demo ships it (persistent connections, health checks, SQLite options):
+# only where it lives changes.
+_DEMO_DATABASE = DATABASES['default']  # noqa: F405
+_CONNECTION_SETTINGS = {key: _DEMO_DATABASE[key] for key in ('CONN_MAX_AGE', 'CONN_HEALTH_CHECKS')
+                        if key in _DEMO_DATABASE}
 
 if os.environ.get('BENCH_DB', 'sqlite') == 'mariadb':
     DATABASES = {
@@ -26,14 +34,14 @@ if os.environ.get('BENCH_DB', 'sqlite') == 'mariadb':
             'PASSWORD': os.environ.get('MARIADB_PASSWORD', ''),
             'NAME': os.environ.get('BENCH_MARIADB_NAME', 'bench_proctored_exams'),
             'OPTIONS': {'charset': 'utf8mb4', 'isolation_level': 'read committed'},
+            **_CONNECTION_SETTINGS,
         },
     }
 else:
     DATABASES = {
         'default': {
-            'ENGINE': 'django.db.backends.sqlite3',
+            **copy.deepcopy(_DEMO_DATABASE),
             'NAME': os.environ.get('BENCH_SQLITE_PATH', os.path.join(tempfile.gettempdir(), 'bench-proctoring.db')),
-            'OPTIONS': {'timeout': 20},
         },
     }
 

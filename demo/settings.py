@@ -7,6 +7,8 @@ track, everybody else in the verified track.
 import os
 import sys
 
+import django
+
 os.environ.setdefault('EXCLUDE_SAMPLE_XBLOCKS', 'yes')
 
 from workbench.settings import *  # noqa: F401,F403,E402  pylint: disable=wildcard-import,unused-wildcard-import,wrong-import-position
@@ -27,8 +29,14 @@ DATABASES = {
     'default': {
         'ENGINE': 'django.db.backends.sqlite3',
         'NAME': os.environ.get('PROCTORING_DEMO_DB', os.path.join('var', 'workbench.db')),
-        'OPTIONS': {'timeout': 20},
-        # The timer is polled by every learner in an exam: keep connections instead of reopening them.
+        'OPTIONS': {
+            'timeout': 20,
+            # Write-ahead logging: the timer's reads take no file locks and never wait for a writer
+            # (SQLite's ``init_command`` option needs Django 5.1; older ones keep the rollback journal).
+            **({'init_command': 'PRAGMA journal_mode=WAL'} if django.VERSION >= (5, 1) else {}),
+        },
+        # Every learner in an exam polls the timer: keep each thread's connection for a minute
+        # instead of opening one per request (no health check: it would cost a query per request).
         'CONN_MAX_AGE': 60,
     },
 }

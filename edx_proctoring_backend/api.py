@@ -4,13 +4,16 @@ The public API of proctored, practice and timed exams.
 The XBlock, the REST views and the Celery tasks call these functions and nothing deeper. Each one
 applies the rules of ``exams`` and asks the exam's provider to do its part.
 """
+import hashlib
 import hmac
 import logging
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.conf import settings
-from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 
 from .exams import allowances, timer
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
@@ -387,17 +390,38 @@ def submit_expired_attempts(now=None, batch_size=500):
 
 # ---- The timer the browser polls -------------------------------------------------------------------
 
+# A timer token is "<attempt id>.<user id>.<HMAC-SHA256 of "<attempt id>.<user id>", in hex>", keyed
+# exactly as ``django.utils.crypto.salted_hmac(TIMER_TOKEN_SALT, ...)`` keys it (sha256(salt +
+# SECRET_KEY)): the key and the HMAC's padded key states are derived once per SECRET_KEY and copied
+# for each token, instead of being rebuilt (and OpenSSL's digest looked up) on every poll.
+_TIMER_TOKEN_FORMAT = re.compile(r'[0-9]{1,19}\.[0-9]{1,19}\.[0-9a-f]{64}')
+
+
+@lru_cache(maxsize=4)
+def _timer_token_hmac(secret_key):
+    key = hashlib.sha256(force_bytes(TIMER_TOKEN_SALT) + force_bytes(secret_key)).digest()
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+def _timer_token_signature(ids):
+    signer = _timer_token_hmac(settings.SECRET_KEY).copy()
+    signer.update(ids.encode('ascii'))
+    return signer.hexdigest()
+
+
 def timer_token(attempt):
-    """Return a signed token that lets the page poll the clock of this one attempt."""
-    ids = f'{attempt.pk}.{attempt.user_id}'
-    return f'{ids}.{salted_hmac(TIMER_TOKEN_SALT, ids, algorithm="sha256").hexdigest()}'
+    """Return a signed token that lets the page poll the clock of this one attempt (and nothing else)."""
+    ids = f'{int(attempt.pk)}.{int(attempt.user_id)}'
+    return f'{ids}.{_timer_token_signature(ids)}'
 
 
 def _read_timer_token(token):
     """Return (attempt id, user id) from a timer token, or raise ``InvalidStatusToken``."""
-    ids, _, signature = str(token or '').rpartition('.')
-    expected = salted_hmac(TIMER_TOKEN_SALT, ids, algorithm='sha256').hexdigest()
-    if not ids or not constant_time_compare(signature, expected):
+    if not isinstance(token, str) or _TIMER_TOKEN_FORMAT.fullmatch(token) is None:
+        raise InvalidStatusToken()
+    ids, _, signature = token.rpartition('.')
+    # Both are ASCII hex of the same length here: compare_digest takes constant time.
+    if not hmac.compare_digest(signature, _timer_token_signature(ids)):
         raise InvalidStatusToken()
     attempt_id, user_id = ids.split('.')
     return int(attempt_id), int(user_id)
@@ -405,8 +429,11 @@ def _read_timer_token(token):
 
 def timer_status(token, now=None):
     """
-    Return the clock of the attempt behind ``token`` as a dict for JSON. One narrow query, plus the
-    submission when the time has just run out.
+    Return the clock of the attempt behind ``token`` as a dict for JSON: its current status, and
+    the seconds left by the server's clock.
+
+    One narrow query per call; when the time has run out, the attempt is submitted first (the
+    submission then costs its own queries).
     """
     attempt_id, user_id = _read_timer_token(token)
     clock = read_clock(attempt_id, user_id)
@@ -415,18 +442,22 @@ def timer_status(token, now=None):
     status, started_at, deadline = clock
     now = now or timezone.now()
     if status == S.STARTED and deadline is not None and now >= deadline:
-        attempt = ExamAttempt.objects.select_related('exam').get(pk=attempt_id)
-        _expire_if_due(attempt, now)
-        status = attempt.status
-    result = {'status': status, 'remaining_seconds': 0, 'total_seconds': 0,
-              'low_warning_seconds': 0, 'critical_warning_seconds': 0}
-    if started_at and deadline:
-        clock = TimeStatus.at(started_at, deadline, now)
-        result.update(total_seconds=clock.total_seconds, low_warning_seconds=clock.low_warning_seconds,
-                      critical_warning_seconds=clock.critical_warning_seconds)
-        if status == S.STARTED:
-            result['remaining_seconds'] = clock.remaining_seconds
-    return result
+        attempt = ExamAttempt.objects.select_related('exam').filter(pk=attempt_id, user_id=user_id).first()
+        if attempt is None:
+            raise AttemptNotFound()
+        try:
+            _expire_if_due(attempt, now)
+        except IllegalTransition:
+            # Another request ended it meanwhile (an error, a reset): ``attempt`` holds its new status.
+            log.info('Attempt %s changed to %r while its timer submitted it', attempt_id, attempt.status)
+        status, started_at, deadline = attempt.status, attempt.started_at, attempt.deadline
+    if started_at is None or deadline is None:
+        return {'status': status, 'remaining_seconds': 0, 'total_seconds': 0,
+                'low_warning_seconds': 0, 'critical_warning_seconds': 0}
+    clock = TimeStatus.at(started_at, deadline, now)
+    return {'status': status, 'remaining_seconds': clock.remaining_seconds if status == S.STARTED else 0,
+            'total_seconds': clock.total_seconds, 'low_warning_seconds': clock.low_warning_seconds,
+            'critical_warning_seconds': clock.critical_warning_seconds}
 
 
 # ---- Answers -------------------------------------------------------------------------------------------

@@ -206,6 +206,7 @@ class ProctoredExamBlock(XBlock):
                 'critical': _("5% of your exam time is left. Your answers are submitted when the timer reaches 00:00."),
                 'ended': _("The time is up. Your answers are being submitted."),
                 'network': _("The server could not be reached. Your time keeps running; retrying."),
+                'network_action': _("The server could not be reached. Check your connection and try again."),
             },
         }
         if state is not None and state.time is not None:

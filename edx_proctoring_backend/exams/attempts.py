@@ -6,12 +6,11 @@ Every status change goes through ``transition``: it checks the change against
 on the same attempt cannot both win, on SQLite or MariaDB alike) and appends the history row in the
 same transaction.
 """
-from datetime import datetime
-from datetime import timezone as dt_timezone
 from functools import lru_cache
 
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from .errors import IllegalTransition
 from .models import AttemptTransition, ExamAttempt
@@ -90,15 +89,19 @@ def read_clock(attempt_id, user_id):
     Return ``(status, started_at, deadline)`` of the learner's attempt, or None.
 
     The timer polls this every few seconds for every learner in an exam, so it is one narrow,
-    pre-written query: building it through the ORM costs several times the database round trip.
+    pre-written primary-key query: building it through the ORM costs several times the database
+    round trip. It still goes through Django's cursor, so query logging, ``execute_wrapper`` and
+    ``assertNumQueries`` see it like any other query.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(_clock_sql(connection.vendor), [attempt_id, user_id])
+    database = connections[DEFAULT_DB_ALIAS]  # this thread's connection, looked up once, not per attribute
+    with database.cursor() as cursor:
+        cursor.execute(_clock_sql(database.vendor), (attempt_id, user_id))
         row = cursor.fetchone()
     if row is None:
         return None
     status, started_at, deadline = row
-    return status, _as_aware(started_at), _as_aware(deadline)
+    zone = database.timezone
+    return status, _as_aware(started_at, zone), _as_aware(deadline, zone)
 
 
 @lru_cache(maxsize=None)
@@ -111,10 +114,16 @@ def _clock_sql(vendor):  # pylint: disable=unused-argument
             f'WHERE {quote(meta.pk.column)} = %s AND {quote(meta.get_field("user").column)} = %s')
 
 
-def _as_aware(value):
-    """Database drivers return UTC datetimes without a zone when ``USE_TZ`` is on; SQLite may return text."""
+def _as_aware(value, zone):
+    """
+    Read a datetime column as the ORM would: database drivers return naive datetimes in the
+    connection's time zone (``connection.timezone``: UTC unless the database's ``TIME_ZONE`` says
+    otherwise, None without ``USE_TZ``), and SQLite may return text.
+    """
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt_timezone.utc)
+        value = parse_datetime(value)
+    if zone is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=zone)

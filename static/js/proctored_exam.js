@@ -72,6 +72,7 @@
             shown[level] = true;
             if (level === 'critical') { shown.low = true; }
             try { global.sessionStorage.setItem(storageKey, JSON.stringify(shown)); } catch (e) { /* private mode */ }
+            warning.setAttribute('aria-live', 'assertive');  // a new warning is always announced
             display(level);
         }
 
@@ -80,7 +81,11 @@
         if (announced) {
             warning.setAttribute('aria-live', 'off');
             display(announced);
-            global.setTimeout(function () { warning.setAttribute('aria-live', 'assertive'); }, 0);
+            // Live again only once a frame has rendered it: a bare timeout can run before the first
+            // frame, and the warning would then be announced again after all.
+            global.requestAnimationFrame(function () {
+                global.setTimeout(function () { warning.setAttribute('aria-live', 'assertive'); }, 0);
+            });
         }
 
         function render() {
@@ -105,6 +110,11 @@
             fetch(config.url, {headers: {'X-Exam-Timer-Token': config.token}, credentials: 'same-origin',
                                cache: 'no-store'})
                 .then(function (response) {
+                    if (response.status === 403 || response.status === 404) {
+                        // This attempt is no longer the learner's current one (reset, or another
+                        // session): the page itself is out of date, not the network.
+                        return {status: 'gone'};
+                    }
                     if (!response.ok) { throw new Error(response.statusText); }
                     return response.json();
                 })
@@ -118,6 +128,9 @@
                     syncedAt = performance.now();
                     if (remaining > 0) { finished = false; }
                     root.removeAttribute('data-offline');
+                    // Reconnected: the network error is over (an action's error stays).
+                    var box = root.querySelector('.proctored-exam__error');
+                    if (box && box.textContent === messages.network) { showError(root, ''); }
                     render();
                 })
                 .catch(function () {
@@ -157,7 +170,8 @@
             }).catch(function (error) {
                 busy = false;
                 if (button) { button.disabled = false; }
-                showError(root, error.message);
+                // A failed request has no answer from the server: say so in the learner's language.
+                showError(root, error.body ? error.message : init.messages.network_action);
             });
         }
 

@@ -2,6 +2,8 @@
 A Hypothesis state machine over the attempt lifecycle: learners and staff act in any order while
 server time passes, and the rules hold after every step.
 """
+# Rules and invariants are named for what they do.
+# pylint: disable=missing-function-docstring
 import itertools
 from datetime import datetime, timedelta, timezone
 
@@ -66,8 +68,8 @@ class AttemptLifecycle(RuleBasedStateMachine):
         status = attempt.status if attempt else None
         if self.exam.exam_type == api.ExamType.TIMED or status == S.READY_TO_START:
             self.start()
-        elif status in (None, S.RESET) or (status in S.COMPLETED + (S.ERROR,)
-                                            and self.exam.exam_type == api.ExamType.PRACTICE):
+        elif status in (None, S.RESET) or (
+                status in S.COMPLETED + (S.ERROR,) and self.exam.exam_type == api.ExamType.PRACTICE):
             self.opt_in()
         elif status == S.CREATED:
             self._try(api.confirm_checks, self.learner, self.exam, attempt.exam_code, True)
