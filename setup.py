@@ -2,7 +2,7 @@
 import os
 import re
 
-from setuptools import setup
+from setuptools import find_packages, setup
 
 
 def package_version():
@@ -34,19 +34,9 @@ setup(
     long_description_content_type='text/x-rst',
     license='AGPL-3.0',
     python_requires='>=3.11',
-    packages=[
-        'proctored_xblock',
-        'proctored_xblock.static',
-        'proctored_xblock.translations',
-        'edx_proctoring_backend',
-        'edx_proctoring_backend.exams',
-        'edx_proctoring_backend.lms',
-        'edx_proctoring_backend.providers',
-        'edx_proctoring_backend.settings',
-        'edx_proctoring_backend.migrations',
-        'edx_proctoring_backend.management',
-        'edx_proctoring_backend.management.commands',
-    ],
+    packages=find_packages(include=['proctored_xblock', 'proctored_xblock.*',
+                                    'edx_proctoring_backend', 'edx_proctoring_backend.*'])
+    + ['proctored_xblock.static', 'proctored_xblock.translations'],
     # The block's JS/CSS and the catalogues live at the top of the repository; the wheel carries them
     # inside the block's package, where XBlock resources and the platform's i18n service look them up.
     package_dir={

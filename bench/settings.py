@@ -12,6 +12,7 @@ import copy
 import os
 import tempfile
 
+from demo.databases import mariadb
 from demo.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 
 DEBUG = False
@@ -25,18 +26,8 @@ _CONNECTION_SETTINGS = {key: _DEMO_DATABASE[key] for key in ('CONN_MAX_AGE', 'CO
                         if key in _DEMO_DATABASE}
 
 if os.environ.get('BENCH_DB', 'sqlite') == 'mariadb':
-    DATABASES = {
-        'default': {
-            'ENGINE': 'django.db.backends.mysql',
-            'HOST': os.environ.get('MARIADB_HOST', '127.0.0.1'),
-            'PORT': int(os.environ.get('MARIADB_PORT', '3306')),
-            'USER': os.environ.get('MARIADB_USER', 'root'),
-            'PASSWORD': os.environ.get('MARIADB_PASSWORD', ''),
-            'NAME': os.environ.get('BENCH_MARIADB_NAME', 'bench_proctored_exams'),
-            'OPTIONS': {'charset': 'utf8mb4', 'isolation_level': 'read committed'},
-            **_CONNECTION_SETTINGS,
-        },
-    }
+    DATABASES = {'default': mariadb(os.environ.get('BENCH_MARIADB_NAME', 'bench_proctored_exams'),
+                                    **_CONNECTION_SETTINGS)}
 else:
     DATABASES = {
         'default': {

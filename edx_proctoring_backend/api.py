@@ -27,6 +27,8 @@ from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_resu
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
 from .providers.base import Step
+from .reviews import decisions
+from .reviews.outcomes import Outcome
 from .providers.registry import UnknownProvider, get_provider, provider_names
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,8 @@ __all__ = [
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
-    'redeem_exam_code', 'timer_token', 'AttemptStatus', 'ExamType', 'ReviewStatus', 'Step',
+    'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
+    'ReviewStatus', 'Step',
 ]
 
 
@@ -362,9 +365,9 @@ def _submit(attempt, by=None, reason='learner'):
     outcome = get_provider(exam.provider).on_submit(attempt)
     if exam.exam_type == ExamType.PROCTORED:
         if allowances.effective_allowance(exam, attempt.user).review_exempt:
-            record_review(attempt, ReviewStatus.SATISFACTORY, comment='Exempt from review (allowance).')
+            record_review(attempt, Outcome.SATISFACTORY, comment='Exempt from review (allowance).')
         elif outcome.review:
-            record_review(attempt, outcome.review, comment=outcome.comment)
+            record_provider_verdict(attempt, outcome.review)
 
 
 def _expire_if_due(attempt, now):
@@ -482,31 +485,27 @@ def assert_answers_accepted(user, exam, now=None):
 
 # ---- Reviews and staff actions ---------------------------------------------------------------------------
 
-_REVIEW_TO_STATUS = {
-    ReviewStatus.SATISFACTORY: S.VERIFIED,
-    ReviewStatus.UNSATISFACTORY: S.REJECTED,
-    ReviewStatus.PENDING: S.SECOND_REVIEW_REQUIRED,
-}
-
-
 def record_review(attempt, outcome, by=None, comment=''):
     """
-    Apply a review outcome to a submitted proctored attempt. An unsatisfactory verdict without a
-    person behind it asks for a second review instead: people make the final call.
+    Record a review ``outcome`` (``reviews.outcomes.Outcome``) on a submitted proctored attempt and
+    apply it through the review policy. Without a person (``by``) an unsatisfactory outcome asks for
+    a second review instead: people make the final call.
     """
     attempt.refresh_from_db()
-    if attempt.exam.exam_type != ExamType.PROCTORED:
-        raise NotAllowed('Only proctored exams are reviewed.')
-    if outcome not in _REVIEW_TO_STATUS:
-        raise NotAllowed(f'Unknown review outcome {outcome!r}.', code='invalid_review')
-    to_status = _REVIEW_TO_STATUS[outcome]
-    if to_status == S.REJECTED and by is None:
-        to_status = S.SECOND_REVIEW_REQUIRED
-    if attempt.status == to_status:
-        return attempt
-    transition(attempt, to_status, by=by, reason=f'review {outcome}: {comment}')
-    emit_attempt_event('reviewed', attempt, review=outcome)
+    review, new_status = decisions.record_decision(attempt, outcome, reviewer=by, comment=comment)
+    if new_status:
+        emit_attempt_event('reviewed', attempt, review=review.outcome)
     return attempt
+
+
+def record_provider_verdict(attempt, verdict, comments=(), video_url='', message=None):
+    """Record the verdict of the attempt's own provider (its own words) and apply it."""
+    attempt.refresh_from_db()
+    review, new_status = decisions.record_provider_verdict(
+        attempt, attempt.exam.provider, verdict, comments=comments, video_url=video_url, message=message)
+    if new_status:
+        emit_attempt_event('reviewed', attempt, review=review.outcome)
+    return review
 
 
 def mark_error(attempt, by=None, reason=''):

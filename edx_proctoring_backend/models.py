@@ -1,2 +1,4 @@
-"""Django looks for the app's models here; they are defined with the rules in ``exams``."""
-from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt  # noqa: F401  pylint: disable=unused-import
+"""Django looks for the app's models here; they are defined beside their rules."""
+# pylint: disable=unused-import
+from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt  # noqa: F401
+from .reviews.models import ReceivedMessage, Review  # noqa: F401

@@ -14,8 +14,8 @@ TIMER_TOKEN_HEADER = 'HTTP_X_EXAM_TIMER_TOKEN'
 _NO_STORE = {'Cache-Control': 'no-store'}  # every answer is for one learner, at one moment
 
 # What ``JsonResponse(api.timer_status(...))`` would send, byte for byte, without building a JSON
-# encoder on every poll: the status is JSON-encoded, the four counts are ints.
-_TIMER_BODY = ('{"status": %s, "remaining_seconds": %d, "total_seconds": %d, '
+# encoder on every poll: the status is JSON-encoded, the time left has milliseconds, the rest are ints.
+_TIMER_BODY = ('{"status": %s, "remaining_seconds": %r, "total_seconds": %d, '
                '"low_warning_seconds": %d, "critical_warning_seconds": %d}')
 
 
@@ -32,7 +32,8 @@ class AttemptTimerView(View):
             return JsonResponse({'error': 'invalid_token'}, status=403, headers=_NO_STORE)
         except api.AttemptNotFound:
             return JsonResponse({'error': 'attempt_not_found'}, status=404, headers=_NO_STORE)
-        body = _TIMER_BODY % (json.dumps(result['status']), result['remaining_seconds'], result['total_seconds'],
-                              result['low_warning_seconds'], result['critical_warning_seconds'])
+        body = _TIMER_BODY % (json.dumps(result['status']), float(result['remaining_seconds']),
+                              result['total_seconds'], result['low_warning_seconds'],
+                              result['critical_warning_seconds'])
         return HttpResponse(  # pylint: disable=http-response-with-content-type-json
             body, content_type='application/json', headers=_NO_STORE)

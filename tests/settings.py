@@ -5,21 +5,14 @@ threads really share it, or on MariaDB with ``PROCTORING_TEST_DB=mariadb``.
 import os
 import tempfile
 
+from demo.databases import mariadb
 from demo.settings import *  # noqa: F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
 
 if os.environ.get('PROCTORING_TEST_DB') == 'mariadb':
     DATABASES = {
-        'default': {
-            'ENGINE': 'django.db.backends.mysql',
-            'HOST': os.environ.get('MARIADB_HOST', '127.0.0.1'),
-            'PORT': int(os.environ.get('MARIADB_PORT', '3306')),
-            'USER': os.environ.get('MARIADB_USER', 'root'),
-            'PASSWORD': os.environ.get('MARIADB_PASSWORD', ''),
-            'NAME': os.environ.get('MARIADB_DATABASE', 'test'),
-            'OPTIONS': {'charset': 'utf8mb4', 'isolation_level': 'read committed'},
-            # One database per run, so that two runs on one server never collide.
-            'TEST': {'NAME': f'test_proctored_exams_{os.getpid()}', 'CHARSET': 'utf8mb4'},
-        },
+        # One test database per run, so that two runs on one server never collide.
+        'default': mariadb(os.environ.get('MARIADB_DATABASE', 'test'),
+                           TEST={'NAME': f'test_proctored_exams_{os.getpid()}', 'CHARSET': 'utf8mb4'}),
     }
 else:
     DATABASES = {

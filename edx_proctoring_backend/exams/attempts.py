@@ -6,6 +6,7 @@ Every status change goes through ``transition``: it checks the change against
 on the same attempt cannot both win, on SQLite or MariaDB alike) and appends the history row in the
 same transaction.
 """
+from contextlib import contextmanager
 from functools import lru_cache
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
@@ -127,3 +128,15 @@ def _as_aware(value, zone):
     if zone is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=zone)
+
+
+@contextmanager
+def attempt_lock(attempt):
+    """
+    Serialise changes to one attempt for the length of the block, on every database: the first
+    statement writes the attempt's row, which takes MariaDB's row lock and SQLite's write lock.
+    """
+    with transaction.atomic():
+        ExamAttempt.objects.filter(pk=attempt.pk).update(modified=timezone.now())
+        attempt.refresh_from_db()
+        yield attempt

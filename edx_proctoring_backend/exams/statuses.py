@@ -60,10 +60,11 @@ ALLOWED_TRANSITIONS = {
     _S.READY_TO_START: frozenset({_S.STARTED, _S.ERROR, _S.RESET}),
     _S.STARTED: frozenset({_S.SUBMITTED, _S.ERROR, _S.RESET}),
     _S.SUBMITTED: frozenset({_S.VERIFIED, _S.REJECTED, _S.SECOND_REVIEW_REQUIRED, _S.ERROR, _S.RESET}),
-    _S.SECOND_REVIEW_REQUIRED: frozenset({_S.VERIFIED, _S.REJECTED, _S.RESET}),
-    # A person may overturn a decision either way; the history keeps both.
-    _S.VERIFIED: frozenset({_S.REJECTED, _S.RESET}),
-    _S.REJECTED: frozenset({_S.VERIFIED, _S.RESET}),
+    _S.SECOND_REVIEW_REQUIRED: frozenset({_S.VERIFIED, _S.REJECTED, _S.ERROR, _S.RESET}),
+    # A person may overturn a decision either way, and a contradicting verdict reopens the case for
+    # a second review; the history keeps every step.
+    _S.VERIFIED: frozenset({_S.REJECTED, _S.SECOND_REVIEW_REQUIRED, _S.RESET}),
+    _S.REJECTED: frozenset({_S.VERIFIED, _S.SECOND_REVIEW_REQUIRED, _S.RESET}),
     _S.ERROR: frozenset({_S.RESET}),
     _S.RESET: frozenset(),
 }

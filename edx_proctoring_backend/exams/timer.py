@@ -29,8 +29,11 @@ def compute_deadline(started_at, time_limit_minutes, extra_minutes=0, multiplier
 
 
 def seconds_remaining(deadline, now):
-    """Return the whole seconds left before ``deadline`` at server time ``now`` (never negative)."""
-    return max(0, math.ceil((deadline - now).total_seconds()))
+    """
+    Return the seconds left before ``deadline`` at server time ``now``, to the millisecond (never
+    negative). Not rounded to whole seconds: the page would show a rounded-up clock and warn late.
+    """
+    return max(0.0, round((deadline - now).total_seconds(), 3))
 
 
 def warning_thresholds(started_at, deadline):

@@ -12,6 +12,8 @@ import uuid
 
 import pytest
 
+from tests.browser.pages import new_context
+
 CHROMIUM_ARGS = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
@@ -44,8 +46,7 @@ def chromium(transactional_db):  # pylint: disable=unused-argument
 @pytest.fixture
 def page(chromium):
     """A fresh page in its own context (cookies, sessionStorage); ``page.js_errors`` lists its uncaught errors."""
-    context = chromium.new_context(locale='en-US', viewport={'width': 1200, 'height': 900})
-    context.set_default_timeout(15_000)
+    context = new_context(chromium)
     new_page = context.new_page()
     new_page.js_errors = []
     new_page.on('pageerror', lambda error: new_page.js_errors.append(str(error)))

@@ -14,6 +14,18 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
+from tests.browser.pages import (
+    CRITICAL_MESSAGE,
+    LOW_MESSAGE,
+    PAGE_PROBES,
+    READ_CLOCK,
+    latest_attempt,
+    new_context,
+    reach_checks,
+    start_exam,
+    submit_checks,
+    wait_for_synced_clock,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -24,31 +36,11 @@ TIMER_URL = re.compile(r'/api/proctored-exams/v1/attempt-timer')
 SUBMIT_HANDLER = re.compile(r'/handler/[^/]+/submit/')
 OPT_OUT_HANDLER = re.compile(r'/handler/[^/]+/opt_out/')
 
-LOW_MESSAGE = '20% of your exam time is left.'
-CRITICAL_MESSAGE = '5% of your exam time is left. Your answers are submitted when the timer reaches 00:00.'
 END_CONFIRM = 'Are you sure you want to end your exam? You cannot change your answers afterwards.'
 OPT_OUT_CONFIRM = ('If you take this exam without proctoring, you will not be eligible for credit and you cannot '
                    'change this choice later. Continue?')
 INVALID_CODE = 'This exam code is not valid for you and this exam.'
 NETWORK_ERROR = 'The server could not be reached. Your time keeps running; retrying.'
-
-# Before the blocks' JS runs: mark a started exam `data-offline="unsynced"` (the timer removes the
-# attribute each time it has re-read the server's time), and count the timer's requests synchronously,
-# in the page itself, so that a test can tell which of its own actions issued one.
-PAGE_PROBES = """
-window.timerFetches = 0;
-(() => {
-    const realFetch = window.fetch;
-    window.fetch = function (url, ...rest) {
-        if (String(url).includes('/attempt-timer')) { window.timerFetches += 1; }
-        return realFetch.call(this, url, ...rest);
-    };
-})();
-document.addEventListener('DOMContentLoaded', () => {
-    const root = document.querySelector('.proctored-exam[data-state=started]');
-    if (root) { root.setAttribute('data-offline', 'unsynced'); }
-});
-"""
 
 # Tab visibility as the page sees it: `setVisibility('hidden' | 'visible')` changes
 # document.visibilityState and document.hidden, then fires `visibilitychange` like a browser does.
@@ -58,16 +50,6 @@ SET_VISIBILITY = """(state) => {
     Object.defineProperty(document, 'hidden', {configurable: true, get: () => state === 'hidden'});
     document.dispatchEvent(new Event('visibilitychange'));
     return window.timerFetches;
-}"""
-
-READ_CLOCK = """() => {
-    const clock = document.querySelector('.proctored-exam__clock');
-    return {seconds: Number(clock.getAttribute('data-seconds')), text: clock.textContent};
-}"""
-
-CLOCK_RUNNING = """() => {
-    const clock = document.querySelector('.proctored-exam__clock');
-    return clock !== null && /^\\d+$/.test(clock.getAttribute('data-seconds') || '');
 }"""
 
 # Installed in every document: a log of the warning region's live setting. `firstText` is its
@@ -103,11 +85,6 @@ def scenario_url(base_url, index, learner):
     return f'{base_url}/scenario/proctored_exam.{index}/?student={learner}'
 
 
-def latest_attempt(username):
-    """The learner's latest attempt (read in the ORM helper's thread)."""
-    return ExamAttempt.objects.filter(user__username=username).order_by('-pk').first()
-
-
 def move_attempt_clock(attempt_pk, started_at, deadline):
     """Give a started attempt another start and deadline, as if the server's time had moved on."""
     ExamAttempt.objects.filter(pk=attempt_pk).update(started_at=started_at, deadline=deadline)
@@ -127,40 +104,29 @@ def submissions(attempt_pk):
                 .values_list('from_status', 'reason'))
 
 
-def reach_checks(page, url):
-    """Open the exam and opt in: the checks page with the learner's exam code. Return the code."""
-    root = page.locator('.proctored-exam')
-    page.goto(url)
-    expect(root).to_have_attribute('data-state', 'choose')
-    page.locator('[data-action=opt_in]').click()
-    expect(root).to_have_attribute('data-state', 'checks')
-    code = page.locator('input.proctored-exam__code-value').input_value()
-    assert re.fullmatch(r'[A-Z0-9-]{6,}', code), f'unexpected exam code {code!r}'
-    return code
+def start_with_live_log(page, url):
+    """Install PAGE_PROBES and LIVE_REGION_RECORDER, then start the exam at ``url`` (see ``start_exam``)."""
+    page.add_init_script(PAGE_PROBES)
+    page.add_init_script(LIVE_REGION_RECORDER)
+    start_exam(page, url)
 
 
-def submit_checks(page, code):
-    """Accept the terms, enter ``code`` and send the checks form."""
-    checks = page.locator('form[data-action=confirm_checks]')
-    checks.locator('[name=accepted_terms]').check()
-    checks.locator('[name=exam_code]').fill(code)
-    checks.locator('button[type=submit]').click()
+def bring_low_warning(page, orm, attempt_pk):
+    """Leave ten of the attempt's sixty seconds and sync (a focus): the page shows the 20% warning."""
+    leave_seconds(orm, attempt_pk, 10)
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    expect(page.locator('.proctored-exam__warning')).to_have_attribute('data-level', 'low')
 
 
-def start_exam(page, url):
-    """Opt in, pass the checks, start, and wait until the clock runs on the server's time (needs PAGE_PROBES)."""
-    root = page.locator('.proctored-exam')
-    submit_checks(page, reach_checks(page, url))
-    expect(root).to_have_attribute('data-state', 'ready_to_start')
-    page.locator('[data-action=start]').click()
-    expect(root).to_have_attribute('data-state', 'started')
-    wait_for_synced_clock(page)
-
-
-def wait_for_synced_clock(page):
-    """Wait until the timer runs and has re-read the server's time since the page loaded (or was marked)."""
-    page.wait_for_function(CLOCK_RUNNING)
-    expect(page.locator('.proctored-exam')).not_to_have_attribute('data-offline', re.compile('.*'))
+def start_with_low_warning(page, url, orm, learner):
+    """
+    Start the exam at ``url`` as ``learner`` with the live region logged (``window.liveLog``), then bring
+    the 20% warning (see ``bring_low_warning``). Return the attempt as it was started.
+    """
+    start_with_live_log(page, url)
+    attempt = orm(latest_attempt, learner)
+    bring_low_warning(page, orm, attempt.pk)
+    return attempt
 
 
 def wait_until(page, condition, message, timeout=10):
@@ -248,17 +214,10 @@ def test_hidden_tab_resyncs_with_the_server_when_visible_again(workbench, page, 
 
 def test_warning_is_kept_after_a_reload_without_being_announced_again(exam_url, chromium, page, learner_name,
                                                                       orm, workbench):
-    page.add_init_script(PAGE_PROBES)
-    page.add_init_script(LIVE_REGION_RECORDER)
+    # Started, then ten of the sixty seconds left: at the next sync (a focus), the 20% warning is announced.
+    attempt = start_with_low_warning(page, exam_url, orm, learner_name)
     root = page.locator('.proctored-exam')
     warning = page.locator('.proctored-exam__warning')
-    start_exam(page, exam_url)
-    attempt = orm(latest_attempt, learner_name)
-
-    # Ten of the sixty seconds are left: at the next sync (a focus), the 20% warning is announced.
-    leave_seconds(orm, attempt.pk, 10)
-    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
-    expect(warning).to_have_attribute('data-level', 'low')
     expect(warning).to_have_text(LOW_MESSAGE)
     expect(root).to_have_attribute('data-warning', 'low')
     assert page.evaluate('() => window.liveLog') == {
@@ -287,19 +246,13 @@ def test_warning_is_kept_after_a_reload_without_being_announced_again(exam_url, 
     # Another learner, in a browser context of their own (no sessionStorage of the first): their
     # warning is announced normally, the live region never silenced.
     other_name = f'{learner_name}-b'
-    other_context = chromium.new_context(locale='en-US', viewport={'width': 1200, 'height': 900})
-    other_context.set_default_timeout(15_000)
+    other_context = new_context(chromium)
     try:
         other = other_context.new_page()
-        other.add_init_script(PAGE_PROBES)
-        other.add_init_script(LIVE_REGION_RECORDER)
-        start_exam(other, scenario_url(workbench, ONE_MINUTE, other_name))
+        start_with_live_log(other, scenario_url(workbench, ONE_MINUTE, other_name))
         assert other.evaluate("() => sessionStorage.length") == 0
-        leave_seconds(orm, orm(latest_attempt, other_name).pk, 10)
-        other.evaluate("() => window.dispatchEvent(new Event('focus'))")
-        other_warning = other.locator('.proctored-exam__warning')
-        expect(other_warning).to_have_attribute('data-level', 'low')
-        expect(other_warning).to_have_text(LOW_MESSAGE)
+        bring_low_warning(other, orm, orm(latest_attempt, other_name).pk)
+        expect(other.locator('.proctored-exam__warning')).to_have_text(LOW_MESSAGE)
         other.wait_for_function('() => window.liveLog.firstFrame !== null')
         assert other.evaluate('() => window.liveLog') == {
             'firstText': {'ariaLive': 'assertive', 'text': LOW_MESSAGE},
@@ -313,15 +266,9 @@ def test_new_warning_right_after_a_reload_is_announced(exam_url, page, learner_n
     Reloaded with the 20% warning already announced and now in the 5% zone: the page redisplays the
     20% warning silently and, in the same moment, must announce the 5% one, not let it in silently too.
     """
-    page.add_init_script(PAGE_PROBES)
-    page.add_init_script(LIVE_REGION_RECORDER)
+    attempt = start_with_low_warning(page, exam_url, orm, learner_name)
     root = page.locator('.proctored-exam')
     warning = page.locator('.proctored-exam__warning')
-    start_exam(page, exam_url)
-    attempt = orm(latest_attempt, learner_name)
-    leave_seconds(orm, attempt.pk, 10)
-    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
-    expect(warning).to_have_attribute('data-level', 'low')
 
     # (Ten minutes allotted, 25 s left: the page reloads in the 5% zone, 30 s here, with time to spare.)
     leave_seconds(orm, attempt.pk, 25, total=600)

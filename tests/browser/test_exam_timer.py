@@ -10,13 +10,18 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from edx_proctoring_backend.exams.models import ExamAttempt
+from tests.browser.pages import (
+    CRITICAL_MESSAGE,
+    ENDED_MESSAGE,
+    LOW_MESSAGE,
+    READ_CLOCK,
+    SYNC_PROBE,
+    latest_attempt,
+    start_exam,
+    wait_for_synced_clock,
+)
 
 pytestmark = pytest.mark.browser
-
-LOW_MESSAGE = '20% of your exam time is left.'
-CRITICAL_MESSAGE = '5% of your exam time is left. Your answers are submitted when the timer reaches 00:00.'
-ENDED_MESSAGE = 'The time is up. Your answers are being submitted.'
 
 PAGE_DELAY_SECONDS = 3
 
@@ -49,15 +54,6 @@ WARNING_RECORDER = """
 })();
 """
 
-# Marks the exam `data-offline="unsynced"` before the blocks' JS runs: the timer removes the attribute
-# when it has re-read the time left from the server, which it does at once on every page load.
-SYNC_PROBE = """
-document.addEventListener('DOMContentLoaded', () => {
-    const root = document.querySelector('.proctored-exam[data-state=started]');
-    if (root) { root.setAttribute('data-offline', 'unsynced'); }
-});
-"""
-
 # The learner's computer clock is one hour ahead: Date and Date.now lie; `setClockOffset` moves them.
 FAKE_WALL_CLOCK = """
 (() => {
@@ -73,50 +69,6 @@ FAKE_WALL_CLOCK = """
     window.Date = SkewedDate;
 })();
 """
-
-READ_CLOCK = """() => {
-    const clock = document.querySelector('.proctored-exam__clock');
-    return {seconds: Number(clock.getAttribute('data-seconds')), text: clock.textContent,
-            at: performance.timeOrigin + performance.now()};
-}"""
-
-CLOCK_RUNNING = """() => {
-    const clock = document.querySelector('.proctored-exam__clock');
-    return clock !== null && /^\\d+$/.test(clock.getAttribute('data-seconds') || '');
-}"""
-
-
-def latest_attempt(username):
-    """The learner's attempt of the one exam they take (read in the ORM helper's thread)."""
-    return ExamAttempt.objects.filter(user__username=username).order_by('-pk').first()
-
-
-def start_one_minute_exam(page, url):
-    """Opt in, copy the exam code into the checks, accept the terms, and start the exam."""
-    root = page.locator('.proctored-exam')
-    page.goto(url)
-    expect(root).to_have_attribute('data-state', 'choose')
-    page.locator('[data-action=opt_in]').click()
-
-    expect(root).to_have_attribute('data-state', 'checks')
-    code = page.locator('input.proctored-exam__code-value').input_value()
-    assert re.fullmatch(r'[A-Z0-9-]{6,}', code), f'unexpected exam code {code!r}'
-    checks = page.locator('form[data-action=confirm_checks]')
-    checks.locator('[name=accepted_terms]').check()
-    checks.locator('[name=exam_code]').fill(code)
-    checks.locator('button[type=submit]').click()
-
-    expect(root).to_have_attribute('data-state', 'ready_to_start')
-    page.locator('[data-action=start]').click()
-
-    expect(root).to_have_attribute('data-state', 'started')
-    wait_for_synced_clock(page)
-
-
-def wait_for_synced_clock(page):
-    """Wait until the timer runs and has re-read the server's time since the page loaded (needs SYNC_PROBE)."""
-    page.wait_for_function(CLOCK_RUNNING)
-    expect(page.locator('.proctored-exam')).not_to_have_attribute('data-offline', re.compile('.*'))
 
 
 def seconds_left(deadline, at_ms):
@@ -135,7 +87,7 @@ def test_one_minute_exam_warns_resumes_after_reload_and_submits_itself(exam_url,
     answer = page.locator('textarea.exam-question__answer').first
     saved = page.locator('.exam-question__state').first
 
-    start_one_minute_exam(page, exam_url)
+    start_exam(page, exam_url)
     attempt = orm(latest_attempt, learner_name)
     assert attempt.status == 'started'
     started_at, deadline = attempt.started_at, attempt.deadline
@@ -259,7 +211,7 @@ def check_recorded_warnings(events, started_at, deadline):
 def test_learner_cannot_cheat_the_clock_with_the_computer_clock(exam_url, page, learner_name, orm):
     page.add_init_script(FAKE_WALL_CLOCK)
     page.add_init_script(SYNC_PROBE)
-    start_one_minute_exam(page, exam_url)
+    start_exam(page, exam_url)
     skew = page.evaluate('() => Date.now() - (performance.timeOrigin + performance.now())') / 1000
     assert 3590 <= skew <= 3610, f'the fake wall clock is not in place (skew {skew:.0f} s)'
     deadline = orm(latest_attempt, learner_name).deadline

@@ -1,0 +1,61 @@
+"""Reviews of attempts and the vendor messages they came in."""
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from ..exams.models import ExamAttempt
+
+
+class ReceivedMessage(models.Model):
+    """
+    A vendor callback accepted once. Its (provider, message id) is unique: a replayed or re-sent
+    message finds its id taken and changes nothing.
+    """
+
+    provider = models.CharField(max_length=64)
+    message_id = models.CharField(max_length=255)
+    kind = models.CharField(max_length=64, blank=True)
+    body_sha256 = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        constraints = [models.UniqueConstraint(fields=['provider', 'message_id'], name='one_message_per_id')]
+
+    def __str__(self):
+        return f'{self.provider}:{self.message_id}'
+
+
+class Review(models.Model):
+    """
+    One verdict on an attempt: a provider's (``reviewer`` empty) or a person's decision. Verdicts are
+    kept side by side; the attempt's status says which one counts.
+    """
+
+    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='reviews')
+    provider = models.CharField(max_length=64)
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name='+')
+    verdict = models.CharField(max_length=64)           # the provider's own word, or the person's outcome
+    outcome = models.CharField(max_length=32)           # reviews.outcomes.Outcome
+    comment = models.TextField(blank=True)
+    # Time-stamped remarks: [{"start_s": 12.0, "end_s": 30.5, "comment": "...", "status": "..."}]
+    comments = models.JSONField(default=list, blank=True)
+    video_url = models.URLField(max_length=1000, blank=True)
+    # A provider verdict that contradicts an earlier one is kept and escalated, not applied.
+    conflicts_with = models.ForeignKey('self', null=True, blank=True, on_delete=models.SET_NULL, related_name='+')
+    message = models.OneToOneField(ReceivedMessage, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name='review')
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['created', 'pk']
+
+    def __str__(self):
+        return f'{self.provider} {self.verdict} ({self.outcome})'
+
+    @property
+    def by_person(self):
+        """True for a decision a person made."""
+        return self.reviewer_id is not None
