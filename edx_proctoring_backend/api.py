@@ -26,12 +26,13 @@ from .exams.models import Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
-from .providers.base import Step
-from .reviews import decisions
-from .reviews.outcomes import Outcome
+from .providers.base import EventKind, Step
 from .providers.registry import UnknownProvider, get_provider, provider_names
+from .reviews import callbacks, decisions
+from .reviews.outcomes import Outcome
 
 log = logging.getLogger(__name__)
+CallbackRejected = callbacks.CallbackRejected
 
 S = AttemptStatus
 MAX_TIME_LIMIT_MINUTES = 24 * 60
@@ -45,7 +46,7 @@ __all__ = [
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
-    'ReviewStatus', 'Step',
+    'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected',
 ]
 
 
@@ -506,6 +507,58 @@ def record_provider_verdict(attempt, verdict, comments=(), video_url='', message
     if new_status:
         emit_attempt_event('reviewed', attempt, review=review.outcome)
     return review
+
+
+def receive_callback(provider_name, headers, body):
+    """
+    Verify and apply a message a vendor posted; return the JSON the vendor gets back (None: nothing).
+
+    Raises ``CallbackRejected`` (with the HTTP status) for anything forged, altered, stale, malformed
+    or about a session that is not this provider's; such a message writes nothing. A message id seen
+    before is acknowledged and not applied again.
+    """
+    try:
+        provider = get_provider(provider_name)
+    except UnknownProvider as error:
+        raise callbacks.CallbackRejected('unknown_provider', 404) from error
+    callback = callbacks.verify(provider, headers, body)
+    event, attempt = callback.event, callback.attempt
+    if event.kind == EventKind.REVIEW:
+        def apply(message):
+            record_provider_verdict(attempt, event.verdict, comments=event.comments, video_url=event.video_url,
+                                    message=message)
+    elif event.kind == EventKind.SESSION_LOST:
+        def apply(message):  # pylint: disable=unused-argument
+            _end_lost_session(attempt)
+    elif event.kind == EventKind.EXAM_CODE_CHECK:
+        def apply(message):  # pylint: disable=unused-argument
+            return _check_code_for_vendor(attempt, event.exam_code)
+    else:
+        raise callbacks.CallbackRejected('unsupported', 400)
+    try:
+        return callbacks.apply_once(provider, callback, event.kind, apply)
+    except InvalidExamCode as error:
+        raise callbacks.CallbackRejected('invalid_exam_code', 400) from error
+    except ProctoringError as error:
+        raise callbacks.CallbackRejected('not_applicable', 409) from error
+
+
+def _end_lost_session(attempt):
+    """The vendor lost the session: a running exam ends and what was answered is submitted."""
+    attempt.refresh_from_db()
+    if attempt.status == S.STARTED:
+        _submit(attempt, reason='proctoring_session_lost')
+    elif attempt.status in (S.CREATED, S.READY_TO_START):
+        mark_error(attempt, reason='proctoring session lost before the start')
+
+
+def _check_code_for_vendor(attempt, exam_code):
+    """The vendor's software checks the exam code the learner typed: use it, and the checks pass."""
+    if attempt.status != S.CREATED:
+        raise NotAllowed('The exam code was already used.', code='exam_code_used')
+    redeem_exam_code(attempt, exam_code)
+    transition(attempt, S.READY_TO_START, reason='exam code validated by the proctoring software')
+    return {'exam_name': attempt.exam.display_name, 'time_limit_minutes': attempt.exam.time_limit_minutes}
 
 
 def mark_error(attempt, by=None, reason=''):

@@ -6,7 +6,9 @@ from the client.
 import json
 
 from django.http import HttpResponse, JsonResponse
+from django.utils.decorators import method_decorator
 from django.views import View
+from django.views.decorators.csrf import csrf_exempt
 
 from . import api
 
@@ -37,3 +39,20 @@ class AttemptTimerView(View):
                               result['critical_warning_seconds'])
         return HttpResponse(  # pylint: disable=http-response-with-content-type-json
             body, content_type='application/json', headers=_NO_STORE)
+
+
+@method_decorator(csrf_exempt, name='dispatch')  # vendors authenticate by signature, not by cookie
+class ProviderCallbackView(View):
+    """POST: a signed message from a proctoring vendor (a review, a lost session, an exam code check)."""
+
+    http_method_names = ['post']
+
+    def post(self, request, provider_name):
+        """Answer 204 (applied or already applied), 200 with data, or a 4xx that tells nothing more."""
+        try:
+            result = api.receive_callback(provider_name, request.headers, request.body)
+        except api.CallbackRejected as error:
+            return JsonResponse({'error': error.code}, status=error.status, headers=_NO_STORE)
+        if result is None:
+            return HttpResponse(status=204, headers=_NO_STORE)
+        return JsonResponse(result, headers=_NO_STORE)

@@ -5,7 +5,9 @@ A provider is told about exams and attempts at each step of the attempt's life a
 steps (checks) a learner must pass before starting. Providers never change attempts themselves:
 they return what happened and the API applies it through the state machine.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from . import signing
 
 
 class Step:
@@ -29,6 +31,43 @@ class SessionOutcome:
     comment: str = ''
 
 
+class Feature:
+    """What a provider can do beyond the basics; ``ProctoringProvider.features`` lists them."""
+
+    CALLBACKS = 'callbacks'                # the vendor posts signed messages to us
+    VENDOR_SOFTWARE = 'vendor_software'    # the learner runs the vendor's software with the exam code
+    ONBOARDING = 'onboarding'              # learners pass an onboarding exam first
+    RETIRE_USER = 'retire_user'            # the vendor erases a retired learner's data on request
+
+
+class EventKind:
+    """The kinds of message a provider sends us."""
+
+    REVIEW = 'review'                  # a verdict on a session
+    SESSION_LOST = 'session_lost'      # the proctoring session ended before the learner submitted
+    EXAM_CODE_CHECK = 'exam_code_check'  # the vendor's software asks whether an exam code is valid
+    ONBOARDING = 'onboarding'          # a learner's onboarding profile changed
+
+
+@dataclass(frozen=True)
+class ProviderEvent:
+    """A vendor message, parsed: what happened to which session."""
+
+    kind: str
+    session_id: str
+    verdict: str = ''
+    comments: tuple = ()
+    video_url: str = ''
+    exam_code: str = ''
+    user_id: str = ''
+    status: str = ''
+    extra: dict = field(default_factory=dict)
+
+
+class CallbackInvalid(ValueError):
+    """A signed message whose content this provider does not understand."""
+
+
 class ProctoringProvider:
     """
     Base class for providers. Subclasses set ``name`` and ``verbose_name`` and override the hooks
@@ -39,6 +78,8 @@ class ProctoringProvider:
     verbose_name = ''
     #: Steps, in order, that the learner passes on the exam page before starting.
     learner_steps = (Step.TERMS, Step.EXAM_CODE)
+    #: ``Feature`` values this provider supports.
+    features = frozenset()
 
     def __init__(self, **config):
         self.config = config
@@ -64,3 +105,26 @@ class ProctoringProvider:
 
     def on_error(self, attempt):
         """The attempt ended in error."""
+
+    def onboarding_status(self, user):  # pylint: disable=unused-argument
+        """Return the learner's onboarding profile status, or None where there is no onboarding."""
+        return None
+
+    def retire_user(self, user):  # pylint: disable=unused-argument
+        """Ask the vendor to erase what it holds about ``user``."""
+
+    # ---- messages from the vendor ----------------------------------------------------------------
+
+    def webhook_secrets(self):
+        """The secrets vendor messages may be signed with (several while a secret rotates)."""
+        secrets = self.config.get('webhook_secrets') or []
+        return [secrets] if isinstance(secrets, str) else list(secrets)
+
+    def verify_callback(self, headers, body):
+        """Check a vendor message's signature and freshness; return its ``signing.WebhookMessage``."""
+        return signing.verify_webhook(self.webhook_secrets(), headers, body,
+                                      tolerance_seconds=self.config.get('callback_tolerance_seconds', 300))
+
+    def parse_callback(self, payload):
+        """Turn a verified message's JSON into a ``ProviderEvent``; raise ``CallbackInvalid`` if unknown."""
+        raise CallbackInvalid('This provider receives no messages.')
