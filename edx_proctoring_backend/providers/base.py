@@ -110,7 +110,7 @@ class ProctoringProvider:
         """Return the learner's onboarding profile status, or None where there is no onboarding."""
         return None
 
-    def retire_user(self, user):  # pylint: disable=unused-argument
+    def retire_user(self, user):
         """Ask the vendor to erase what it holds about ``user``."""
 
     # ---- messages from the vendor ----------------------------------------------------------------

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from ..exams.models import ExamAttempt
-from ..providers.base import CallbackInvalid
+from ..providers.base import CallbackInvalid, ProviderEvent
 from ..providers.signing import WebhookVerificationError
 from .models import ReceivedMessage
 
@@ -34,7 +34,7 @@ class VerifiedCallback:
 
     message_id: str
     body_sha256: str
-    event: object       # providers.base.ProviderEvent
+    event: ProviderEvent
     attempt: ExamAttempt
 
 
