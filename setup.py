@@ -63,6 +63,8 @@ setup(
         ],
         'edx_proctoring_backend.providers': [
             'null = edx_proctoring_backend.providers.null:NullProvider',
+            'rpnow = edx_proctoring_backend.providers.rpnow:RPNowProvider',
+            'proctortrack = edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
         ],
     },
     classifiers=[

@@ -26,7 +26,7 @@ from .exams.models import Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
-from .providers.base import EventKind, Step
+from .providers.base import EventKind, Feature, Step
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .reviews import callbacks, decisions
 from .reviews.outcomes import Outcome
@@ -144,6 +144,7 @@ class LearnerState:
     steps: tuple = ()
     time: TimeStatus = None
     timer_token: str = ''
+    checks_in_vendor_software: bool = False
     extra: dict = field(default_factory=dict)
 
     @property
@@ -185,7 +186,9 @@ def learner_state(user, exam, now=None):
     if offered and exam.exam_type == ExamType.PROCTORED:
         state.may_opt_out = exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
     if offered:
-        state.steps = tuple(get_provider(exam.provider).learner_steps)
+        provider = get_provider(exam.provider)
+        state.steps = tuple(provider.learner_steps)
+        state.checks_in_vendor_software = Feature.VENDOR_SOFTWARE in provider.features
     if attempt is not None and attempt.status == S.STARTED:
         state.time = TimeStatus.at(attempt.started_at, attempt.deadline, now)
         state.timer_token = timer_token(attempt)
@@ -268,6 +271,10 @@ def confirm_checks(user, exam, exam_code, accepted_terms):
     if attempt.status == S.READY_TO_START:
         return attempt
     provider = get_provider(exam.provider)
+    if Feature.VENDOR_SOFTWARE in provider.features:
+        # The learner types the code into the vendor's software, which checks it with us; using it
+        # here would burn it. The attempt becomes ready when that check arrives.
+        raise ChecksNotPassed('Complete the checks in the proctoring software first.', code='checks_in_software')
     if Step.TERMS in provider.learner_steps and not accepted_terms:
         raise ChecksNotPassed('Accept the terms of the proctoring service to continue.', code='terms_required')
     if Step.EXAM_CODE in provider.learner_steps:

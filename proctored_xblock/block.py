@@ -87,6 +87,9 @@ class ProctoredExamBlock(XBlock):
     provider = String(display_name=_('Proctoring provider'), default='null', scope=Scope.settings)
     allow_opt_out = Boolean(display_name=_('Opting out allowed'), default=True, scope=Scope.settings)
     rules_text = String(display_name=_('Exam rules'), default='', scope=Scope.settings, multiline_editor=True)
+    content_after_submission = Boolean(
+        display_name=_('Show the questions after submission'), default=False, scope=Scope.settings,
+        help=_('Learners can read the questions and their answers once the exam is submitted (answers stay locked).'))
     close_date = Date(display_name=_('Exam closes'), default=None, scope=Scope.settings,
                       help=_('No learner works past this moment, whatever their allowance.'))
 
@@ -157,7 +160,8 @@ class ProctoredExamBlock(XBlock):
         else:
             state = api.learner_state(user, self.exam())
             state_name = views.page_state(state)
-        content_visible = state is not None and state.content_visible
+        content_visible = state is not None and (state.content_visible or (
+            self.content_after_submission and state.status in api.AttemptStatus.COMPLETED))
         children = []
         if content_visible:
             for child in self._children():
@@ -186,6 +190,7 @@ class ProctoredExamBlock(XBlock):
             'exam_code': (attempt.exam_code or '') if attempt else '',
             'provider_name': self._provider_label(),
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in (state.steps if state else ())],
+            'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
             'practice_result': state.practice_result if state else None,
             'submit_reason': attempt.submit_reason if attempt else '',
             'review_status': review, 'review_label': review_label, 'review_help': review_help,
@@ -287,6 +292,7 @@ class ProctoredExamBlock(XBlock):
             exam_types=views.exam_type_labels(self.gettext), time_limit_minutes=self.time_limit_minutes,
             providers=[(name, self.gettext(label)) for name, label in api.available_providers()],
             provider=self.provider, allow_opt_out=self.allow_opt_out,
+            content_after_submission=self.content_after_submission,
             rules_text=self.rules_text,
         ))
         fragment.add_css(read_static('css/proctored_exam.css'))
@@ -304,6 +310,7 @@ class ProctoredExamBlock(XBlock):
         )
         for name, value in cleaned.items():
             setattr(self, name, value)
+        self.content_after_submission = data.get('content_after_submission') is True
         return {'success': True}
 
     @staticmethod

@@ -75,6 +75,7 @@ def error_messages(_):
         'invalid_exam_code': _("This exam code is not valid for you and this exam."),
         'exam_code_used': _("This exam code was already used."),
         'checks_not_passed': _("The proctoring checks are not complete yet."),
+        'checks_in_software': _("Complete the checks in the proctoring software and enter your exam code there first."),
         'not_ready': _("Complete the proctoring steps before starting the exam."),
         'answers_closed': _("The time for this exam is over: your answer was not saved."),
         'exam_not_started': _("Start the exam before answering."),

@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from edx_proctoring_backend import api
+from tests.fakes.vendors import FakeVendor
 
 
 def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
@@ -60,3 +61,30 @@ def make_exam(db):  # pylint: disable=unused-argument
                              due_date=due_date, exam_type=exam_type, time_limit_minutes=time_limit_minutes,
                              provider=provider, allow_opt_out=allow_opt_out)
     return make
+
+
+@pytest.fixture
+def fake_vendor(settings):
+    """
+    Start fake vendors and configure a provider for each: ``fake_vendor('rpnow')`` returns a running
+    ``FakeVendor`` whose credentials are in ``settings.PROCTORING_PROVIDERS['rpnow']``.
+
+    ``name`` configures another provider name (default: the style); ``callback_base_url`` is where the
+    vendor's callbacks go (``live_server.url`` to receive them); other keyword arguments override the
+    provider's settings (e.g. ``secret='wrong'``). Every vendor started is stopped after the test.
+    """
+    started = []
+
+    def start(style='rpnow', name=None, callback_base_url='http://testserver', **config):
+        vendor = FakeVendor(style=style).start()
+        started.append(vendor)
+        settings.PROCTORING_PROVIDERS = {**settings.PROCTORING_PROVIDERS, name or style: {
+            'base_url': vendor.base_url, 'key_id': vendor.key_id, 'secret': vendor.secret,
+            'webhook_secrets': [vendor.webhook_secret], 'timeout': (2, 5), 'callback_base_url': callback_base_url,
+            **config,
+        }}
+        return vendor
+
+    yield start
+    for vendor in started:
+        vendor.stop()

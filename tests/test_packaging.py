@@ -31,7 +31,11 @@ EXPECTED_ENTRY_POINTS = {
                   'exam_question': 'proctored_xblock.question:ExamQuestionBlock'},
     'lms.djangoapp': {'edx_proctoring_backend': 'edx_proctoring_backend.apps:ProctoringBackendConfig'},
     'cms.djangoapp': {'edx_proctoring_backend': 'edx_proctoring_backend.apps:ProctoringBackendConfig'},
-    'edx_proctoring_backend.providers': {'null': 'edx_proctoring_backend.providers.null:NullProvider'},
+    'edx_proctoring_backend.providers': {
+        'null': 'edx_proctoring_backend.providers.null:NullProvider',
+        'rpnow': 'edx_proctoring_backend.providers.rpnow:RPNowProvider',
+        'proctortrack': 'edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
+    },
 }
 
 

@@ -212,6 +212,7 @@
                 time_limit_minutes: form.elements.time_limit_minutes.value,
                 provider: form.elements.provider.value,
                 allow_opt_out: form.elements.allow_opt_out.checked,
+                content_after_submission: form.elements.content_after_submission.checked,
                 rules_text: form.elements.rules_text.value
             };
             if (runtime.notify) { runtime.notify('save', {state: 'start'}); }

@@ -229,3 +229,20 @@ def test_anonymous_visitors_cannot_act(workbench):
     html = page(block)[0]
     assert 'data-state="sign_in"' in html and 'exam-question' not in html
     assert not ExamAttempt.objects.exists()
+
+
+@pytest.mark.parametrize('allowed', [False, True])
+def test_questions_after_submission_as_the_course_allows(workbench, allowed):
+    _, block = workbench(PROCTORED_60)
+    assert call_handler(block, 'studio_submit', {
+        'display_name': 'Final exam', 'exam_type': 'proctored', 'time_limit_minutes': '60', 'provider': 'null',
+        'allow_opt_out': True, 'content_after_submission': allowed})[0] == 200
+    opt_in_and_start(block)
+    question = question_blocks(block)[0]
+    assert save_answer(question, '42')[0] == 200
+    call_handler(block, 'submit')
+    html, _ = page(block)
+    assert 'data-state="submitted"' in html
+    assert (html.count('exam-question__answer') == 2) is allowed
+    status, body = save_answer(question, '43')  # answers stay locked either way
+    assert (status, body['error']) == (409, 'answers_closed') and question.answer == '42'

@@ -1,0 +1,350 @@
+"""
+End to end, over real HTTP both ways: the API calls a fake vendor (tests/fakes/vendors.py) through the
+``rpnow`` and ``proctortrack`` providers, and the fake vendor posts signed callbacks to the app served by
+pytest-django's ``live_server``. Nothing is mocked.
+
+Each test starts both fake vendors; their providers send callbacks to ``live_server.url``.
+"""
+import time
+
+import pytest
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.exams.models import ExamAttempt
+from edx_proctoring_backend.exams.statuses import AttemptStatus as S
+from edx_proctoring_backend.providers.http import VendorUnavailable
+from edx_proctoring_backend.reviews.models import ReceivedMessage, Review
+
+STYLES = ('rpnow', 'proctortrack')
+CLEAN = {'rpnow': 'Clean', 'proctortrack': 'passed'}
+COMMENT = {'start_s': 12, 'end_s': 30.5, 'comment': 'Looked away from the screen', 'status': 'minor'}
+
+
+@pytest.fixture
+def vendors(fake_vendor, live_server):
+    """Both fake vendors, running, configured as their providers, calling back to the live server."""
+    return {style: fake_vendor(style, callback_base_url=live_server.url) for style in STYLES}
+
+
+def state(attempt):
+    """The attempt as the database has it now."""
+    return ExamAttempt.objects.get(pk=attempt.pk)
+
+
+def transitions_to(attempt, status):
+    """How many times the attempt's history entered ``status``."""
+    return attempt.history.filter(to_status=status).count()
+
+
+def opt_in(vendor, user, exam):
+    """Opt in: the attempt exists and its session is registered at the vendor."""
+    attempt = api.opt_in(user, exam)
+    assert attempt.status == S.CREATED
+    assert vendor.sessions[attempt.provider_attempt_id]['attempt_id'] == attempt.pk
+    return attempt
+
+
+def check_code(vendor, attempt):
+    """The learner types the exam code into the vendor's software, which checks it with us: ready to start."""
+    session_id = attempt.provider_attempt_id
+    status, answer = vendor.check_exam_code(session_id, vendor.sessions[session_id]['exam_code'])
+    assert (status, answer) == (200, {'exam_name': attempt.exam.display_name,
+                                      'time_limit_minutes': attempt.exam.time_limit_minutes})
+    assert state(attempt).status == S.READY_TO_START
+
+
+def started(vendor, user, exam):
+    """Opt in, pass the checks in the vendor's software and start: the vendor's session runs."""
+    attempt = opt_in(vendor, user, exam)
+    check_code(vendor, attempt)
+    attempt = api.start(user, exam)
+    assert attempt.status == S.STARTED
+    assert vendor.sessions[attempt.provider_attempt_id]['state'] == 'started'
+    return attempt
+
+
+def submitted(vendor, user, exam):
+    """Take the exam to its end: submitted, the vendor's session stopped, the review pending."""
+    attempt = started(vendor, user, exam)
+    api.submit(user, exam)
+    attempt = state(attempt)
+    assert (attempt.status, attempt.submit_reason) == (S.SUBMITTED, 'learner')
+    assert vendor.sessions[attempt.provider_attempt_id]['state'] == 'stopped'
+    assert not vendor.rejected_requests
+    return attempt
+
+
+# ---- the whole way, for each verdict -------------------------------------------------------------------------
+
+@pytest.mark.parametrize('style, verdict, expected', [
+    ('rpnow', 'Clean', S.VERIFIED),
+    ('rpnow', 'Rules Violation', S.SECOND_REVIEW_REQUIRED),  # no rejection without a person
+    ('rpnow', 'Suspicious', S.SECOND_REVIEW_REQUIRED),
+    ('rpnow', 'Not Reviewed', S.ERROR),
+    ('proctortrack', 'passed', S.VERIFIED),
+    ('proctortrack', 'flagged', S.SECOND_REVIEW_REQUIRED),
+    ('proctortrack', 'failed', S.SECOND_REVIEW_REQUIRED),  # the course team decides
+])
+def test_a_review_decides_the_attempt(vendors, make_user, make_exam, style, verdict, expected):
+    vendor = vendors[style]
+    learner = make_user(f'learner_{style}_{verdict.replace(" ", "_").lower()}')
+    exam = make_exam(provider=style)
+    attempt = submitted(vendor, learner, exam)
+
+    status, answer = vendor.post_review(attempt.provider_attempt_id, verdict, comments=[COMMENT])
+
+    assert (status, answer) == (204, '')
+    attempt = state(attempt)
+    assert attempt.status == expected
+    assert transitions_to(attempt, expected) == 1
+    review = Review.objects.get(attempt=attempt)
+    assert (review.provider, review.verdict, review.comments) == (style, verdict, [COMMENT])
+    assert review.video_url == f'{vendor.base_url}/videos/{attempt.provider_attempt_id}.mp4'
+    assert review.message.message_id == vendor.callbacks_sent[-1]['headers']['webhook-id']
+
+
+def test_learners_and_vendors_do_not_mix(vendors, make_user, make_exam):
+    """Two learners in two exams of two vendors, reviewed differently: each review reaches its own attempt."""
+    rpnow_exam, proctortrack_exam = make_exam(provider='rpnow'), make_exam(provider='proctortrack')
+    first = submitted(vendors['rpnow'], make_user('first'), rpnow_exam)
+    second = submitted(vendors['proctortrack'], make_user('second'), proctortrack_exam)
+
+    assert vendors['rpnow'].post_review(first.provider_attempt_id, 'Suspicious')[0] == 204
+    assert vendors['proctortrack'].post_review(second.provider_attempt_id, 'passed')[0] == 204
+
+    assert (state(first).status, state(second).status) == (S.SECOND_REVIEW_REQUIRED, S.VERIFIED)
+    assert set(vendors['rpnow'].sessions) == {first.provider_attempt_id}
+    assert set(vendors['proctortrack'].sessions) == {second.provider_attempt_id}
+
+
+# ---- repeated and forged reviews ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize('style', STYLES)
+def test_a_replayed_review_is_applied_once(vendors, learner, make_exam, style):
+    vendor = vendors[style]
+    attempt = submitted(vendor, learner, make_exam(provider=style))
+    assert vendor.post_review(attempt.provider_attempt_id, CLEAN[style])[0] == 204
+
+    assert vendor.replay_callback() == (204, '')  # the same webhook-id, byte for byte
+
+    assert Review.objects.filter(attempt=attempt).count() == 1
+    assert ReceivedMessage.objects.filter(provider=style).count() == 2  # the code check and the review, once
+    assert transitions_to(attempt, S.VERIFIED) == 1
+
+
+def test_the_same_review_sent_again_with_a_new_id_changes_nothing(vendors, learner, make_exam):
+    vendor = vendors['rpnow']
+    attempt = submitted(vendor, learner, make_exam(provider='rpnow'))
+    assert vendor.post_review(attempt.provider_attempt_id, 'Suspicious')[0] == 204
+    history = list(attempt.history.values_list('pk', flat=True))
+
+    assert vendor.post_review(attempt.provider_attempt_id, 'Suspicious') == (204, '')
+
+    assert Review.objects.filter(attempt=attempt).count() == 1
+    assert list(attempt.history.values_list('pk', flat=True)) == history
+    assert state(attempt).status == S.SECOND_REVIEW_REQUIRED
+
+
+def assert_nothing_written(attempt, messages_before):
+    """A refused callback leaves no message, no review and no status change."""
+    assert ReceivedMessage.objects.count() == messages_before
+    assert not Review.objects.filter(attempt=attempt).exists()
+    assert state(attempt).status == S.SUBMITTED
+
+
+@pytest.mark.parametrize('forgery', [
+    {'secret': 'whsec_' + 'Zm9yZ2VkIGtleSwgbm90IHRoZSB2ZW5kb3Incw=='},  # signed with another secret
+    {'secret': 'the vendor secret, guessed'},
+    {'timestamp_offset': -600},                                       # ten minutes old
+    {'timestamp_offset': 600},                                        # from the future
+    {'headers': {'webhook-signature': None}},                         # unsigned
+    {'headers': {'webhook-id': None, 'webhook-timestamp': None, 'webhook-signature': None}},
+    {'signature': 'v1,' + 'A' * 44},
+])
+def test_forged_stale_and_unsigned_reviews_are_refused(vendors, learner, make_exam, forgery):
+    vendor = vendors['rpnow']
+    attempt = submitted(vendor, learner, make_exam(provider='rpnow'))
+    messages_before = ReceivedMessage.objects.count()
+    forgery = dict(forgery)
+    if 'timestamp_offset' in forgery:  # computed now: a collection-time value could drift into the window
+        forgery['timestamp'] = int(time.time()) + forgery.pop('timestamp_offset')
+
+    status, answer = vendor.post_review(attempt.provider_attempt_id, 'Clean', **forgery)
+
+    assert status == 401
+    assert answer['error'] in ('bad_signature', 'stale')
+    assert_nothing_written(attempt, messages_before)
+
+
+def test_a_stale_review_is_refused_even_when_correctly_signed(vendors, learner, make_exam):
+    vendor = vendors['proctortrack']
+    attempt = submitted(vendor, learner, make_exam(provider='proctortrack'))
+    messages_before = ReceivedMessage.objects.count()
+
+    assert vendor.post_review(attempt.provider_attempt_id, 'passed', timestamp=int(time.time()) - 600) == (
+        401, {'error': 'stale'})
+    assert_nothing_written(attempt, messages_before)
+
+
+def test_a_review_of_an_unknown_session_is_404(vendors, learner, make_exam, live_server):
+    vendor = vendors['rpnow']
+    attempt = submitted(vendor, learner, make_exam(provider='rpnow'))
+    messages_before = ReceivedMessage.objects.count()
+
+    status, answer = vendor.post_callback(
+        'rpnow-session-that-never-was', 'review.completed', status='Clean',
+        callback_url=f'{live_server.url}/api/proctored-exams/v1/providers/rpnow/callback')
+
+    assert (status, answer) == (404, {'error': 'unknown_session'})
+    assert_nothing_written(attempt, messages_before)
+
+
+def test_a_review_of_another_providers_session_is_404(vendors, make_user, make_exam):
+    """Signed correctly for rpnow (both fakes share a webhook secret), about a proctortrack attempt: refused."""
+    proctortrack_attempt = submitted(vendors['proctortrack'], make_user('other'), make_exam(provider='proctortrack'))
+    rpnow_attempt = submitted(vendors['rpnow'], make_user('mine'), make_exam(provider='rpnow'))
+    rpnow_callback = vendors['rpnow'].sessions[rpnow_attempt.provider_attempt_id]['callback_url']
+    messages_before = ReceivedMessage.objects.count()
+
+    status, answer = vendors['rpnow'].post_callback(
+        proctortrack_attempt.provider_attempt_id, 'review.completed', status='Clean', callback_url=rpnow_callback)
+
+    assert (status, answer) == (404, {'error': 'unknown_session'})
+    assert_nothing_written(proctortrack_attempt, messages_before)
+
+
+def test_a_malformed_review_is_400(vendors, learner, make_exam):
+    vendor = vendors['rpnow']
+    attempt = submitted(vendor, learner, make_exam(provider='rpnow'))
+    messages_before = ReceivedMessage.objects.count()
+
+    status, answer = vendor.post_callback(attempt.provider_attempt_id, 'review.completed', status='passed')
+
+    assert (status, answer) == (400, {'error': 'malformed'})
+    assert_nothing_written(attempt, messages_before)
+
+
+# ---- sessions that end early, exam codes ---------------------------------------------------------------------
+
+@pytest.mark.parametrize('style', STYLES)
+def test_a_lost_session_submits_the_started_exam(vendors, learner, make_exam, style):
+    vendor = vendors[style]
+    attempt = started(vendor, learner, make_exam(provider=style))
+
+    assert vendor.report_session_lost(attempt.provider_attempt_id) == (204, '')
+
+    attempt = state(attempt)
+    assert (attempt.status, attempt.submit_reason) == (S.SUBMITTED, 'proctoring_session_lost')
+    assert vendor.sessions[attempt.provider_attempt_id]['state'] == 'stopped'
+    # Then the review arrives as usual.
+    assert vendor.post_review(attempt.provider_attempt_id, CLEAN[style])[0] == 204
+    assert state(attempt).status == S.VERIFIED
+
+
+def test_a_session_lost_before_the_start_ends_the_attempt_in_error(vendors, learner, make_exam):
+    vendor = vendors['rpnow']
+    attempt = opt_in(vendor, learner, make_exam(provider='rpnow'))
+
+    assert vendor.report_session_lost(attempt.provider_attempt_id) == (204, '')
+
+    assert state(attempt).status == S.ERROR
+    assert vendor.sessions[attempt.provider_attempt_id]['state'] == 'stopped'  # on_error stopped it
+
+
+def test_a_wrong_or_reused_exam_code_is_refused(vendors, learner, make_exam):
+    vendor = vendors['proctortrack']
+    attempt = opt_in(vendor, learner, make_exam(provider='proctortrack'))
+    session_id = attempt.provider_attempt_id
+
+    assert vendor.check_exam_code(session_id, 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-F') == (
+        400, {'error': 'invalid_exam_code'})
+    assert state(attempt).status == S.CREATED
+    check_code(vendor, attempt)
+    assert vendor.check_exam_code(session_id, attempt.exam_code) == (409, {'error': 'not_applicable'})
+
+
+def test_a_code_checked_by_the_vendor_is_not_usable_on_our_page(vendors, learner, make_exam):
+    exam = make_exam(provider='rpnow')
+    attempt = opt_in(vendors['rpnow'], learner, exam)
+    check_code(vendors['rpnow'], attempt)
+
+    # Ready already: confirming on our page changes nothing.
+    assert api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True).status == S.READY_TO_START
+
+
+def test_confirming_on_our_page_leaves_the_code_to_the_vendor_software(vendors, learner, make_exam):
+    exam = make_exam(provider='rpnow')
+    attempt = opt_in(vendors['rpnow'], learner, exam)
+
+    with pytest.raises(api.ChecksNotPassed) as raised:
+        api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+    assert raised.value.code == 'checks_in_software'
+
+    check_code(vendors['rpnow'], attempt)
+
+
+# ---- the vendor failing while the API calls it -----------------------------------------------------------------
+
+def test_vendor_down_during_opt_in(vendors, learner, make_exam):
+    """
+    What happens today (for the retry task to change): the attempt is created (with its exam code) before the
+    vendor is called, so it stays, unregistered; opting in again returns it without registering it.
+    """
+    vendor = vendors['rpnow']
+    exam = make_exam(provider='rpnow')
+    vendor.go_down()
+
+    with pytest.raises(VendorUnavailable):
+        api.opt_in(learner, exam)
+
+    attempt = ExamAttempt.objects.get(exam=exam, user=learner)
+    assert (attempt.status, attempt.provider_attempt_id) == (S.CREATED, '')
+    assert attempt.exam_code and attempt.code_redeemed_at is None
+    vendor.come_back()
+    assert api.opt_in(learner, exam).pk == attempt.pk
+    assert state(attempt).provider_attempt_id == ''
+    assert vendor.sessions == {}
+
+
+def test_vendor_failing_at_start_and_submit(vendors, learner, make_exam):
+    """
+    What happens today: the status change is made first and the vendor's error then reaches the caller; the
+    vendor's session is left behind (not started, then not stopped).
+    """
+    vendor = vendors['rpnow']
+    exam = make_exam(provider='rpnow')
+    attempt = opt_in(vendor, learner, exam)
+    check_code(vendor, attempt)
+    session_id = attempt.provider_attempt_id
+
+    vendor.fail_next(1, status=503)
+    with pytest.raises(VendorUnavailable):
+        api.start(learner, exam)
+    assert state(attempt).status == S.STARTED
+    assert vendor.sessions[session_id]['state'] == 'created'
+
+    vendor.go_down()
+    with pytest.raises(VendorUnavailable):
+        api.submit(learner, exam)
+    assert state(attempt).status == S.SUBMITTED
+    vendor.come_back()
+    assert vendor.sessions[session_id]['state'] == 'created'
+
+
+def test_vendor_down_when_a_lost_session_is_reported(vendors, learner, make_exam):
+    """
+    The vendor reports a lost session but its API then fails our stop call: the callback fails with a 500 and
+    nothing is kept, so the vendor's redelivery applies it once the API answers.
+    """
+    vendor = vendors['rpnow']
+    attempt = started(vendor, learner, make_exam(provider='rpnow'))
+    vendor.fail_next(1, status=503)
+    messages_before = ReceivedMessage.objects.count()
+
+    status, _ = vendor.report_session_lost(attempt.provider_attempt_id)
+
+    assert status == 500
+    assert ReceivedMessage.objects.count() == messages_before
+    assert state(attempt).status == S.STARTED
+    assert vendor.replay_callback()[0] == 204
+    assert state(attempt).status == S.SUBMITTED
