@@ -57,4 +57,8 @@ def get_provider(name):
         provider_class = NullProvider
     else:
         raise UnknownProvider(name)
-    return provider_class(**options)
+    provider = provider_class(**options)
+    # A class may serve under another name on a site (``"my_vendor": {"class": ...}``): its callbacks
+    # and sessions are then that name's.
+    provider.name = name
+    return provider

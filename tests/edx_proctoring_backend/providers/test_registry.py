@@ -22,7 +22,9 @@ def test_a_provider_living_outside_the_package_is_configured_by_settings():
 @override_settings(PROCTORING_PROVIDERS={'vendor': {'class': 'tests.fakes.counting_provider.CountingProvider',
                                                     'base_url': 'http://127.0.0.1:9', 'timeout': 3}})
 def test_site_options_reach_the_provider():
-    assert registry.get_provider('vendor').config == {'base_url': 'http://127.0.0.1:9', 'timeout': 3}
+    provider = registry.get_provider('vendor')
+    assert provider.config == {'base_url': 'http://127.0.0.1:9', 'timeout': 3}
+    assert provider.name == 'vendor'  # the configured name, for its callbacks and sessions
 
 
 def test_unknown_provider():
