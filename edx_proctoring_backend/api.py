@@ -27,6 +27,7 @@ from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_resu
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
 from .providers.base import EventKind, Feature, Step
+from .providers.http import VendorError
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .reviews import callbacks, decisions
 from .reviews.outcomes import Outcome
@@ -46,7 +47,7 @@ __all__ = [
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
-    'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected',
+    'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError',
 ]
 
 
@@ -223,6 +224,7 @@ def opt_in(user, exam):
             raise NotAllowed('You chose to take this exam without proctoring; that cannot be undone.',
                              code='already_declined')
         return previous
+    _require_onboarding(user, exam)
     attempt, created = create_attempt(
         exam, user, S.CREATED, after=previous, by=user, reason='opted in',
         taking_as_proctored=True, exam_code=new_exam_code(),
@@ -234,6 +236,22 @@ def opt_in(user, exam):
             attempt.provider_attempt_id = provider_attempt_id
         emit_attempt_event('created', attempt)
     return attempt
+
+
+ONBOARDING_APPROVED = 'approved'
+
+
+def _require_onboarding(user, exam):
+    """
+    A provider with onboarding admits to a proctored exam only learners whose onboarding profile is
+    approved (practice exams stay open, so learners can try the software first).
+    """
+    provider = get_provider(exam.provider)
+    if exam.exam_type != ExamType.PROCTORED or Feature.ONBOARDING not in provider.features:
+        return
+    status = provider.onboarding_status(user)
+    if status != ONBOARDING_APPROVED:
+        raise NotAllowed(f'Onboarding is {status}: complete it before the exam.', code=f'onboarding_{status}')
 
 
 def opt_out(user, exam):

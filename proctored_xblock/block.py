@@ -63,6 +63,11 @@ def exam_handler(method):
             return _json_response({'error': error.code, 'message': messages[error.code],
                                    'fields': {field: field_messages.get(field, text)
                                               for field, text in error.errors.items()}}, status=400)
+        except api.VendorError:
+            # Nothing was lost: the learner can try again once the proctoring service answers.
+            log.warning('Proctoring provider unavailable for %s', self.scope_ids.usage_id, exc_info=True)
+            return _json_response({'error': 'vendor_unavailable', 'message': messages['vendor_unavailable']},
+                                  status=503)
         except api.ProctoringError as error:
             status = 409 if isinstance(error, (api.IllegalTransition, api.AnswersClosed)) else 400
             if isinstance(error, api.NotAllowed):

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.providers.http import VendorUnavailable
@@ -37,11 +38,18 @@ def transitions_to(attempt, status):
 
 
 def opt_in(vendor, user, exam):
-    """Opt in: the attempt exists and its session is registered at the vendor."""
+    """Opt in (after an approved onboarding where the vendor has one): the session is registered."""
+    approve_onboarding(vendor, user, exam)
     attempt = api.opt_in(user, exam)
     assert attempt.status == S.CREATED
     assert vendor.sessions[attempt.provider_attempt_id]['attempt_id'] == attempt.pk
     return attempt
+
+
+def approve_onboarding(vendor, user, exam):
+    """The learner's onboarding profile is approved at a vendor that has onboarding."""
+    if vendor.style == 'proctortrack':
+        vendor.set_onboarding(registry.get_provider(exam.provider).anonymous_user_id(user), 'approved')
 
 
 def check_code(vendor, attempt):

@@ -246,3 +246,22 @@ def test_questions_after_submission_as_the_course_allows(workbench, allowed):
     assert (html.count('exam-question__answer') == 2) is allowed
     status, body = save_answer(question, '43')  # answers stay locked either way
     assert (status, body['error']) == (409, 'answers_closed') and question.answer == '42'
+
+
+def test_vendor_outage_gets_a_clear_answer(workbench, fake_vendor):
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'proctortrack'
+    fake_vendor('proctortrack').go_down()
+    status, body = call_handler(block, 'opt_in')
+    assert (status, body['error']) == (503, 'vendor_unavailable')
+    assert 'cannot be reached' in body['message']
+    assert not ExamAttempt.objects.exists()
+
+
+def test_onboarding_required_before_a_proctored_exam(workbench, fake_vendor):
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'proctortrack'
+    fake_vendor('proctortrack')
+    status, body = call_handler(block, 'opt_in')
+    assert (status, body['error']) == (403, 'onboarding_not_started')
+    assert 'onboarding' in body['message']

@@ -12,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.providers.base import CallbackInvalid, EventKind, Feature, ProviderEvent, Step
 from edx_proctoring_backend.providers.http import VendorRejected, VendorUnavailable
@@ -88,6 +89,7 @@ def test_unknown_rules_are_a_configuration_error(fake_vendor, make_exam, rules):
 
 def test_opt_in_start_and_submit(vendor, provider, learner, make_exam):
     exam = make_exam(provider='proctortrack')
+    vendor.set_onboarding(provider.anonymous_user_id(learner), 'approved')
     attempt = api.opt_in(learner, exam)
     session_id = attempt.provider_attempt_id
 
@@ -138,6 +140,7 @@ def test_retirement_erases_the_onboarding_profile(vendor, provider, learner):
 
 def test_the_vendor_never_hears_the_username_or_email(vendor, provider, make_exam):
     alice = get_user_model().objects.create(username='alice_learner', email='alice@example.com')
+    vendor.set_onboarding(provider.anonymous_user_id(alice), 'approved')
     attempt = api.opt_in(alice, make_exam(provider='proctortrack'))
     provider.onboarding_status(alice)
     provider.on_start(attempt)
@@ -267,3 +270,31 @@ def test_fuzzed_callbacks_are_events_or_invalid(payload):
                                         'spot_check']), JUNK))
 def test_any_json_is_an_event_or_invalid(payload):
     check_parser(ProctortrackProvider(), payload)
+
+
+@pytest.mark.parametrize('status', ['not_started', 'pending', 'rejected', 'expired'])
+def test_proctored_exam_needs_an_approved_onboarding(vendor, provider, learner, make_exam, status):
+    exam = make_exam(provider='proctortrack')
+    if status != 'not_started':
+        vendor.set_onboarding(provider.anonymous_user_id(learner), status)
+    with pytest.raises(api.NotAllowed) as raised:
+        api.opt_in(learner, exam)
+    assert raised.value.code == f'onboarding_{status}'
+    assert not ExamAttempt.objects.filter(exam=exam).exists()
+    assert not vendor.sessions
+
+
+def test_practice_exam_is_open_before_onboarding(vendor, learner, make_exam):
+    attempt = api.opt_in(learner, make_exam(exam_type='practice', provider='proctortrack'))
+    assert attempt.provider_attempt_id in vendor.sessions
+
+
+def test_vendor_down_while_checking_onboarding_loses_nothing(vendor, provider, learner, make_exam):
+    exam = make_exam(provider='proctortrack')
+    vendor.go_down()
+    with pytest.raises(api.VendorError):
+        api.opt_in(learner, exam)
+    assert not ExamAttempt.objects.filter(exam=exam).exists()
+    vendor.come_back()
+    vendor.set_onboarding(provider.anonymous_user_id(learner), 'approved')
+    assert api.opt_in(learner, exam).provider_attempt_id in vendor.sessions
