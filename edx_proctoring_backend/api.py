@@ -9,6 +9,7 @@ import hmac
 import logging
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import lru_cache
 
 from django.conf import settings
@@ -27,7 +28,8 @@ from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_resu
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
 from .providers.base import EventKind, Feature, Step
-from .providers.http import VendorError
+from .providers.http import VendorError, VendorRejected, VendorUnavailable
+from .providers.models import ProviderCall
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .reviews import callbacks, decisions
 from .reviews.outcomes import Outcome
@@ -47,7 +49,7 @@ __all__ = [
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
-    'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError',
+    'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
 ]
 
 
@@ -102,7 +104,12 @@ def sync_exam(course_key, usage_key, due_date=None, **exam_settings):
         return exam
     exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
     if exam.is_proctored_kind:
-        get_provider(exam.provider).register_exam(exam)
+        try:
+            get_provider(exam.provider).register_exam(exam)
+        except VendorError:
+            # The exam page must work while a vendor is down; providers register the exam again
+            # with each attempt's session.
+            log.warning('Could not tell provider %s about exam %s', exam.provider, exam.pk, exc_info=True)
     return exam
 
 
@@ -146,6 +153,7 @@ class LearnerState:
     time: TimeStatus = None
     timer_token: str = ''
     checks_in_vendor_software: bool = False
+    session_pending: bool = False   # the vendor was unreachable: its session is being set up
     extra: dict = field(default_factory=dict)
 
     @property
@@ -190,6 +198,9 @@ def learner_state(user, exam, now=None):
         provider = get_provider(exam.provider)
         state.steps = tuple(provider.learner_steps)
         state.checks_in_vendor_software = Feature.VENDOR_SOFTWARE in provider.features
+    if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:
+        state.session_pending = ProviderCall.objects.filter(
+            attempt=attempt, action=ProviderCall.REGISTER_ATTEMPT, status=ProviderCall.PENDING).exists()
     if attempt is not None and attempt.status == S.STARTED:
         state.time = TimeStatus.at(attempt.started_at, attempt.deadline, now)
         state.timer_token = timer_token(attempt)
@@ -230,11 +241,8 @@ def opt_in(user, exam):
         taking_as_proctored=True, exam_code=new_exam_code(),
     )
     if created:
-        provider_attempt_id = get_provider(exam.provider).register_attempt(attempt)
-        if provider_attempt_id:
-            ExamAttempt.objects.filter(pk=attempt.pk).update(provider_attempt_id=provider_attempt_id)
-            attempt.provider_attempt_id = provider_attempt_id
         emit_attempt_event('created', attempt)
+        _call_provider(attempt, ProviderCall.REGISTER_ATTEMPT)
     return attempt
 
 
@@ -352,8 +360,8 @@ def start(user, exam):
         previous.refresh_from_db()
         return previous
     if won:
-        get_provider(exam.provider).on_start(previous)
         emit_attempt_event('started', previous)
+        _call_provider(previous, ProviderCall.START_SESSION)
     return previous
 
 
@@ -388,12 +396,13 @@ def _submit(attempt, by=None, reason='learner'):
     exam = attempt.exam
     if exam.exam_type == ExamType.TIMED:
         return
-    outcome = get_provider(exam.provider).on_submit(attempt)
-    if exam.exam_type == ExamType.PROCTORED:
-        if allowances.effective_allowance(exam, attempt.user).review_exempt:
-            record_review(attempt, Outcome.SATISFACTORY, comment='Exempt from review (allowance).')
-        elif outcome.review:
-            record_provider_verdict(attempt, outcome.review)
+    _call_provider(attempt, ProviderCall.STOP_SESSION)
+    if exam.exam_type == ExamType.PROCTORED and _review_exempt(attempt):
+        record_review(attempt, Outcome.SATISFACTORY, comment='Exempt from review (allowance).')
+
+
+def _review_exempt(attempt):
+    return allowances.effective_allowance(attempt.exam, attempt.user).review_exempt
 
 
 def _expire_if_due(attempt, now):
@@ -415,6 +424,90 @@ def submit_expired_attempts(now=None, batch_size=500):
         except IllegalTransition:
             continue  # changed meanwhile by another request; nothing to do
     return count
+
+
+# ---- Calls to the provider ------------------------------------------------------------------------------
+
+PROVIDER_RETRY_BASE_SECONDS = 30
+PROVIDER_RETRY_MAX_SECONDS = 3600
+PROVIDER_CALL_LEASE_SECONDS = 300   # a sweep that dies mid-call leaves the call to a later sweep
+
+
+def _perform(attempt, action):
+    """Make one call to the attempt's provider and apply what it answers."""
+    provider = get_provider(attempt.exam.provider)
+    if action == ProviderCall.REGISTER_ATTEMPT:
+        session_id = provider.register_attempt(attempt)
+        if session_id:
+            ExamAttempt.objects.filter(pk=attempt.pk).update(provider_attempt_id=session_id)
+            attempt.provider_attempt_id = session_id
+    elif action == ProviderCall.START_SESSION:
+        provider.on_start(attempt)
+    elif action == ProviderCall.STOP_SESSION:
+        outcome = provider.on_submit(attempt)
+        if outcome.review and attempt.exam.exam_type == ExamType.PROCTORED and not _review_exempt(attempt):
+            record_provider_verdict(attempt, outcome.review)
+    elif action == ProviderCall.END_IN_ERROR:
+        provider.on_error(attempt)
+
+
+def _retry_delay(tries):
+    return timedelta(seconds=min(PROVIDER_RETRY_BASE_SECONDS * 2 ** max(0, tries - 1), PROVIDER_RETRY_MAX_SECONDS))
+
+
+def _max_tries():
+    return getattr(settings, 'PROCTORING_PROVIDER_MAX_TRIES', 10)
+
+
+def _call_provider(attempt, action):
+    """
+    Make a provider call now. If the vendor cannot be reached, the call is kept and the retry task
+    makes it later, so an outage loses no session; a call the vendor refuses is kept as dead.
+    """
+    try:
+        _perform(attempt, action)
+    except VendorError as error:
+        retryable = isinstance(error, VendorUnavailable)
+        log.warning('Provider call %s for attempt %s failed (%s)', action, attempt.pk,
+                    'will retry' if retryable else 'refused', exc_info=True)
+        now = timezone.now()
+        ProviderCall.objects.create(
+            attempt=attempt, provider=attempt.exam.provider, action=action, tries=1, last_error=str(error)[:500],
+            status=ProviderCall.PENDING if retryable else ProviderCall.DEAD, next_try_at=now + _retry_delay(1),
+        )
+
+
+def _obsolete(call, attempt):
+    """A kept call that no longer needs making (the session exists, or the attempt was reset)."""
+    if call.action == ProviderCall.REGISTER_ATTEMPT:
+        return bool(attempt.provider_attempt_id) or attempt.status not in S.IN_PROGRESS
+    return attempt.status == S.RESET
+
+
+def retry_provider_calls(now=None, batch_size=100):
+    """Make again every kept provider call that is due (the periodic task); return how many succeeded."""
+    now = now or timezone.now()
+    done = 0
+    due = ProviderCall.objects.filter(status=ProviderCall.PENDING, next_try_at__lte=now).order_by('next_try_at')
+    for call in list(due[:batch_size]):
+        # Claim the call (a lease), so that two sweeps never make it at once.
+        if not ProviderCall.objects.filter(pk=call.pk, status=ProviderCall.PENDING, next_try_at=call.next_try_at) \
+                .update(next_try_at=now + timedelta(seconds=PROVIDER_CALL_LEASE_SECONDS), modified=now):
+            continue
+        attempt = ExamAttempt.objects.select_related('exam', 'user').get(pk=call.attempt_id)
+        tries = call.tries + 1
+        try:
+            if not _obsolete(call, attempt):
+                _perform(attempt, call.action)
+        except VendorError as error:
+            dead = isinstance(error, VendorRejected) or tries >= _max_tries()
+            ProviderCall.objects.filter(pk=call.pk).update(
+                tries=tries, last_error=str(error)[:500], modified=now, next_try_at=now + _retry_delay(tries),
+                status=ProviderCall.DEAD if dead else ProviderCall.PENDING)
+            continue
+        ProviderCall.objects.filter(pk=call.pk).update(status=ProviderCall.DONE, tries=tries, modified=now)
+        done += 1
+    return done
 
 
 # ---- The timer the browser polls -------------------------------------------------------------------
@@ -590,8 +683,8 @@ def mark_error(attempt, by=None, reason=''):
     """The proctoring session ended unexpectedly (or staff say so): the attempt ends in error."""
     attempt.refresh_from_db()
     transition(attempt, S.ERROR, by=by, reason=reason or 'error')
-    get_provider(attempt.exam.provider).on_error(attempt)
     emit_attempt_event('error', attempt)
+    _call_provider(attempt, ProviderCall.END_IN_ERROR)
     return attempt
 
 

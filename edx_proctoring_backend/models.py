@@ -2,3 +2,4 @@
 # pylint: disable=unused-import
 from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt  # noqa: F401
 from .reviews.models import ReceivedMessage, Review  # noqa: F401
+from .providers.models import ProviderCall  # noqa: F401

@@ -8,3 +8,9 @@ from . import api
 def submit_expired_attempts():
     """Submit every started attempt whose time ran out, even if the learner's browser is gone."""
     return api.submit_expired_attempts()
+
+
+@shared_task(name='edx_proctoring_backend.tasks.retry_provider_calls', ignore_result=True, acks_late=True)
+def retry_provider_calls():
+    """Make again the provider calls that failed while a vendor was unreachable (with growing delays)."""
+    return api.retry_provider_calls()

@@ -196,6 +196,7 @@ class ProctoredExamBlock(XBlock):
             'provider_name': self._provider_label(),
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in (state.steps if state else ())],
             'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
+            'session_pending': bool(state and state.session_pending),
             'practice_result': state.practice_result if state else None,
             'submit_reason': attempt.submit_reason if attempt else '',
             'review_status': review, 'review_label': review_label, 'review_help': review_help,

@@ -286,7 +286,7 @@ def _page_context(**overrides):
     context = {
         'state': 'choose', 'exam_type': 'timed', 'display_name': 'Quiz', 'time_limit_minutes': 1,
         'rules_text': '', 'may_opt_out': True, 'exam_code': '', 'provider_name': 'null', 'steps': [],
-        'checks_in_vendor_software': False,
+        'checks_in_vendor_software': False, 'session_pending': False,
         'practice_result': None, 'submit_reason': '', 'review_status': None, 'review_label': '',
         'review_help': '', 'question_count': 0, 'answered_count': 0, 'content_visible': False, 'children': [],
     }

@@ -10,10 +10,11 @@ DEFAULTS = {
 }
 
 EXPIRY_TASK = 'edx_proctoring_backend.tasks.submit_expired_attempts'
+RETRY_TASK = 'edx_proctoring_backend.tasks.retry_provider_calls'
 
 
 def plugin_settings(settings):
-    """Fill in defaults and schedule the expiry sweep every minute."""
+    """Fill in defaults and schedule the expiry sweep and the provider-call retries every minute."""
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
@@ -23,3 +24,4 @@ def plugin_settings(settings):
         schedule = {}
         setattr(settings, schedule_name, schedule)
     schedule.setdefault('proctored-exams-submit-expired', {'task': EXPIRY_TASK, 'schedule': 60.0})
+    schedule.setdefault('proctored-exams-retry-provider-calls', {'task': RETRY_TASK, 'schedule': 60.0})

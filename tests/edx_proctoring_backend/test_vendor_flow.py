@@ -6,14 +6,17 @@ pytest-django's ``live_server``. Nothing is mocked.
 Each test starts both fake vendors; their providers send callbacks to ``live_server.url``.
 """
 import time
+from datetime import timedelta
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from edx_proctoring_backend import api
-from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
-from edx_proctoring_backend.providers.http import VendorUnavailable
+from edx_proctoring_backend.providers import registry
+from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.reviews.models import ReceivedMessage, Review
 
 STYLES = ('rpnow', 'proctortrack')
@@ -293,32 +296,36 @@ def test_confirming_on_our_page_leaves_the_code_to_the_vendor_software(vendors, 
 
 # ---- the vendor failing while the API calls it -----------------------------------------------------------------
 
-def test_vendor_down_during_opt_in(vendors, learner, make_exam):
-    """
-    What happens today (for the retry task to change): the attempt is created (with its exam code) before the
-    vendor is called, so it stays, unregistered; opting in again returns it without registering it.
-    """
+def retry_sweep_after(seconds):
+    """Run the retry task as the periodic schedule would, ``seconds`` from now."""
+    with time_machine.travel(timezone.now() + timedelta(seconds=seconds), tick=False):
+        return api.retry_provider_calls()
+
+
+def test_vendor_down_during_opt_in_loses_no_session(vendors, learner, make_exam):
     vendor = vendors['rpnow']
     exam = make_exam(provider='rpnow')
     vendor.go_down()
 
-    with pytest.raises(VendorUnavailable):
-        api.opt_in(learner, exam)
+    attempt = api.opt_in(learner, exam)  # the learner gets the attempt and the code at once
 
-    attempt = ExamAttempt.objects.get(exam=exam, user=learner)
-    assert (attempt.status, attempt.provider_attempt_id) == (S.CREATED, '')
-    assert attempt.exam_code and attempt.code_redeemed_at is None
+    assert (state(attempt).status, state(attempt).provider_attempt_id) == (S.CREATED, '')
+    call = ProviderCall.objects.get(attempt=attempt)
+    assert (call.action, call.status, call.tries) == (ProviderCall.REGISTER_ATTEMPT, ProviderCall.PENDING, 1)
+    assert 'could not be reached' in call.last_error and vendor.secret not in call.last_error
+    assert retry_sweep_after(10) == 0  # not due yet: the first retry waits 30 s
+    assert retry_sweep_after(31) == 0  # due, but the vendor is still down: the next wait doubles
+    assert ProviderCall.objects.get(pk=call.pk).tries == 2
+
     vendor.come_back()
-    assert api.opt_in(learner, exam).pk == attempt.pk
-    assert state(attempt).provider_attempt_id == ''
-    assert vendor.sessions == {}
+    assert retry_sweep_after(31 + 61) == 1
+    session_id = state(attempt).provider_attempt_id
+    assert vendor.sessions[session_id]['attempt_id'] == attempt.pk
+    assert ProviderCall.objects.get(pk=call.pk).status == ProviderCall.DONE
+    check_code(vendor, state(attempt))
 
 
-def test_vendor_failing_at_start_and_submit(vendors, learner, make_exam):
-    """
-    What happens today: the status change is made first and the vendor's error then reaches the caller; the
-    vendor's session is left behind (not started, then not stopped).
-    """
+def test_vendor_failing_at_start_and_submit_is_caught_up(vendors, learner, make_exam):
     vendor = vendors['rpnow']
     exam = make_exam(provider='rpnow')
     attempt = opt_in(vendor, learner, exam)
@@ -326,33 +333,59 @@ def test_vendor_failing_at_start_and_submit(vendors, learner, make_exam):
     session_id = attempt.provider_attempt_id
 
     vendor.fail_next(1, status=503)
-    with pytest.raises(VendorUnavailable):
-        api.start(learner, exam)
-    assert state(attempt).status == S.STARTED
+    assert api.start(learner, exam).status == S.STARTED  # the learner's clock runs regardless
     assert vendor.sessions[session_id]['state'] == 'created'
-
     vendor.go_down()
-    with pytest.raises(VendorUnavailable):
-        api.submit(learner, exam)
-    assert state(attempt).status == S.SUBMITTED
+    assert api.submit(learner, exam).status == S.SUBMITTED
+    assert ProviderCall.objects.filter(attempt=attempt, status=ProviderCall.PENDING).count() == 2
+
     vendor.come_back()
-    assert vendor.sessions[session_id]['state'] == 'created'
+    assert retry_sweep_after(31) == 2
+    assert vendor.sessions[session_id]['state'] == 'stopped'
+
+
+def test_calls_the_vendor_refuses_or_that_keep_failing_are_dead(vendors, learner, make_user, make_exam, settings):
+    settings.PROCTORING_PROVIDER_MAX_TRIES = 3
+    vendor = vendors['rpnow']
+    exam = make_exam(provider='rpnow')
+    vendor.go_down()
+    attempt = api.opt_in(learner, exam)
+    assert retry_sweep_after(31) == 0
+    assert retry_sweep_after(31 + 61) == 0
+    call = ProviderCall.objects.get(attempt=attempt)
+    assert (call.status, call.tries) == (ProviderCall.DEAD, 3)
+    assert retry_sweep_after(3600) == 0  # dead calls wait for a person
+
+    vendor.come_back()
+    vendor.fail_next(1, status=400)
+    refused = api.opt_in(make_user('other'), exam)
+    assert ProviderCall.objects.get(attempt=refused).status == ProviderCall.DEAD
+
+
+def test_the_retry_task_runs_from_celery(vendors, learner, make_exam):
+    from edx_proctoring_backend import tasks  # pylint: disable=import-outside-toplevel
+    vendor = vendors['rpnow']
+    vendor.go_down()
+    attempt = api.opt_in(learner, make_exam(provider='rpnow'))
+    vendor.come_back()
+    with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
+        tasks.retry_provider_calls.delay()
+    assert state(attempt).provider_attempt_id in vendor.sessions
 
 
 def test_vendor_down_when_a_lost_session_is_reported(vendors, learner, make_exam):
     """
-    The vendor reports a lost session but its API then fails our stop call: the callback fails with a 500 and
-    nothing is kept, so the vendor's redelivery applies it once the API answers.
+    The vendor reports a lost session but its API then fails our stop call: the exam is submitted
+    at once and the stop call is kept for the retry task.
     """
     vendor = vendors['rpnow']
     attempt = started(vendor, learner, make_exam(provider='rpnow'))
     vendor.fail_next(1, status=503)
-    messages_before = ReceivedMessage.objects.count()
 
     status, _ = vendor.report_session_lost(attempt.provider_attempt_id)
 
-    assert status == 500
-    assert ReceivedMessage.objects.count() == messages_before
-    assert state(attempt).status == S.STARTED
-    assert vendor.replay_callback()[0] == 204
-    assert state(attempt).status == S.SUBMITTED
+    assert status == 204
+    assert (state(attempt).status, state(attempt).submit_reason) == (S.SUBMITTED, 'proctoring_session_lost')
+    assert ProviderCall.objects.get(attempt=attempt).action == ProviderCall.STOP_SESSION
+    assert vendor.replay_callback()[0] == 204  # the same message again changes nothing
+    assert retry_sweep_after(31) == 1

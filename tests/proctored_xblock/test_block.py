@@ -265,3 +265,14 @@ def test_onboarding_required_before_a_proctored_exam(workbench, fake_vendor):
     status, body = call_handler(block, 'opt_in')
     assert (status, body['error']) == (403, 'onboarding_not_started')
     assert 'onboarding' in body['message']
+
+
+def test_learner_is_told_when_the_vendor_session_is_being_set_up(workbench, fake_vendor):
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'rpnow'
+    vendor = fake_vendor('rpnow')
+    vendor.go_down()
+    assert call_handler(block, 'opt_in')[0] == 200  # the attempt and its code are kept
+    html, _ = page(block)
+    assert 'data-session-pending="true"' in html and 'readonly value="' in html
+    vendor.come_back()

@@ -1,0 +1,41 @@
+"""Calls to a vendor that could not be made at once, kept until they succeed or are given up."""
+from django.db import models
+from django.utils import timezone
+
+from ..exams.models import ExamAttempt
+
+
+class ProviderCall(models.Model):
+    """
+    One call to the attempt's provider that failed while the vendor was unreachable. The retry task
+    makes it again with growing delays; after too many tries, or when the vendor refuses it, it is
+    kept as "dead" for staff to see and act on. Nothing about the learner's exam is lost meanwhile.
+    """
+
+    REGISTER_ATTEMPT = 'register_attempt'
+    START_SESSION = 'start_session'
+    STOP_SESSION = 'stop_session'
+    END_IN_ERROR = 'end_in_error'
+    ACTIONS = (REGISTER_ATTEMPT, START_SESSION, STOP_SESSION, END_IN_ERROR)
+
+    PENDING = 'pending'
+    DONE = 'done'
+    DEAD = 'dead'
+    STATUSES = (PENDING, DONE, DEAD)
+
+    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='provider_calls')
+    provider = models.CharField(max_length=64)
+    action = models.CharField(max_length=32, choices=[(action, action) for action in ACTIONS])
+    status = models.CharField(max_length=16, choices=[(status, status) for status in STATUSES], default=PENDING)
+    tries = models.PositiveIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+    next_try_at = models.DateTimeField(default=timezone.now)
+    created = models.DateTimeField(default=timezone.now)
+    modified = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        indexes = [models.Index(fields=['status', 'next_try_at'], name='provider_call_due')]
+
+    def __str__(self):
+        return f'{self.provider} {self.action} ({self.status}, {self.tries} tries)'
