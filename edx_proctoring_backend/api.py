@@ -76,7 +76,7 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         errors['time_limit_minutes'] = f'Enter a whole number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}.'
     provider = provider or 'null'
     if provider not in provider_names():
-        errors['provider'] = 'This proctoring provider is not installed.'
+        errors['provider'] = 'This proctoring provider is not configured on this site.'
     if exam_type == ExamType.TIMED:
         provider = 'null'
     if not isinstance(allow_opt_out, bool):

@@ -103,7 +103,7 @@ def settings_error_messages(_):
     return {
         'exam_type': _("Choose proctored, practice or timed."),
         'time_limit_minutes': _("Enter a whole number of minutes from 1 to 1440."),
-        'provider': _("This proctoring provider is not installed."),
+        'provider': _("This proctoring provider is not configured on this site."),
         'allow_opt_out': _("Choose yes or no."),
         'display_name': _("Use at most 255 characters."),
     }

@@ -39,8 +39,17 @@ def _configured():
 
 
 def provider_names():
-    """Return the names of every available provider, sorted."""
-    return sorted(set(_entry_point_classes()) | set(_configured()) | {DEFAULT_PROVIDER})
+    """
+    Return the names of the providers this site offers, sorted: those configured in
+    ``PROCTORING_PROVIDERS``, and ``null``. An installed vendor without settings cannot work, so
+    authors are not offered it.
+    """
+    return sorted(set(_configured()) | {DEFAULT_PROVIDER})
+
+
+def installed_provider_names():
+    """Return the names of every provider installed through the entry-point group, sorted."""
+    return sorted(_entry_point_classes())
 
 
 def get_provider(name):

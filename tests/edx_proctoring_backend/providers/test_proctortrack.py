@@ -54,7 +54,9 @@ def test_the_provider_comes_from_its_entry_point_and_describes_itself():
     assert provider.learner_steps == (Step.ONBOARDING, Step.SYSTEM_CHECK, Step.EXAM_CODE, Step.TERMS, Step.ID_PHOTO,
                                       Step.ROOM_SCAN)
     assert provider.checks_passed(None) is False
-    assert ('proctortrack', 'Onboarding and machine review (Proctortrack-style)') in api.available_providers()
+    # Installed, but offered to authors only once the site configures it.
+    assert 'proctortrack' in registry.installed_provider_names()
+    assert 'proctortrack' not in dict(api.available_providers())
 
 
 # ---- exams and their rules ---------------------------------------------------------------------------------

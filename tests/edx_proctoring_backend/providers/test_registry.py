@@ -30,3 +30,9 @@ def test_site_options_reach_the_provider():
 def test_unknown_provider():
     with pytest.raises(registry.UnknownProvider):
         registry.get_provider('nobody')
+
+
+def test_authors_are_offered_only_configured_providers(settings):
+    settings.PROCTORING_PROVIDERS = {'counting': {'class': 'tests.fakes.counting_provider.CountingProvider'}}
+    assert {'rpnow', 'proctortrack', 'null'} <= set(registry.installed_provider_names())
+    assert registry.provider_names() == ['counting', 'null']
