@@ -31,7 +31,7 @@ from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
 from .providers.models import ProviderCall
 from .providers.registry import UnknownProvider, get_provider, provider_names
-from .reviews import callbacks, decisions
+from .reviews import callbacks, decisions, export
 from .reviews.outcomes import Outcome
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ __all__ = [
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
+    'results_csv',
 ]
 
 
@@ -677,6 +678,11 @@ def _check_code_for_vendor(attempt, exam_code):
     redeem_exam_code(attempt, exam_code)
     transition(attempt, S.READY_TO_START, reason='exam code validated by the proctoring software')
     return {'exam_name': attempt.exam.display_name, 'time_limit_minutes': attempt.exam.time_limit_minutes}
+
+
+def results_csv(course_key):
+    """The course's proctoring results file (CSV): sessions, review statuses, vendor remarks, decisions."""
+    return export.results_csv(course_key)
 
 
 def mark_error(attempt, by=None, reason=''):

@@ -1,0 +1,62 @@
+"""
+The results file of a course's proctored sessions, like the vendors' own: one row per attempt with
+its status, review status, every vendor remark with its time, and the people's decisions.
+"""
+import csv
+import io
+
+from ..exams.models import ExamAttempt
+from ..exams.statuses import review_status
+
+COLUMNS = ('exam', 'exam_type', 'provider', 'username', 'attempt', 'attempt_number', 'status', 'review_status',
+           'started_at', 'submitted_at', 'submit_reason', 'vendor_verdicts', 'vendor_comments', 'video_urls',
+           'reviewer_decisions')
+
+
+def _remark(comment):
+    """One vendor remark as ``[start–end s] status: text``."""
+    span = f"{comment.get('start_s', '')}–{comment.get('end_s', '')} s"
+    status = f"{comment['status']}: " if comment.get('status') else ''
+    return f"[{span}] {status}{comment.get('comment', '')}"
+
+
+def _cell(value):
+    """Spreadsheets run cells that start with =, +, - or @ as formulas: quote those."""
+    text = '' if value is None else str(value)
+    return f"'{text}" if text[:1] in ('=', '+', '-', '@') else text
+
+
+def results_rows(course_key):
+    """Yield the results of every attempt at the course's special exams, oldest first (a few queries)."""
+    attempts = (ExamAttempt.objects.filter(exam__course_key=str(course_key))
+                .select_related('exam', 'user').prefetch_related('reviews__reviewer')
+                .order_by('exam__pk', 'created', 'pk'))
+    for attempt in attempts:
+        reviews = list(attempt.reviews.all())
+        vendor = [review for review in reviews if not review.by_person]
+        people = [review for review in reviews if review.by_person]
+        yield {
+            'exam': attempt.exam.display_name or attempt.exam.usage_key, 'exam_type': attempt.exam.exam_type,
+            'provider': attempt.exam.provider, 'username': attempt.user.username, 'attempt': attempt.pk,
+            'attempt_number': attempt.attempt_number, 'status': attempt.status,
+            'review_status': review_status(attempt.exam.exam_type, attempt.status) or '',
+            'started_at': attempt.started_at.isoformat() if attempt.started_at else '',
+            'submitted_at': attempt.submitted_at.isoformat() if attempt.submitted_at else '',
+            'submit_reason': attempt.submit_reason,
+            'vendor_verdicts': ' | '.join(f'{review.provider}: {review.verdict}' for review in vendor),
+            'vendor_comments': ' | '.join(_remark(comment) for review in vendor for comment in review.comments),
+            'video_urls': ' | '.join(review.video_url for review in vendor if review.video_url),
+            'reviewer_decisions': ' | '.join(
+                f'{review.created.isoformat()} {review.reviewer.username}: {review.outcome}'
+                + (f' ({review.comment})' if review.comment else '') for review in people),
+        }
+
+
+def results_csv(course_key):
+    """Return the course's results file as CSV text."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS)
+    writer.writeheader()
+    for row in results_rows(course_key):
+        writer.writerow({name: _cell(value) for name, value in row.items()})
+    return out.getvalue()
