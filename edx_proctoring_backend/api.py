@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import logging
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
 
@@ -155,7 +155,6 @@ class LearnerState:
     timer_token: str = ''
     checks_in_vendor_software: bool = False
     session_pending: bool = False   # the vendor was unreachable: its session is being set up
-    extra: dict = field(default_factory=dict)
 
     @property
     def status(self):
