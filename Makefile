@@ -16,6 +16,7 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
 
 $(VENV)/.installed: $(BIN)/python requirements/pip.txt requirements/test.txt setup.py
+	./scripts/system-requirements.sh
 	$(BIN)/pip install -q -r requirements/pip.txt
 	$(BIN)/pip install -q -r requirements/test.txt
 	$(BIN)/pip install -q --no-deps --config-settings editable_mode=compat -e .

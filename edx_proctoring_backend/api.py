@@ -16,6 +16,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 
+from .credit import records as credit_records
 from .exams import allowances, timer
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from .exams.codes import new_exam_code, normalise_exam_code
@@ -25,6 +26,7 @@ from .exams.errors import (
 )
 from .exams.models import Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
+from .lms.effects import register_credit_requirement
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
 from .providers.base import EventKind, Feature, Step
@@ -50,7 +52,7 @@ __all__ = [
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
-    'results_csv',
+    'results_csv', 'record_exam_grade', 'course_progress',
 ]
 
 
@@ -92,18 +94,20 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
     }
 
 
-def sync_exam(course_key, usage_key, due_date=None, **exam_settings):
+def sync_exam(course_key, usage_key, due_date=None, subsection_key='', **exam_settings):
     """
     Create or update the exam for an XBlock usage from its settings; return the ``Exam``.
 
-    Writes only when something changed, and tells the provider about new or changed exams.
+    Writes only when something changed, and tells the provider (and, inside the LMS, the course's
+    credit requirements) about new or changed exams.
     """
     values = validate_exam_settings(**exam_settings)
-    values.update(course_key=str(course_key), due_date=due_date)
+    values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''))
     exam = Exam.objects.filter(usage_key=str(usage_key)).first()
     if exam is not None and all(getattr(exam, name) == value for name, value in values.items()):
         return exam
     exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
+    register_credit_requirement(exam)
     if exam.is_proctored_kind:
         try:
             get_provider(exam.provider).register_exam(exam)
@@ -682,6 +686,21 @@ def _check_code_for_vendor(attempt, exam_code):
 def results_csv(course_key):
     """The course's proctoring results file (CSV): sessions, review statuses, vendor remarks, decisions."""
     return export.results_csv(course_key)
+
+
+def record_exam_grade(user, exam, earned, possible):
+    """Record what the learner's answers in ``exam`` scored (``earned`` of ``possible`` points)."""
+    if possible is None or float(possible) <= 0:
+        return
+    credit_records.record_grade(user, exam, earned, possible)
+
+
+def course_progress(user, course_key):
+    """
+    Return the learner's progress in the course's exams: per exam (``credit.records.ExamProgress``)
+    the review status, the grade, and whether it counts toward credit.
+    """
+    return credit_records.course_progress(user, course_key)
 
 
 def mark_error(attempt, by=None, reason=''):

@@ -37,3 +37,9 @@ class ProctoringBackendConfig(AppConfig):
     verbose_name = 'Proctored exams'
     default_auto_field = 'django.db.models.BigAutoField'
     plugin_app = _plugin_app()
+
+    def ready(self):
+        # pylint: disable=import-outside-toplevel
+        from .exams.signals import attempt_status_changed
+        from .lms.effects import on_attempt_status_changed
+        attempt_status_changed.connect(on_attempt_status_changed, dispatch_uid='edx_proctoring_backend.effects')

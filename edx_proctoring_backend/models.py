@@ -3,3 +3,4 @@
 from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt  # noqa: F401
 from .reviews.models import ReceivedMessage, Review  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
+from .credit.models import CreditRecord  # noqa: F401

@@ -138,7 +138,24 @@ class ProctoredExamBlock(XBlock):
             self.course_key, self.scope_ids.usage_id, due_date=self.due_date(),
             exam_type=self.exam_type, time_limit_minutes=self.time_limit_minutes, provider=self.provider,
             allow_opt_out=self.allow_opt_out, rules_text=self.rules_text, display_name=self.display_name,
+            subsection_key=self._subsection_key(),
         )
+
+    def _subsection_key(self):
+        """The usage id of the subsection (sequential) holding this exam, or '' outside a course outline."""
+        block = self.get_parent()
+        while block is not None:
+            if block.scope_ids.block_type == 'sequential':
+                return str(block.scope_ids.usage_id)
+            block = block.get_parent()
+        return ''
+
+    def _record_grade(self, user, exam):
+        """Record what the learner's answers scored, from the questions that can score themselves."""
+        scores = [score for score in (child.exam_score() for child in self._children() if hasattr(child, 'exam_score'))
+                  if score is not None]
+        if scores:
+            api.record_exam_grade(user, exam, sum(earned for earned, _ in scores), sum(possible for _, possible in scores))
 
     def _provider_label(self):
         """The translated name of this exam's proctoring provider."""
@@ -163,8 +180,11 @@ class ProctoredExamBlock(XBlock):
             # Exam questions are never shown to someone the exam cannot account for.
             state_name, state = 'sign_in', None
         else:
-            state = api.learner_state(user, self.exam())
+            exam = self.exam()
+            state = api.learner_state(user, exam)
             state_name = views.page_state(state)
+            if state.status in api.AttemptStatus.COMPLETED + (api.AttemptStatus.DECLINED,):
+                self._record_grade(user, exam)
         content_visible = state is not None and (state.content_visible or (
             self.content_after_submission and state.status in api.AttemptStatus.COMPLETED))
         children = []
@@ -257,7 +277,9 @@ class ProctoredExamBlock(XBlock):
     @exam_handler
     def submit(self, user, data):  # pylint: disable=unused-argument
         """End My Exam."""
-        attempt = api.submit(user, self.exam())
+        exam = self.exam()
+        attempt = api.submit(user, exam)
+        self._record_grade(user, exam)
         return {'success': True, 'status': attempt.status}
 
     @XBlock.handler

@@ -59,6 +59,13 @@ class ExamQuestionBlock(XBlock):
         parent = self.get_parent()
         return parent if parent is not None and hasattr(parent, 'assert_answers_accepted') else None
 
+    def exam_score(self):
+        """(earned, possible) points of the saved answer, or None when the question has no correct answer."""
+        if not self.correct:
+            return None
+        right = self.answer.strip().lower() == self.correct.strip().lower()
+        return (self.weight if right else 0.0), self.weight
+
     @XBlock.handler
     def save_answer(self, request, suffix=''):  # pylint: disable=unused-argument
         """Save the learner's answer if the exam still accepts answers."""
@@ -78,9 +85,9 @@ class ExamQuestionBlock(XBlock):
             except api.AnswersClosed as error:
                 return self._json({'error': error.code, 'message': messages[error.code]}, 409)
         self.answer = answer
-        if self.correct:
-            score = self.weight if answer.strip().lower() == self.correct.strip().lower() else 0.0
-            self.runtime.publish(self, 'grade', {'value': score, 'max_value': self.weight})
+        score = self.exam_score()
+        if score is not None:
+            self.runtime.publish(self, 'grade', {'value': score[0], 'max_value': score[1]})
         return self._json({'success': True, 'answer': self.answer})
 
     @staticmethod

@@ -15,6 +15,7 @@ from django.utils.dateparse import parse_datetime
 
 from .errors import IllegalTransition
 from .models import AttemptTransition, ExamAttempt
+from .signals import attempt_status_changed
 from .statuses import NEW, is_allowed
 
 
@@ -44,10 +45,11 @@ def create_attempt(exam, user, status, after=None, by=None, reason='', **fields)
             AttemptTransition.objects.create(
                 attempt=attempt, from_status=None, to_status=status, changed_by=by, reason=reason, created=now,
             )
+            attempt.exam = exam
+            attempt_status_changed.send(sender=ExamAttempt, attempt=attempt, from_status=None, to_status=status, by=by)
     except IntegrityError:
         winner = ExamAttempt.objects.select_related('exam').get(exam=exam, user=user, attempt_number=number)
         return winner, False
-    attempt.exam = exam
     return attempt, True
 
 
@@ -72,10 +74,18 @@ def transition(attempt, to_status, by=None, reason='', **fields):
                 attempt=attempt, from_status=from_status, to_status=to_status, changed_by=by,
                 reason=reason[:255], created=now,
             )
+            before = {name: getattr(attempt, name) for name in ('status', *fields)}
+            for name, value in {'status': to_status, **fields}.items():
+                setattr(attempt, name, value)
+            try:
+                attempt_status_changed.send(sender=ExamAttempt, attempt=attempt, from_status=from_status,
+                                            to_status=to_status, by=by)
+            except Exception:
+                # The change is rolled back: the object must not claim it happened.
+                for name, value in before.items():
+                    setattr(attempt, name, value)
+                raise
     if changed:
-        attempt.status = to_status
-        for name, value in fields.items():
-            setattr(attempt, name, value)
         return True
     attempt.refresh_from_db()
     if attempt.status == to_status:

@@ -18,6 +18,8 @@ class Exam(models.Model):
 
     course_key = models.CharField(max_length=255, db_index=True)
     usage_key = models.CharField(max_length=255, unique=True)
+    # The subsection (sequential) holding the exam inside a course, whose grade the gradebook keeps.
+    subsection_key = models.CharField(max_length=255, blank=True)
     display_name = models.CharField(max_length=255, blank=True)
     exam_type = models.CharField(max_length=16, choices=TYPE_CHOICES, default=ExamType.PROCTORED)
     time_limit_minutes = models.PositiveIntegerField()

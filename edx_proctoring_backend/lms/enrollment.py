@@ -1,18 +1,11 @@
 """The learner's enrollment track, which decides whether the proctored option is offered."""
 from django.conf import settings
 
+from . import platform
+
 # Tracks whose learners verified their identity and may take exams proctored for credit.
 VERIFIED_MODES = frozenset({'verified', 'professional', 'no-id-professional', 'credit', 'masters',
                             'executive-education'})
-
-
-def _platform_enrollment_mode(user, course_key):
-    """Return the LMS enrollment mode, or raise ImportError outside the platform."""
-    # pylint: disable=import-error,import-outside-toplevel
-    from common.djangoapps.student.models import CourseEnrollment
-    from opaque_keys.edx.keys import CourseKey
-    mode, is_active = CourseEnrollment.enrollment_mode_for_user(user, CourseKey.from_string(course_key))
-    return mode if is_active else None
 
 
 def enrollment_mode(user, course_key):
@@ -23,10 +16,11 @@ def enrollment_mode(user, course_key):
     audit learner) and every other learner is in ``PROCTORING_STANDALONE_DEFAULT_MODE``.
     """
     try:
-        return _platform_enrollment_mode(user, course_key)
-    except ImportError:
+        mode, is_active = platform.enrollment_mode(user, course_key)
+    except platform.PlatformUnavailable:
         modes = getattr(settings, 'PROCTORING_STANDALONE_ENROLLMENT_MODES', {})
         return modes.get(user.username, getattr(settings, 'PROCTORING_STANDALONE_DEFAULT_MODE', 'verified'))
+    return mode if is_active else None
 
 
 def is_verified_track(user, course_key):

@@ -7,7 +7,7 @@ from ..exams.attempts import attempt_lock, transition
 from ..exams.errors import NotAllowed
 from ..exams.statuses import AttemptStatus, ExamType, is_allowed
 from .models import Review
-from .outcomes import Outcome, consequence, outcome_of
+from .outcomes import Outcome, outcome_of, resulting_status
 
 PERSON = 'staff'  # the provider name recorded on a person's decision
 
@@ -19,7 +19,7 @@ def _require_reviewable(attempt):
 
 def _apply(attempt, review, reason):
     """Move the attempt as the review's outcome says, when that move is allowed from where it is."""
-    target = consequence(review.outcome, decided_by_person=review.by_person).status
+    target = resulting_status(review.outcome, decided_by_person=review.by_person)
     if target is None or target == attempt.status:
         return None
     if not is_allowed(attempt.status, target):

@@ -1,13 +1,11 @@
 """
-The review policy: one table from a provider's verdict to an outcome, and one from an outcome to
-what happens to the attempt, the learner's credit requirement and the exam's grade.
+The review policy: one table from a provider's verdict to an outcome, and one rule from an outcome
+to the attempt's status.
 
 Sites and courses can override the verdict table (``PROCTORING_REVIEW_POLICY`` and
 ``PROCTORING_COURSE_REVIEW_POLICY``); the second table is the product's rule and is not configurable:
 people make the final call on every unsatisfactory outcome.
 """
-from dataclasses import dataclass
-
 from django.conf import settings
 
 from ..exams.statuses import AttemptStatus
@@ -42,45 +40,21 @@ DEFAULT_VERDICTS = {
 }
 
 
-class CreditStatus:
-    """The credit requirement status posted for a proctored exam (edx-platform's vocabulary)."""
-
-    SATISFIED = 'satisfied'
-    FAILED = 'failed'
-    DECLINED = 'declined'
-
-
-class GradeAction:
-    """What happens to the exam's grade."""
-
-    KEEP = 'keep'        # the learner's answers count as they are
-    ZERO = 'zero'        # an unsatisfactory review: the subsection is worth nothing
-    RESTORE = 'restore'  # a later satisfactory decision undoes a zero
-
-
-@dataclass(frozen=True)
-class Consequence:
-    """What one outcome does: the attempt's new status (None: unchanged), credit and grade."""
-
-    status: str
-    credit: str
-    grade: str
-
-
-def consequence(outcome, decided_by_person):
+def resulting_status(outcome, decided_by_person):
     """
-    Return the ``Consequence`` of ``outcome``. An unsatisfactory outcome that no person confirmed
-    asks for a second review instead of rejecting: the machine or the vendor only suggests.
+    Return the attempt status an ``outcome`` leads to (None: unchanged). An unsatisfactory outcome
+    that no person confirmed asks for a second review instead of rejecting: the machine or the
+    vendor only suggests. What each status means for credit and the grade is ``credit.policy``'s.
     """
     if outcome == Outcome.SATISFACTORY:
-        return Consequence(AttemptStatus.VERIFIED, CreditStatus.SATISFIED, GradeAction.RESTORE)
+        return AttemptStatus.VERIFIED
     if outcome == Outcome.UNSATISFACTORY and decided_by_person:
-        return Consequence(AttemptStatus.REJECTED, CreditStatus.FAILED, GradeAction.ZERO)
+        return AttemptStatus.REJECTED
     if outcome in (Outcome.UNSATISFACTORY, Outcome.SECOND_REVIEW):
-        return Consequence(AttemptStatus.SECOND_REVIEW_REQUIRED, None, GradeAction.KEEP)
+        return AttemptStatus.SECOND_REVIEW_REQUIRED
     if outcome == Outcome.ERROR:
-        return Consequence(AttemptStatus.ERROR, None, GradeAction.KEEP)
-    return Consequence(None, None, GradeAction.KEEP)
+        return AttemptStatus.ERROR
+    return None
 
 
 def verdict_table(provider, course_key=None):

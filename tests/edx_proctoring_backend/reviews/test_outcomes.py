@@ -3,9 +3,7 @@ import pytest
 from django.test import override_settings
 
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
-from edx_proctoring_backend.reviews.outcomes import (
-    CreditStatus, GradeAction, Outcome, consequence, outcome_of, verdict_table,
-)
+from edx_proctoring_backend.reviews.outcomes import Outcome, outcome_of, resulting_status, verdict_table
 
 
 @pytest.mark.parametrize('provider,verdict,expected', [
@@ -32,21 +30,12 @@ def test_site_and_course_overrides():
     assert verdict_table('rpnow')['Clean'] == Outcome.SATISFACTORY
 
 
-def test_people_make_the_final_call_on_unsatisfactory_outcomes():
-    assert consequence(Outcome.UNSATISFACTORY, decided_by_person=False).status == S.SECOND_REVIEW_REQUIRED
-    rejected = consequence(Outcome.UNSATISFACTORY, decided_by_person=True)
-    assert (rejected.status, rejected.credit, rejected.grade) == (S.REJECTED, CreditStatus.FAILED, GradeAction.ZERO)
-
-
-def test_satisfactory_restores_and_satisfies():
-    verified = consequence(Outcome.SATISFACTORY, decided_by_person=False)
-    assert (verified.status, verified.credit, verified.grade) == (
-        S.VERIFIED, CreditStatus.SATISFIED, GradeAction.RESTORE)
-
-
-@pytest.mark.parametrize('outcome,status', [
-    (Outcome.SECOND_REVIEW, S.SECOND_REVIEW_REQUIRED), (Outcome.ERROR, S.ERROR), (Outcome.PENDING, None),
+@pytest.mark.parametrize('outcome,by_person,status', [
+    (Outcome.UNSATISFACTORY, False, S.SECOND_REVIEW_REQUIRED),   # people make the final call
+    (Outcome.UNSATISFACTORY, True, S.REJECTED),
+    (Outcome.SATISFACTORY, False, S.VERIFIED), (Outcome.SATISFACTORY, True, S.VERIFIED),
+    (Outcome.SECOND_REVIEW, True, S.SECOND_REVIEW_REQUIRED), (Outcome.ERROR, True, S.ERROR),
+    (Outcome.PENDING, True, None),
 ])
-def test_other_outcomes_leave_credit_and_grade_alone(outcome, status):
-    result = consequence(outcome, decided_by_person=True)
-    assert (result.status, result.credit, result.grade) == (status, None, GradeAction.KEEP)
+def test_resulting_status(outcome, by_person, status):
+    assert resulting_status(outcome, decided_by_person=by_person) == status

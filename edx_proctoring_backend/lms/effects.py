@@ -1,0 +1,62 @@
+"""
+What follows a change of an attempt's status outside the attempt itself.
+
+One receiver of ``exams.signals.attempt_status_changed`` applies ``credit.policy.effects_of``: it
+keeps the package's credit record, tells the LMS's credit and grades apps (inside the platform) and
+sends the openedx-events exam-attempt signal. It runs in the transaction of the change, so the
+status and its consequences are written together or not at all.
+"""
+import logging
+
+from ..credit import records
+from ..credit.policy import CREDIT_STATUS, EXAM_ATTEMPT_EVENT, CreditStatus, GradeAction, effects_of
+from ..exams.statuses import ExamType
+from . import platform
+from .exam_events import send_exam_attempt_event
+
+log = logging.getLogger(__name__)
+
+
+def on_attempt_status_changed(sender, attempt, from_status, to_status, by=None, **kwargs):  # pylint: disable=unused-argument
+    """Apply the effects of ``attempt`` moving from ``from_status`` to ``to_status``."""
+    if to_status not in CREDIT_STATUS and to_status not in EXAM_ATTEMPT_EVENT:
+        return  # still being taken: nothing outside the attempt changes (and no query is made)
+    effects = effects_of(attempt.exam.exam_type, from_status, to_status)
+    records.apply_effects(attempt, effects)
+    try:
+        _tell_platform(attempt, effects, by)
+    except platform.PlatformUnavailable:
+        pass  # standalone: the package's records are the gradebook
+    if effects.event:
+        send_exam_attempt_event(effects.event, attempt, requesting_user=by)
+
+
+def _tell_platform(attempt, effects, by):
+    """Post the credit requirement status and apply the grade action through edx-platform's services."""
+    exam, user = attempt.exam, attempt.user
+    if effects.credit is not None and platform.is_credit_course(exam.course_key):
+        if effects.credit == CreditStatus.REMOVED:
+            platform.remove_credit_requirement_status(user, exam.course_key, exam.usage_key)
+        else:
+            platform.ensure_credit_requirement(exam.course_key, exam.usage_key, exam.display_name)
+            platform.set_credit_requirement_status(user, exam.course_key, exam.usage_key, effects.credit)
+    if effects.grade != GradeAction.KEEP:
+        if not exam.subsection_key:
+            log.warning('Exam %s has no subsection: its grade cannot be changed in the gradebook', exam.pk)
+        elif effects.grade == GradeAction.ZERO:
+            platform.zero_subsection_grade(user, exam.course_key, exam.subsection_key, overrider=by,
+                                           comment='Proctoring review unsatisfactory')
+        else:
+            platform.undo_subsection_grade_override(user, exam.course_key, exam.subsection_key)
+
+
+def register_credit_requirement(exam):
+    """Inside the LMS, make a proctored exam of a credit course one of the course's credit requirements."""
+    if exam.exam_type != ExamType.PROCTORED or not exam.is_active:
+        return False
+    try:
+        if platform.is_credit_course(exam.course_key):
+            return platform.ensure_credit_requirement(exam.course_key, exam.usage_key, exam.display_name)
+    except platform.PlatformUnavailable:
+        pass
+    return False

@@ -1,0 +1,105 @@
+"""
+Every use of edx-platform code, in one module.
+
+Each function calls one edx-platform API exactly as its signature is recorded in the contract the
+tests hold (``tests/edx_proctoring_backend/lms/platform_contract.py``); keyword arguments are used
+wherever the platform's signature names them, so a renamed parameter fails loudly. Outside the
+platform (the demo, the tests) every function raises ``PlatformUnavailable`` and the callers fall
+back to the package's own records.
+"""
+import importlib
+from functools import lru_cache
+
+from ..credit.policy import REQUIREMENT_NAMESPACE
+
+
+class PlatformUnavailable(ImportError):
+    """This code does not run inside edx-platform."""
+
+
+@lru_cache(maxsize=None)
+def _platform(module_path):
+    """Import an edx-platform module once; remember its absence too (imports are not cheap)."""
+    try:
+        return importlib.import_module(module_path)
+    except ImportError:
+        return None
+
+
+def _module(module_path):
+    module = _platform(module_path)
+    if module is None:
+        raise PlatformUnavailable(module_path)
+    return module
+
+
+def forget_modules():
+    """Look for the platform's modules again (tests install and remove a stand-in platform)."""
+    _platform.cache_clear()
+
+
+def _course_key(course_key):
+    return _module('opaque_keys.edx.keys').CourseKey.from_string(str(course_key))
+
+
+# ---- Enrollment ---------------------------------------------------------------------------------
+
+def enrollment_mode(user, course_key):
+    """Return ``(mode, is_active)`` of the learner's enrollment in the course."""
+    enrollments = _module('common.djangoapps.student.models').CourseEnrollment
+    return enrollments.enrollment_mode_for_user(user, _course_key(course_key))
+
+
+# ---- Credit -------------------------------------------------------------------------------------
+
+def is_credit_course(course_key):
+    """Return True when the course offers credit."""
+    return _module('openedx.core.djangoapps.credit.api').is_credit_course(_course_key(course_key))
+
+
+def ensure_credit_requirement(course_key, name, display_name):
+    """
+    Make sure the course's credit requirements include this exam's (``proctored_exam``, ``name``);
+    the course's other requirements stay as they are.
+    """
+    credit = _module('openedx.core.djangoapps.credit.api')
+    key = _course_key(course_key)
+    requirements = credit.get_credit_requirements(key)
+    if any(req['namespace'] == REQUIREMENT_NAMESPACE and req['name'] == name for req in requirements):
+        return False
+    requirements.append({'namespace': REQUIREMENT_NAMESPACE, 'name': name,
+                         'display_name': display_name or name, 'criteria': {}})
+    credit.set_credit_requirements(key, requirements)
+    return True
+
+
+def set_credit_requirement_status(user, course_key, name, status):
+    """Post the learner's status of this exam's requirement through the credit service."""
+    service = _module('openedx.core.djangoapps.credit.services').CreditService()
+    service.set_credit_requirement_status(
+        user_id=user.pk, course_key_or_id=str(course_key), req_namespace=REQUIREMENT_NAMESPACE, req_name=name,
+        status=status)
+
+
+def remove_credit_requirement_status(user, course_key, name):
+    """Remove the learner's status of this exam's requirement through the credit service."""
+    service = _module('openedx.core.djangoapps.credit.services').CreditService()
+    service.remove_credit_requirement_status(
+        user_id=user.pk, course_key_or_id=str(course_key), req_namespace=REQUIREMENT_NAMESPACE, req_name=name)
+
+
+# ---- Grades -------------------------------------------------------------------------------------
+
+def zero_subsection_grade(user, course_key, subsection_key, overrider=None, comment=''):
+    """Override the learner's subsection grade to nothing through the grades service."""
+    service = _module('lms.djangoapps.grades.services').GradesService()
+    service.override_subsection_grade(
+        user_id=user.pk, course_key_or_id=str(course_key), usage_key_or_id=str(subsection_key),
+        earned_all=0.0, earned_graded=0.0, overrider=overrider, comment=comment)
+
+
+def undo_subsection_grade_override(user, course_key, subsection_key):
+    """Remove the override, so the learner's answers count again."""
+    service = _module('lms.djangoapps.grades.services').GradesService()
+    service.undo_override_subsection_grade(
+        user_id=user.pk, course_key_or_id=str(course_key), usage_key_or_id=str(subsection_key))
