@@ -4,17 +4,13 @@ The public API of proctored, practice and timed exams.
 The XBlock, the REST views and the Celery tasks call these functions and nothing deeper. Each one
 applies the rules of ``exams`` and asks the exam's provider to do its part.
 """
-import hashlib
 import hmac
 import logging
-import re
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import lru_cache
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.encoding import force_bytes
 
 from .credit import records as credit_records
 from .exams import allowances, timer
@@ -26,6 +22,7 @@ from .exams.errors import (
 )
 from .exams.models import Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
+from .exams.timer_tokens import read_timer_token, timer_token
 from .lms.effects import register_credit_requirement
 from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
@@ -41,7 +38,6 @@ CallbackRejected = callbacks.CallbackRejected
 
 S = AttemptStatus
 MAX_TIME_LIMIT_MINUTES = 24 * 60
-TIMER_TOKEN_SALT = 'edx_proctoring_backend.timer'
 
 __all__ = [
     'AnswersClosed', 'AttemptNotFound', 'ChecksNotPassed', 'ExamNotFound', 'IllegalTransition',
@@ -52,7 +48,7 @@ __all__ = [
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
-    'results_csv', 'record_exam_grade', 'course_progress',
+    'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
 ]
 
 
@@ -400,13 +396,9 @@ def _submit(attempt, by=None, reason='learner'):
     exam = attempt.exam
     if exam.exam_type == ExamType.TIMED:
         return
-    _call_provider(attempt, ProviderCall.STOP_SESSION)
-    if exam.exam_type == ExamType.PROCTORED and _review_exempt(attempt):
+    if exam.exam_type == ExamType.PROCTORED and allowances.effective_allowance(exam, attempt.user).review_exempt:
         record_review(attempt, Outcome.SATISFACTORY, comment='Exempt from review (allowance).')
-
-
-def _review_exempt(attempt):
-    return allowances.effective_allowance(attempt.exam, attempt.user).review_exempt
+    _call_provider(attempt, ProviderCall.STOP_SESSION)
 
 
 def _expire_if_due(attempt, now):
@@ -449,8 +441,10 @@ def _perform(attempt, action):
         provider.on_start(attempt)
     elif action == ProviderCall.STOP_SESSION:
         outcome = provider.on_submit(attempt)
-        if outcome.review and attempt.exam.exam_type == ExamType.PROCTORED and not _review_exempt(attempt):
-            record_provider_verdict(attempt, outcome.review)
+        # An immediate verdict applies while the attempt awaits its review (not after an exemption).
+        if outcome.review and attempt.exam.exam_type == ExamType.PROCTORED and attempt.status == S.SUBMITTED:
+            record_provider_verdict(attempt, outcome.review,
+                                    comments=[{'comment': outcome.comment}] if outcome.comment else ())
     elif action == ProviderCall.END_IN_ERROR:
         provider.on_error(attempt)
 
@@ -514,44 +508,26 @@ def retry_provider_calls(now=None, batch_size=100):
     return done
 
 
+def provider_call_problems(course_key=None):
+    """
+    Return the kept provider calls that have not succeeded (still retrying, or dead), newest first,
+    for staff to see: a dead call means the vendor never heard of a session, a start or an end.
+    """
+    calls = (ProviderCall.objects.exclude(status=ProviderCall.DONE)
+             .select_related('attempt__exam', 'attempt__user').order_by('-modified', '-pk'))
+    if course_key is not None:
+        calls = calls.filter(attempt__exam__course_key=str(course_key))
+    return calls
+
+
+def requeue_provider_call(call, now=None):
+    """Staff ask to make a dead call again: it is due at once and gets a fresh set of tries."""
+    now = now or timezone.now()
+    return bool(ProviderCall.objects.filter(pk=call.pk, status=ProviderCall.DEAD).update(
+        status=ProviderCall.PENDING, tries=0, next_try_at=now, modified=now))
+
+
 # ---- The timer the browser polls -------------------------------------------------------------------
-
-# A timer token is "<attempt id>.<user id>.<HMAC-SHA256 of "<attempt id>.<user id>", in hex>", keyed
-# exactly as ``django.utils.crypto.salted_hmac(TIMER_TOKEN_SALT, ...)`` keys it (sha256(salt +
-# SECRET_KEY)): the key and the HMAC's padded key states are derived once per SECRET_KEY and copied
-# for each token, instead of being rebuilt (and OpenSSL's digest looked up) on every poll.
-_TIMER_TOKEN_FORMAT = re.compile(r'[0-9]{1,19}\.[0-9]{1,19}\.[0-9a-f]{64}')
-
-
-@lru_cache(maxsize=4)
-def _timer_token_hmac(secret_key):
-    key = hashlib.sha256(force_bytes(TIMER_TOKEN_SALT) + force_bytes(secret_key)).digest()
-    return hmac.new(key, digestmod=hashlib.sha256)
-
-
-def _timer_token_signature(ids):
-    signer = _timer_token_hmac(settings.SECRET_KEY).copy()
-    signer.update(ids.encode('ascii'))
-    return signer.hexdigest()
-
-
-def timer_token(attempt):
-    """Return a signed token that lets the page poll the clock of this one attempt (and nothing else)."""
-    ids = f'{int(attempt.pk)}.{int(attempt.user_id)}'
-    return f'{ids}.{_timer_token_signature(ids)}'
-
-
-def _read_timer_token(token):
-    """Return (attempt id, user id) from a timer token, or raise ``InvalidStatusToken``."""
-    if not isinstance(token, str) or _TIMER_TOKEN_FORMAT.fullmatch(token) is None:
-        raise InvalidStatusToken()
-    ids, _, signature = token.rpartition('.')
-    # Both are ASCII hex of the same length here: compare_digest takes constant time.
-    if not hmac.compare_digest(signature, _timer_token_signature(ids)):
-        raise InvalidStatusToken()
-    attempt_id, user_id = ids.split('.')
-    return int(attempt_id), int(user_id)
-
 
 def timer_status(token, now=None):
     """
@@ -561,7 +537,7 @@ def timer_status(token, now=None):
     One narrow query per call; when the time has run out, the attempt is submitted first (the
     submission then costs its own queries).
     """
-    attempt_id, user_id = _read_timer_token(token)
+    attempt_id, user_id = read_timer_token(token)
     clock = read_clock(attempt_id, user_id)
     if clock is None:
         raise AttemptNotFound()

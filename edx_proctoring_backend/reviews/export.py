@@ -1,6 +1,7 @@
 """
 The results file of a course's proctored sessions, like the vendors' own: one row per attempt with
-its status, review status, every vendor remark with its time, and the people's decisions.
+its status, review status, every vendor remark with its time, the people's decisions, and the calls
+to the vendor that have not gone through (retrying or dead).
 """
 import csv
 import io
@@ -10,7 +11,7 @@ from ..exams.statuses import review_status
 
 COLUMNS = ('exam', 'exam_type', 'provider', 'username', 'attempt', 'attempt_number', 'status', 'review_status',
            'started_at', 'submitted_at', 'submit_reason', 'vendor_verdicts', 'vendor_comments', 'video_urls',
-           'reviewer_decisions')
+           'reviewer_decisions', 'vendor_call_problems')
 
 
 def _remark(comment):
@@ -29,7 +30,7 @@ def _cell(value):
 def results_rows(course_key):
     """Yield the results of every attempt at the course's special exams, oldest first (a few queries)."""
     attempts = (ExamAttempt.objects.filter(exam__course_key=str(course_key))
-                .select_related('exam', 'user').prefetch_related('reviews__reviewer')
+                .select_related('exam', 'user').prefetch_related('reviews__reviewer', 'provider_calls')
                 .order_by('exam__pk', 'created', 'pk'))
     for attempt in attempts:
         reviews = list(attempt.reviews.all())
@@ -49,6 +50,9 @@ def results_rows(course_key):
             'reviewer_decisions': ' | '.join(
                 f'{review.created.isoformat()} {review.reviewer.username}: {review.outcome}'
                 + (f' ({review.comment})' if review.comment else '') for review in people),
+            'vendor_call_problems': ' | '.join(
+                f'{call.action} {call.status} after {call.tries} tries: {call.last_error}'
+                for call in attempt.provider_calls.all() if call.status != call.DONE),
         }
 
 

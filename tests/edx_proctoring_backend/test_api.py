@@ -277,6 +277,8 @@ def test_null_provider_review_is_satisfactory(learner, make_exam):
     started(learner, exam)
     api.submit(learner, exam)
     assert api.learner_state(learner, exam).review_status == api.ReviewStatus.SATISFACTORY
+    review = api.learner_state(learner, exam).attempt.reviews.get()
+    assert review.comments == [{'comment': 'No recording to review.'}]  # the provider's remark is kept
 
 
 def test_people_make_the_unsatisfactory_call(learner, make_user, make_exam):

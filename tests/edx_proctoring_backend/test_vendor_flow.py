@@ -13,10 +13,12 @@ import time_machine
 from django.utils import timezone
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.credit.models import CreditRecord
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.providers.models import ProviderCall
+from edx_proctoring_backend.reviews import export
 from edx_proctoring_backend.reviews.models import ReceivedMessage, Review
 
 STYLES = ('rpnow', 'proctortrack')
@@ -112,6 +114,54 @@ def test_a_review_decides_the_attempt(vendors, make_user, make_exam, style, verd
     assert (review.provider, review.verdict, review.comments) == (style, verdict, [COMMENT])
     assert review.video_url == f'{vendor.base_url}/videos/{attempt.provider_attempt_id}.mp4'
     assert review.message.message_id == vendor.callbacks_sent[-1]['headers']['webhook-id']
+
+
+UNSATISFACTORY = {'rpnow': 'Rules Violation', 'proctortrack': 'failed'}
+
+
+def credit_of(attempt):
+    """The learner's credit record for the attempt's exam, as the progress panel reads it."""
+    return CreditRecord.objects.select_related('exam').get(user=attempt.user, exam=attempt.exam)
+
+
+@pytest.mark.parametrize('style', STYLES)
+def test_a_clean_review_and_a_passing_grade_count_toward_credit(vendors, make_user, make_exam, style):
+    learner = make_user(f'credit_{style}')
+    exam = make_exam(provider=style)
+    attempt = submitted(vendors[style], learner, exam)
+    api.record_exam_grade(learner, exam, 2, 2)
+    assert credit_of(attempt).requirement_status == 'submitted'
+    assert not credit_of(attempt).counts_toward_credit  # the review is pending
+
+    vendors[style].post_review(attempt.provider_attempt_id, CLEAN[style])
+
+    record = credit_of(attempt)
+    assert (record.requirement_status, record.grade, record.counts_toward_credit) == ('satisfied', 1.0, True)
+    progress = {row.exam.pk: row for row in api.course_progress(learner, exam.course_key)}[exam.pk]
+    assert (progress.review_status, progress.counts_toward_credit) == ('satisfactory', True)
+
+
+@pytest.mark.parametrize('style', STYLES)
+def test_a_violation_costs_credit_and_grade_only_when_a_person_confirms_it(vendors, make_user, make_exam, style):
+    learner, staff = make_user(f'violation_{style}'), make_user(f'staff_{style}')
+    exam = make_exam(provider=style)
+    attempt = submitted(vendors[style], learner, exam)
+    api.record_exam_grade(learner, exam, 1, 2)
+
+    vendors[style].post_review(attempt.provider_attempt_id, UNSATISFACTORY[style])
+    record = credit_of(attempt)
+    assert (state(attempt).status, record.requirement_status, record.grade) == (
+        S.SECOND_REVIEW_REQUIRED, 'submitted', 0.5)  # the vendor only suggests
+
+    api.record_review(state(attempt), api.Outcome.UNSATISFACTORY, by=staff, comment='phone on the desk')
+    record = credit_of(attempt)
+    assert (state(attempt).status, record.requirement_status, record.grade, record.counts_toward_credit) == (
+        S.REJECTED, 'failed', 0.0, False)
+
+    api.record_review(state(attempt), api.Outcome.SATISFACTORY, by=staff, comment='it was a calculator')
+    record = credit_of(attempt)
+    assert (state(attempt).status, record.requirement_status, record.grade, record.counts_toward_credit) == (
+        S.VERIFIED, 'satisfied', 0.5, True)
 
 
 def test_learners_and_vendors_do_not_mix(vendors, make_user, make_exam):
@@ -360,6 +410,17 @@ def test_calls_the_vendor_refuses_or_that_keep_failing_are_dead(vendors, learner
     vendor.fail_next(1, status=400)
     refused = api.opt_in(make_user('other'), exam)
     assert ProviderCall.objects.get(attempt=refused).status == ProviderCall.DEAD
+
+    # Staff see both dead calls, in the course's results file too, and make one again.
+    assert {problem.attempt_id for problem in api.provider_call_problems(exam.course_key)} == {attempt.pk, refused.pk}
+    assert not api.provider_call_problems('course-v1:Other+Course+1').exists()
+    rows = {row['attempt']: row for row in export.results_rows(exam.course_key)}
+    assert rows[attempt.pk]['vendor_call_problems'].startswith('register_attempt dead after 3 tries: ')
+    assert api.requeue_provider_call(call)
+    assert not api.requeue_provider_call(call)  # only dead calls are requeued
+    assert retry_sweep_after(1) == 1
+    assert ProviderCall.objects.get(pk=call.pk).status == ProviderCall.DONE
+    assert state(attempt).provider_attempt_id in vendor.sessions
 
 
 def test_the_retry_task_runs_from_celery(vendors, learner, make_exam):

@@ -2,8 +2,9 @@
 import io
 from datetime import timedelta
 
+import pytest
 import time_machine
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from edx_proctoring_backend import api
 
@@ -15,3 +16,19 @@ def test_command_submits_expired_attempts(learner, make_exam):
         call_command('submit_expired_attempts', stdout=out)
     assert 'Submitted 1 expired attempt(s).' in out.getvalue()
     assert api.learner_state(learner, attempt.exam).status == api.AttemptStatus.SUBMITTED
+
+
+def test_command_lists_and_requeues_vendor_calls(learner, make_exam):
+    from edx_proctoring_backend.providers.models import ProviderCall  # pylint: disable=import-outside-toplevel
+    attempt = api.opt_in(learner, make_exam())
+    call = ProviderCall.objects.create(attempt=attempt, provider='null', action=ProviderCall.STOP_SESSION,
+                                       status=ProviderCall.DEAD, tries=10, last_error='timed out')
+    out = io.StringIO()
+    call_command('proctoring_vendor_calls', '--course', attempt.exam.course_key, stdout=out)
+    assert f'{call.pk}\tdead\tnull\tstop_session\t{attempt.exam.course_key}\tlearner' in out.getvalue()
+    call_command('proctoring_vendor_calls', '--requeue', str(call.pk), stdout=out)
+    assert f'Requeued vendor call {call.pk}.' in out.getvalue()
+    with pytest.raises(CommandError, match='is pending, not dead'):
+        call_command('proctoring_vendor_calls', '--requeue', str(call.pk))
+    with pytest.raises(CommandError, match='No vendor call'):
+        call_command('proctoring_vendor_calls', '--requeue', '999999')

@@ -1,0 +1,60 @@
+"""
+Django admin pages for support staff: vendor calls that did not go through (with a retry action),
+reviews, and credit records. Course teams get their own pages on the instructor dashboard.
+"""
+from django.contrib import admin, messages
+
+from . import api
+from .credit.models import CreditRecord
+from .providers.models import ProviderCall
+from .reviews.models import Review
+
+
+@admin.register(ProviderCall)
+class ProviderCallAdmin(admin.ModelAdmin):
+    """The vendor-call outbox: pending retries and dead calls, with their last error."""
+
+    list_display = ('attempt', 'provider', 'action', 'status', 'tries', 'next_try_at', 'last_error', 'modified')
+    list_filter = ('status', 'provider', 'action')
+    search_fields = ('attempt__user__username', 'attempt__exam__course_key', 'last_error')
+    readonly_fields = [field.name for field in ProviderCall._meta.fields]
+    actions = ['retry_now']
+
+    @admin.action(description='Make the selected dead calls again')
+    def retry_now(self, request, queryset):
+        """Requeue dead calls; the retry task makes them at its next run."""
+        count = sum(api.requeue_provider_call(call) for call in queryset.filter(status=ProviderCall.DEAD))
+        self.message_user(request, f'{count} call(s) will be made again.', messages.SUCCESS)
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    """Every verdict and decision, read-only: decisions are made through the review pages and API."""
+
+    list_display = ('attempt', 'provider', 'verdict', 'outcome', 'reviewer', 'created')
+    list_filter = ('provider', 'outcome')
+    search_fields = ('attempt__user__username', 'attempt__exam__course_key')
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CreditRecord)
+class CreditRecordAdmin(admin.ModelAdmin):
+    """The package's credit records, read-only: they follow the attempts."""
+
+    list_display = ('user', 'exam', 'requirement_status', 'earned', 'possible', 'grade_zeroed', 'modified')
+    list_filter = ('requirement_status',)
+    search_fields = ('user__username', 'exam__course_key')
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

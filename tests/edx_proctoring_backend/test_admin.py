@@ -1,0 +1,46 @@
+"""Support staff see vendor calls that did not go through, and make dead ones again, in the Django admin."""
+import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.providers.models import ProviderCall
+
+
+@pytest.fixture
+def admin_client_logged_in(client, db):  # pylint: disable=unused-argument
+    """A client signed in as a superuser."""
+    admin = get_user_model().objects.create_superuser('support', 'support@example.com', 'secret')
+    client.force_login(admin)
+    return client
+
+
+def dead_call(learner, make_exam):
+    """A register-attempt call the vendor refused."""
+    attempt = api.opt_in(learner, make_exam())
+    return ProviderCall.objects.create(attempt=attempt, provider='null', action=ProviderCall.REGISTER_ATTEMPT,
+                                       status=ProviderCall.DEAD, tries=10, last_error='vendor said 400')
+
+
+def test_the_outbox_lists_dead_calls_and_requeues_them(admin_client_logged_in, learner, make_exam):
+    call = dead_call(learner, make_exam)
+    changelist = reverse('admin:edx_proctoring_backend_providercall_changelist')
+    page = admin_client_logged_in.get(changelist, {'status__exact': 'dead'})
+    assert page.status_code == 200
+    assert 'vendor said 400' in page.content.decode()
+    response = admin_client_logged_in.post(changelist, {'action': 'retry_now', '_selected_action': [call.pk]})
+    assert response.status_code == 302
+    call.refresh_from_db()
+    assert (call.status, call.tries) == (ProviderCall.PENDING, 0)
+
+
+@pytest.mark.parametrize('model', ['review', 'creditrecord'])
+def test_reviews_and_credit_records_are_read_only(admin_client_logged_in, model):
+    assert admin_client_logged_in.get(reverse(f'admin:edx_proctoring_backend_{model}_changelist')).status_code == 200
+    assert admin_client_logged_in.get(reverse(f'admin:edx_proctoring_backend_{model}_add')).status_code == 403
+
+
+def test_learners_cannot_open_the_admin(client, learner):
+    client.force_login(learner)
+    response = client.get(reverse('admin:edx_proctoring_backend_providercall_changelist'))
+    assert response.status_code == 302  # to the admin's sign-in page
