@@ -49,6 +49,7 @@ __all__ = [
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
+    'exam_rule_choices',
 ]
 
 
@@ -59,7 +60,7 @@ def _grace_seconds():
 # ---- Exams -----------------------------------------------------------------------------------------
 
 def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=True, rules_text='',
-                           display_name=''):
+                           display_name='', exam_rules=None):
     """
     Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
     with one message per invalid field.
@@ -82,11 +83,21 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         errors['allow_opt_out'] = 'Choose yes or no.'
     if len(display_name or '') > 255:
         errors['display_name'] = 'Use at most 255 characters.'
+    options = {}
+    if 'provider' not in errors:
+        choices = get_provider(provider).exam_rule_choices
+        exam_rules = exam_rules or {}
+        if not isinstance(exam_rules, dict) or not set(exam_rules) <= set(choices) \
+                or not all(isinstance(value, bool) for value in exam_rules.values()):
+            errors['exam_rules'] = 'Choose yes or no for each of the provider\'s rules.'
+        elif exam_rules:
+            options['rules'] = {rule: exam_rules[rule] for rule in choices if rule in exam_rules}
     if errors:
         raise InvalidExamSettings(errors)
     return {
         'exam_type': exam_type, 'time_limit_minutes': time_limit_minutes, 'provider': provider,
         'allow_opt_out': allow_opt_out, 'rules_text': rules_text or '', 'display_name': display_name or '',
+        'provider_options': options,
     }
 
 
@@ -709,6 +720,14 @@ def set_allowance(exam, user, kind, value, created_by=None):
 def remove_allowance(exam, user, kind):
     """Remove an allowance; returns True if there was one."""
     return allowances.remove_allowance(exam, user, kind)
+
+
+def exam_rule_choices(provider):
+    """Return {rule: label to translate} of the binary exam rules an author chooses for ``provider``."""
+    try:
+        return dict(get_provider(provider).exam_rule_choices)
+    except (UnknownProvider, ImportError):
+        return {}
 
 
 def available_providers():

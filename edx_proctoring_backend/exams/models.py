@@ -24,6 +24,8 @@ class Exam(models.Model):
     exam_type = models.CharField(max_length=16, choices=TYPE_CHOICES, default=ExamType.PROCTORED)
     time_limit_minutes = models.PositiveIntegerField()
     provider = models.CharField(max_length=64, default='null')
+    # What the author chose for the provider, e.g. {"rules": {"allow_calculator": true}}.
+    provider_options = models.JSONField(default=dict, blank=True)
     rules_text = models.TextField(blank=True)
     allow_opt_out = models.BooleanField(default=True)
     due_date = models.DateTimeField(null=True, blank=True)

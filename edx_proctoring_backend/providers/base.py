@@ -80,6 +80,8 @@ class ProctoringProvider:
     learner_steps = (Step.TERMS, Step.EXAM_CODE)
     #: ``Feature`` values this provider supports.
     features = frozenset()
+    #: Binary exam rules the course author chooses per exam in Studio: {rule name: label to translate}.
+    exam_rule_choices = {}
 
     def __init__(self, **config):
         self.config = config

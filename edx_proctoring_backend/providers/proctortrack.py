@@ -3,12 +3,12 @@ The onboarding and machine-review provider (``proctortrack``), modelled on Verif
 
 It speaks the same protocol as ``rpnow`` (docs/vendor-protocols.rst) plus onboarding: learners complete an
 onboarding exam at the vendor first, and the vendor reports their profile's status. Exams carry four binary
-rules. Settings are those of ``rpnow.HttpVendorProvider`` plus ``rules``::
+rules, which the course author chooses per exam in Studio. Settings are those of
+``rpnow.HttpVendorProvider`` plus ``rules``, the site's defaults for exams whose author chose none::
 
     'proctortrack': {..., 'rules': {'allow_calculator': True}}
 
-Every rule not named in ``rules`` is False (the strictest exam). Until Studio lets authors choose rules per
-exam, the site's ``rules`` apply to every exam of this provider.
+Every rule neither the author nor the site allows is False (the strictest exam).
 
 The provider reports onboarding (``onboarding_status``) but does not refuse to register an attempt without
 it: whether a learner without an approved profile may opt in is the API's decision.
@@ -25,7 +25,13 @@ PROCTORTRACK_REVIEW_STATUSES = ('passed', 'flagged', 'failed')
 MACHINE_RESULTS = ('pass', 'flag')
 SPOT_CHECKS = ('confirmed', 'cleared')
 ONBOARDING_STATUSES = ('not_started', 'pending', 'approved', 'rejected', 'expired')
-RULES = ('allow_notes', 'allow_calculator', 'allow_internet', 'allow_other_people')
+RULE_LABELS = {
+    'allow_notes': gettext_noop('Notes and books allowed'),
+    'allow_calculator': gettext_noop('Calculator allowed'),
+    'allow_internet': gettext_noop('Other websites allowed'),
+    'allow_other_people': gettext_noop('Other people in the room allowed'),
+}
+RULES = tuple(RULE_LABELS)
 ONBOARDING_UPDATED = 'onboarding.updated'
 MAX_TIMESTAMP_LENGTH = 64
 
@@ -66,15 +72,17 @@ class ProctortrackProvider(HttpVendorProvider):
     features = frozenset({Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.ONBOARDING, Feature.RETIRE_USER})
     learner_steps = (Step.ONBOARDING, Step.SYSTEM_CHECK, Step.EXAM_CODE, Step.TERMS, Step.ID_PHOTO, Step.ROOM_SCAN)
     review_statuses = PROCTORTRACK_REVIEW_STATUSES
+    exam_rule_choices = RULE_LABELS
 
     def exam_rules(self, exam):
-        """The four binary rules: False unless the site's ``rules`` setting allows one."""
-        overrides = self.config.get('rules') or {}
-        if not isinstance(overrides, dict) or not set(overrides) <= set(RULES) \
-                or not all(isinstance(value, bool) for value in overrides.values()):
+        """The four binary rules: the author's choice for this exam, else the site's ``rules``, else False."""
+        site_rules = self.config.get('rules') or {}
+        if not isinstance(site_rules, dict) or not set(site_rules) <= set(RULES) \
+                or not all(isinstance(value, bool) for value in site_rules.values()):
             raise ImproperlyConfigured(f'PROCTORING_PROVIDERS[{self.name!r}]["rules"] maps some of {RULES} '
                                        'to True or False.')
-        return {rule: overrides.get(rule, False) for rule in RULES}
+        author_rules = (exam.provider_options or {}).get('rules') or {}
+        return {rule: bool(author_rules.get(rule, site_rules.get(rule, False))) for rule in RULES}
 
     def onboarding_status(self, user):
         """Return the learner's onboarding status at the vendor: one of ``ONBOARDING_STATUSES``."""

@@ -78,6 +78,27 @@ def test_the_site_may_allow_rules(fake_vendor, make_exam):
     assert vendor.exams[exam.pk]['rules'] == {**ALL_FALSE, 'allow_calculator': True}
 
 
+def test_the_author_chooses_rules_per_exam_over_the_sites(fake_vendor, db):  # pylint: disable=unused-argument
+    vendor = fake_vendor('proctortrack', rules={'allow_calculator': True})
+    exam = api.sync_exam('course-v1:Rules+X+1', 'block-v1:Rules+X+1+type@proctored_exam+block@final',
+                         exam_type='proctored', time_limit_minutes=60, provider='proctortrack',
+                         exam_rules={'allow_notes': True, 'allow_calculator': False})
+    assert exam.provider_options == {'rules': {'allow_notes': True, 'allow_calculator': False}}
+    assert vendor.exams[exam.pk]['rules'] == {**ALL_FALSE, 'allow_notes': True}
+
+
+@pytest.mark.parametrize('rules', [{'allow_phone': True}, {'allow_notes': 'yes'}, ['allow_notes']])
+def test_an_author_can_only_choose_the_providers_rules(fake_vendor, rules):
+    fake_vendor('proctortrack')
+    with pytest.raises(api.InvalidExamSettings) as error:
+        api.validate_exam_settings('proctored', 60, 'proctortrack', exam_rules=rules)
+    assert set(error.value.errors) == {'exam_rules'}
+    with pytest.raises(api.InvalidExamSettings):
+        api.validate_exam_settings('proctored', 60, 'null', exam_rules={'allow_notes': True})
+    assert api.exam_rule_choices('proctortrack')['allow_notes'] == 'Notes and books allowed'
+    assert api.exam_rule_choices('null') == {} and api.exam_rule_choices('nowhere') == {}
+
+
 @pytest.mark.parametrize('rules', [{'allow_phone': True}, {'allow_notes': 'yes'}, ['allow_notes'], 'all'])
 def test_unknown_rules_are_a_configuration_error(fake_vendor, make_exam, rules):
     vendor = fake_vendor('proctortrack', rules=rules)
