@@ -54,6 +54,7 @@ setup(
         'xblock.v1': [
             'proctored_exam = proctored_xblock.block:ProctoredExamBlock',
             'exam_question = proctored_xblock.question:ExamQuestionBlock',
+            'proctoring_progress = proctored_xblock.progress:ProctoringProgressBlock',
         ],
         'lms.djangoapp': [
             'edx_proctoring_backend = edx_proctoring_backend.apps:ProctoringBackendConfig',

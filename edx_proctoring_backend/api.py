@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from .credit import records as credit_records
+from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .exams import allowances, timer
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from .exams.codes import new_exam_code, normalise_exam_code
@@ -49,7 +50,7 @@ __all__ = [
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
-    'exam_rule_choices',
+    'exam_rule_choices', 'CreditStatus', 'credit_min_grade',
 ]
 
 
@@ -430,6 +431,10 @@ def submit_expired_attempts(now=None, batch_size=500):
             count += 1
         except IllegalTransition:
             continue  # changed meanwhile by another request; nothing to do
+        except Exception:  # pylint: disable=broad-except
+            # Its submission was rolled back and the next sweep tries again; one attempt that cannot
+            # be submitted now (say, the LMS's credit app failing) must not hold up all the others.
+            log.exception('Could not submit expired attempt %s', attempt.pk)
     return count
 
 

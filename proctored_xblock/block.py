@@ -13,22 +13,16 @@ from django.urls import NoReverseMatch, reverse
 from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
-from xblock.fields import Boolean, Date, Integer, Scope, String
+from xblock.fields import Boolean, Date, Dict, Integer, Scope, String
 
 from edx_proctoring_backend import api
 
 from . import views
+from .i18n import _
 from .resources import read_static
+from .services import LearnerCourseMixin
 
 log = logging.getLogger(__name__)
-
-
-def _(text):
-    """Mark a field label for extraction; Studio translates it when it shows the field."""
-    return text
-
-
-DEFAULT_COURSE_KEY = 'course-v1:Demo+Proctoring+Standalone'
 
 
 def _json_response(payload, status=200):
@@ -79,7 +73,7 @@ def exam_handler(method):
 
 @XBlock.needs('i18n')
 @XBlock.needs('user')
-class ProctoredExamBlock(XBlock):
+class ProctoredExamBlock(LearnerCourseMixin, XBlock):
     """A proctored, practice proctored or timed exam whose children are the exam content."""
 
     has_children = True
@@ -92,31 +86,14 @@ class ProctoredExamBlock(XBlock):
     provider = String(display_name=_('Proctoring provider'), default='null', scope=Scope.settings)
     allow_opt_out = Boolean(display_name=_('Opting out allowed'), default=True, scope=Scope.settings)
     rules_text = String(display_name=_('Exam rules'), default='', scope=Scope.settings, multiline_editor=True)
+    exam_rules = Dict(display_name=_('Exam rules sent to the proctoring service'), default={}, scope=Scope.settings)
     content_after_submission = Boolean(
         display_name=_('Show the questions after submission'), default=False, scope=Scope.settings,
         help=_('Learners can read the questions and their answers once the exam is submitted (answers stay locked).'))
     close_date = Date(display_name=_('Exam closes'), default=None, scope=Scope.settings,
                       help=_('No learner works past this moment, whatever their allowance.'))
 
-    # ---- helpers --------------------------------------------------------------------------------
-
-    def i18n(self):
-        """The runtime's i18n service."""
-        return self.runtime.service(self, 'i18n')
-
-    def gettext(self, message):
-        """Translate through the runtime's i18n service."""
-        return self.i18n().gettext(message)
-
-    def current_django_user(self):
-        """The Django user viewing the block, or None for an anonymous one."""
-        from edx_proctoring_backend.lms.users import django_user_for  # pylint: disable=import-outside-toplevel
-        return django_user_for(self.runtime.service(self, 'user').get_current_user())
-
-    @property
-    def course_key(self):
-        """The course this block belongs to (the workbench has none: a fixed standalone key)."""
-        return str(getattr(self.scope_ids.usage_id, 'context_key', None) or DEFAULT_COURSE_KEY)
+    # ---- helpers (the translator, the learner and the course: LearnerCourseMixin) -----------------
 
     def due_date(self):
         """
@@ -138,8 +115,13 @@ class ProctoredExamBlock(XBlock):
             self.course_key, self.scope_ids.usage_id, due_date=self.due_date(),
             exam_type=self.exam_type, time_limit_minutes=self.time_limit_minutes, provider=self.provider,
             allow_opt_out=self.allow_opt_out, rules_text=self.rules_text, display_name=self.display_name,
-            subsection_key=self._subsection_key(),
+            subsection_key=self._subsection_key(), exam_rules=self._provider_rules(),
         )
+
+    def _provider_rules(self):
+        """The author's choice of the provider's binary rules (a rule the provider no longer offers is dropped)."""
+        offered = api.exam_rule_choices(self.provider)
+        return {rule: value for rule, value in (self.exam_rules or {}).items() if rule in offered}
 
     def _subsection_key(self):
         """The usage id of the subsection (sequential) holding this exam, or '' outside a course outline."""
@@ -152,10 +134,13 @@ class ProctoredExamBlock(XBlock):
 
     def _record_grade(self, user, exam):
         """Record what the learner's answers scored, from the questions that can score themselves."""
+        if exam.exam_type == api.ExamType.PRACTICE:
+            return  # practice exams are not graded
         scores = [score for score in (child.exam_score() for child in self._children() if hasattr(child, 'exam_score'))
                   if score is not None]
         if scores:
-            api.record_exam_grade(user, exam, sum(earned for earned, _ in scores), sum(possible for _, possible in scores))
+            api.record_exam_grade(user, exam, sum(earned for earned, _ in scores),
+                                  sum(possible for _, possible in scores))
 
     def _provider_label(self):
         """The translated name of this exam's proctoring provider."""
@@ -321,7 +306,9 @@ class ProctoredExamBlock(XBlock):
             providers=[(name, self.gettext(label)) for name, label in api.available_providers()],
             provider=self.provider, allow_opt_out=self.allow_opt_out,
             content_after_submission=self.content_after_submission,
-            rules_text=self.rules_text,
+            rules_text=self.rules_text, exam_rules=self.exam_rules or {},
+            provider_rules=[(name, [(rule, self.gettext(label)) for rule, label in api.exam_rule_choices(name).items()])
+                            for name, _label in api.available_providers() if api.exam_rule_choices(name)],
         ))
         fragment.add_css(read_static('css/proctored_exam.css'))
         fragment.add_javascript(read_static('js/proctored_exam.js'))
@@ -335,7 +322,9 @@ class ProctoredExamBlock(XBlock):
             exam_type=data.get('exam_type'), time_limit_minutes=data.get('time_limit_minutes'),
             provider=data.get('provider'), allow_opt_out=data.get('allow_opt_out', True),
             rules_text=str(data.get('rules_text', '')), display_name=str(data.get('display_name', '')).strip(),
+            exam_rules=data.get('exam_rules') or {},
         )
+        self.exam_rules = cleaned.pop('provider_options').get('rules', {})
         for name, value in cleaned.items():
             setattr(self, name, value)
         self.content_after_submission = data.get('content_after_submission') is True

@@ -14,6 +14,11 @@ from .resources import resource_dir
 DOMAIN = 'text'
 
 
+def _(text):
+    """Mark a field label or default for extraction; Studio translates it when it shows the field."""
+    return text
+
+
 def translations_for(language):
     """Return the block's catalogue for ``language`` (a null catalogue when there is none)."""
     locale = translation.to_locale(language or 'en')

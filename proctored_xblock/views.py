@@ -1,4 +1,7 @@
 """Rendering of the block's pages: Mako templates with the block's translator, escaped by default."""
+import math
+
+from django.utils import formats
 from mako.template import Template
 
 from edx_proctoring_backend.api import AttemptStatus as S
@@ -106,4 +109,39 @@ def settings_error_messages(_):
         'provider': _("This proctoring provider is not configured on this site."),
         'allow_opt_out': _("Choose yes or no."),
         'display_name': _("Use at most 255 characters."),
+    }
+
+
+def percentage(_, share):
+    """
+    A share from 0 to 1 as a percentage in the active language's format, to a tenth, never rounded up
+    (a grade just below the passing grade never reads as the passing grade): 2/3 is "66.6%".
+    """
+    tenths = math.floor(share * 1000 + 1e-6)
+    number = formats.number_format(tenths / 10, decimal_pos=0 if tenths % 10 == 0 else 1)
+    # xgettext:no-python-format
+    # Translators: a percentage, e.g. a grade of "75%" ({percent} is the number).
+    return _("{percent}%").format(percent=number)
+
+
+def practice_result_labels(_):
+    """How a finished practice exam ended, translated (practice exams are never reviewed)."""
+    return {'complete': _("Complete"), 'failed': _("Failed")}
+
+
+def credit_reason_texts(_, passing):
+    """Why an exam counts toward credit or not (``progress.credit_reason``), translated; ``passing`` is a percentage."""
+    return {
+        'counts': _("Satisfactory review and a passing grade"),
+        'practice': _("Practice exams never count"),
+        'not_required': _("Not a credit requirement"),
+        'not_taken': _("Not taken yet"),
+        'in_progress': _("Not submitted yet"),
+        'opted_out': _("Taken without proctoring"),
+        'session_error': _("The proctoring session ended in an error"),
+        'review_unsatisfactory': _("Review unsatisfactory"),
+        'review_pending': _("Review pending"),
+        'not_graded': _("No grade yet"),
+        'grade_below': _("Grade below the passing grade ({passing})").format(passing=passing),
+        'not_recorded': _("Credit status not recorded yet"),
     }

@@ -5,6 +5,8 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.lms import platform
+from tests.fakes.edx_platform import FakePlatform
 from tests.fakes.vendors import FakeVendor
 
 
@@ -55,12 +57,31 @@ def make_exam(db):  # pylint: disable=unused-argument
     counter = {'n': 0}
 
     def make(exam_type='proctored', time_limit_minutes=60, provider='null', allow_opt_out=True, due_date=None,
-             course_key='course-v1:Test+Exam+2026'):
+             course_key='course-v1:Test+Exam+2026', usage_key=None, subsection_key='', display_name=''):
         counter['n'] += 1
-        return api.sync_exam(course_key, f'block-v1:Test+Exam+2026+type@proctored_exam+block@exam{counter["n"]}',
-                             due_date=due_date, exam_type=exam_type, time_limit_minutes=time_limit_minutes,
-                             provider=provider, allow_opt_out=allow_opt_out)
+        usage_key = usage_key or f'block-v1:Test+Exam+2026+type@proctored_exam+block@exam{counter["n"]}'
+        return api.sync_exam(course_key, usage_key, due_date=due_date, subsection_key=subsection_key,
+                             exam_type=exam_type, time_limit_minutes=time_limit_minutes, provider=provider,
+                             allow_opt_out=allow_opt_out, display_name=display_name)
     return make
+
+
+@pytest.fixture
+def edx_platform():
+    """
+    A stand-in edx-platform (``tests.fakes.edx_platform.FakePlatform``), importable under the platform's
+    real module names for the length of the test, so that ``edx_proctoring_backend.lms.platform`` calls
+    it as it calls the LMS. The test arranges it (``make_credit_course``, ``enroll``, ``fail``) and reads
+    it back (``requirements``, ``status``, ``override``, ``calls_to``); everything goes afterwards.
+    """
+    fake = FakePlatform()
+    platform.forget_modules()
+    fake.install()
+    try:
+        yield fake
+    finally:
+        fake.uninstall()
+        platform.forget_modules()
 
 
 @pytest.fixture

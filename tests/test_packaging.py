@@ -28,7 +28,8 @@ NOT_COPIED = shutil.ignore_patterns('.git', '.venv', '.tox', 'build', 'dist', 'v
                                     '*.pyc', '.pytest_cache', '.hypothesis', 'node_modules', 'test-results')
 EXPECTED_ENTRY_POINTS = {
     'xblock.v1': {'proctored_exam': 'proctored_xblock.block:ProctoredExamBlock',
-                  'exam_question': 'proctored_xblock.question:ExamQuestionBlock'},
+                  'exam_question': 'proctored_xblock.question:ExamQuestionBlock',
+                  'proctoring_progress': 'proctored_xblock.progress:ProctoringProgressBlock'},
     'lms.djangoapp': {'edx_proctoring_backend': 'edx_proctoring_backend.apps:ProctoringBackendConfig'},
     'cms.djangoapp': {'edx_proctoring_backend': 'edx_proctoring_backend.apps:ProctoringBackendConfig'},
     'edx_proctoring_backend.providers': {

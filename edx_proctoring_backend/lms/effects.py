@@ -7,6 +7,9 @@ sends the openedx-events exam-attempt signal. It runs in the transaction of the 
 status and its consequences are written together or not at all.
 """
 import logging
+from functools import partial
+
+from django.db import transaction
 
 from ..credit import records
 from ..credit.policy import CREDIT_STATUS, EXAM_ATTEMPT_EVENT, CreditStatus, GradeAction, effects_of
@@ -17,8 +20,8 @@ from .exam_events import send_exam_attempt_event
 log = logging.getLogger(__name__)
 
 
-def on_attempt_status_changed(sender, attempt, from_status, to_status, by=None, **kwargs):  # pylint: disable=unused-argument
-    """Apply the effects of ``attempt`` moving from ``from_status`` to ``to_status``."""
+def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs):
+    """Apply the effects of ``attempt`` moving from ``from_status`` to ``to_status`` (``sender`` is in kwargs)."""
     if to_status not in CREDIT_STATUS and to_status not in EXAM_ATTEMPT_EVENT:
         return  # still being taken: nothing outside the attempt changes (and no query is made)
     effects = effects_of(attempt.exam.exam_type, from_status, to_status)
@@ -28,17 +31,20 @@ def on_attempt_status_changed(sender, attempt, from_status, to_status, by=None, 
     except platform.PlatformUnavailable:
         pass  # standalone: the package's records are the gradebook
     if effects.event:
-        send_exam_attempt_event(effects.event, attempt, requesting_user=by)
+        # Events tell the world what happened: only once it is committed.
+        transaction.on_commit(partial(send_exam_attempt_event, effects.event, attempt, requesting_user=by))
 
 
 def _tell_platform(attempt, effects, by):
     """Post the credit requirement status and apply the grade action through edx-platform's services."""
     exam, user = attempt.exam, attempt.user
     if effects.credit is not None and platform.is_credit_course(exam.course_key):
+        # The platform's publish task may have dropped the requirement, and it ignores statuses of
+        # requirements it does not have: make sure it is there first.
+        platform.ensure_credit_requirement(exam.course_key, exam.usage_key, exam.display_name)
         if effects.credit == CreditStatus.REMOVED:
             platform.remove_credit_requirement_status(user, exam.course_key, exam.usage_key)
         else:
-            platform.ensure_credit_requirement(exam.course_key, exam.usage_key, exam.display_name)
             platform.set_credit_requirement_status(user, exam.course_key, exam.usage_key, effects.credit)
     if effects.grade != GradeAction.KEEP:
         if not exam.subsection_key:

@@ -59,16 +59,22 @@ def is_credit_course(course_key):
 
 def ensure_credit_requirement(course_key, name, display_name):
     """
-    Make sure the course's credit requirements include this exam's (``proctored_exam``, ``name``);
-    the course's other requirements stay as they are.
+    Make sure the course's credit requirements include this exam's (``proctored_exam``, ``name``)
+    under its current display name; the course's other requirements stay as they are. Return True
+    when the requirements were written.
     """
     credit = _module('openedx.core.djangoapps.credit.api')
     key = _course_key(course_key)
     requirements = credit.get_credit_requirements(key)
-    if any(req['namespace'] == REQUIREMENT_NAMESPACE and req['name'] == name for req in requirements):
-        return False
-    requirements.append({'namespace': REQUIREMENT_NAMESPACE, 'name': name,
-                         'display_name': display_name or name, 'criteria': {}})
+    ours = {'namespace': REQUIREMENT_NAMESPACE, 'name': name, 'display_name': display_name or name, 'criteria': {}}
+    for index, requirement in enumerate(requirements):
+        if requirement['namespace'] == REQUIREMENT_NAMESPACE and requirement['name'] == name:
+            if requirement['display_name'] == ours['display_name']:
+                return False
+            requirements[index] = {**requirement, 'display_name': ours['display_name']}
+            break
+    else:
+        requirements.append(ours)
     credit.set_credit_requirements(key, requirements)
     return True
 

@@ -204,6 +204,24 @@
     function ProctoredExamStudio(runtime, element, init) {
         var root = rootOf(element);
         var form = root.querySelector('form');
+        var ruleSets = root.querySelectorAll('.proctored-exam-studio__rules');
+        // Only the chosen provider's binary rules are offered (and sent).
+        function showProviderRules() {
+            Array.prototype.forEach.call(ruleSets, function (fieldset) {
+                fieldset.hidden = fieldset.getAttribute('data-provider') !== form.elements.provider.value;
+            });
+        }
+        function chosenRules() {
+            var rules = {};
+            Array.prototype.forEach.call(ruleSets, function (fieldset) {
+                if (fieldset.hidden) { return; }
+                Array.prototype.forEach.call(fieldset.querySelectorAll('input[data-rule]'), function (input) {
+                    rules[input.getAttribute('data-rule')] = input.checked;
+                });
+            });
+            return rules;
+        }
+        form.elements.provider.addEventListener('change', showProviderRules);
         form.addEventListener('submit', function (event) {
             event.preventDefault();
             var data = {
@@ -213,7 +231,8 @@
                 provider: form.elements.provider.value,
                 allow_opt_out: form.elements.allow_opt_out.checked,
                 content_after_submission: form.elements.content_after_submission.checked,
-                rules_text: form.elements.rules_text.value
+                rules_text: form.elements.rules_text.value,
+                exam_rules: chosenRules()
             };
             if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
             postJSON(init.submit, data).then(function () {

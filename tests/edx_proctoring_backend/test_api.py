@@ -9,6 +9,7 @@ from django.utils import timezone
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AttemptTransition, ExamAttempt
 from tests.fakes.counting_provider import CALLS, reset_calls
+from tests.journeys import started
 
 S = api.AttemptStatus
 pytestmark = pytest.mark.mariadb
@@ -17,19 +18,6 @@ pytestmark = pytest.mark.mariadb
 @pytest.fixture(autouse=True)
 def _fresh_counts():
     reset_calls()
-
-
-def ready(user, exam):
-    """Opt in and pass the checks."""
-    attempt = api.opt_in(user, exam)
-    api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
-    return attempt
-
-
-def started(user, exam):
-    """Opt in, pass the checks and start."""
-    ready(user, exam)
-    return api.start(user, exam)
 
 
 # ---- opting in and out ----------------------------------------------------------------------------

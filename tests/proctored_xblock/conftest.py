@@ -9,14 +9,22 @@ from workbench.scenarios import get_scenarios
 
 
 @pytest.fixture
-def workbench(db):  # pylint: disable=unused-argument
-    """Load the scenarios into the test database and return a factory of (runtime, exam block)."""
+def scenario_block(db):  # pylint: disable=unused-argument
+    """Load the scenarios into the test database and return a factory of (runtime, first block of a scenario)."""
     reset_global_state()
 
-    def open_scenario(scenario_index=0, student='learner'):
+    def open_block(scenario_id, student='learner'):
         runtime = WorkbenchRuntime(student)
-        vertical = runtime.get_block(get_scenarios()[f'proctored_exam.{scenario_index}'].usage_id)
+        vertical = runtime.get_block(get_scenarios()[scenario_id].usage_id)
         return runtime, runtime.get_block(vertical.children[0])
+    return open_block
+
+
+@pytest.fixture
+def workbench(scenario_block):
+    """A factory of (runtime, exam block) for the exam scenarios, by index."""
+    def open_scenario(scenario_index=0, student='learner'):
+        return scenario_block(f'proctored_exam.{scenario_index}', student)
     return open_scenario
 
 

@@ -199,6 +199,25 @@ def test_studio_view_and_valid_settings(workbench):
         'Midterm', 'timed', 45, False)
 
 
+def test_authors_choose_the_providers_rules(workbench, fake_vendor):
+    vendor = fake_vendor('proctortrack')
+    _, block = workbench(PROCTORED_60)
+    html = block.render('studio_view', {}).body_html()
+    assert 'data-provider="proctortrack" hidden' in html and 'data-rule="allow_calculator"' in html
+    payload = {'display_name': 'Final', 'exam_type': 'proctored', 'time_limit_minutes': '60',
+               'provider': 'proctortrack', 'allow_opt_out': True, 'rules_text': '',
+               'exam_rules': {'allow_calculator': True, 'allow_notes': False}}
+    assert call_handler(block, 'studio_submit', payload)[0] == 200
+    assert block.exam_rules == {'allow_notes': False, 'allow_calculator': True}
+    assert 'data-rule="allow_calculator" checked' in block.render('studio_view', {}).body_html()
+    exam = block.exam()
+    assert vendor.exams[exam.pk]['rules']['allow_calculator'] is True
+
+    status, body = call_handler(block, 'studio_submit', {**payload, 'exam_rules': {'allow_phone': True}})
+    assert status == 400 and 'exam_rules' in body['fields']
+    assert block.exam_rules == {'allow_notes': False, 'allow_calculator': True}
+
+
 @pytest.mark.parametrize('changes,field', [
     ({'exam_type': 'oral'}, 'exam_type'), ({'time_limit_minutes': '-5'}, 'time_limit_minutes'),
     ({'time_limit_minutes': 'one hour'}, 'time_limit_minutes'), ({'provider': 'ghost'}, 'provider'),

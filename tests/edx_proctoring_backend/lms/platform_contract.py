@@ -1,0 +1,150 @@
+"""
+The contract with edx-platform: every platform callable ``edx_proctoring_backend/lms/platform.py``
+uses, with its signature as edx-platform defines it and the edx-platform file it comes from.
+
+Entries are taken from edx-platform's source (``openedx/edx-platform``, master), never from the
+stand-in: the test below checks that each stand-in of ``tests/fakes/edx_platform.py`` has exactly
+the recorded signature, so the tests of the adapter can only pass with calls that bind in edx-platform.
+Signatures are as a caller sees them (``str(inspect.signature(...))`` without ``self`` or ``cls``).
+This module is collected by ``conftest.py`` next to it although its name does not start with ``test_``.
+"""
+import importlib
+import inspect
+from dataclasses import dataclass
+
+import pytest
+
+
+@dataclass(frozen=True)
+class PlatformCallable:
+    """One edx-platform callable the package uses."""
+
+    module: str      # the module the package imports it from
+    qualname: str    # the attribute path inside the module
+    kind: str        # 'function', 'classmethod', or 'method' (of an instance made without arguments)
+    signature: str   # as ``str(inspect.signature(...))`` prints it for a caller
+    source: str      # the file of openedx/edx-platform that defines it
+    semantics: str   # what the package relies on, and the stand-in reproduces
+
+    @property
+    def dotted_name(self):
+        """The full dotted name, e.g. ``openedx.core.djangoapps.credit.api.is_credit_course``."""
+        return f'{self.module}.{self.qualname}'
+
+    @property
+    def name(self):
+        """The callable's own name."""
+        return self.qualname.rpartition('.')[2]
+
+
+CONTRACT = (
+    PlatformCallable(
+        module='common.djangoapps.student.models',
+        qualname='CourseEnrollment.enrollment_mode_for_user',
+        kind='classmethod',
+        signature='(user, course_id)',
+        source='common/djangoapps/student/models/course_enrollment.py',
+        semantics='Returns (mode, is_active) of the enrollment; (None, None) when there is none.',
+    ),
+    PlatformCallable(
+        module='openedx.core.djangoapps.credit.api',
+        qualname='is_credit_course',
+        kind='function',
+        signature='(course_key)',
+        source='openedx/core/djangoapps/credit/api/eligibility.py',
+        semantics='True iff the course (a CourseKey) is configured for credit.',
+    ),
+    PlatformCallable(
+        module='openedx.core.djangoapps.credit.api',
+        qualname='get_credit_requirements',
+        kind='function',
+        signature='(course_key, namespace=None)',
+        source='openedx/core/djangoapps/credit/api/eligibility.py',
+        semantics='A list of dicts (namespace, name, display_name, criteria) of the ACTIVE requirements only.',
+    ),
+    PlatformCallable(
+        module='openedx.core.djangoapps.credit.api',
+        qualname='set_credit_requirements',
+        kind='function',
+        signature='(course_key, requirements)',
+        source='openedx/core/djangoapps/credit/api/eligibility.py',
+        semantics=('Each requirement needs namespace, name, display_name and a criteria key, else '
+                   'InvalidCreditRequirements; InvalidCreditCourse for a course that is not a credit course. '
+                   'DISABLES every existing requirement not in the list, adds or updates (and enables) the '
+                   'listed ones. The platform calls it on every course publish with the requirements it knows.'),
+    ),
+    PlatformCallable(
+        module='openedx.core.djangoapps.credit.services',
+        qualname='CreditService.set_credit_requirement_status',
+        kind='method',
+        signature="(user_id, course_key_or_id, req_namespace, req_name, status='satisfied', reason=None)",
+        source='openedx/core/djangoapps/credit/services.py',
+        semantics=('No-op in a course that is not a credit course and for a learner whose enrollment is not '
+                   'credit eligible; skips with an error in the log when the requirement does not exist (or '
+                   'is disabled); refuses "failed" once the learner is eligible for credit.'),
+    ),
+    PlatformCallable(
+        module='openedx.core.djangoapps.credit.services',
+        qualname='CreditService.remove_credit_requirement_status',
+        kind='method',
+        signature='(user_id, course_key_or_id, req_namespace, req_name)',
+        source='openedx/core/djangoapps/credit/services.py',
+        semantics=('No-op in a course that is not a credit course; skips with an error in the log when the '
+                   'requirement does not exist (or is disabled). Eligibility already earned stays.'),
+    ),
+    PlatformCallable(
+        module='lms.djangoapps.grades.services',
+        qualname='GradesService.override_subsection_grade',
+        kind='method',
+        # edx-platform's default is GradeOverrideFeatureEnum.proctoring, recorded by its meaning.
+        signature=("(user_id, course_key_or_id, usage_key_or_id, earned_all=None, earned_graded=None, "
+                   "feature='proctoring', overrider=None, comment=None)"),
+        source='lms/djangoapps/grades/services.py',
+        semantics='Creates or replaces the override of the learner\'s subsection grade (overrider: a User).',
+    ),
+    PlatformCallable(
+        module='lms.djangoapps.grades.services',
+        qualname='GradesService.undo_override_subsection_grade',
+        kind='method',
+        signature="(user_id, course_key_or_id, usage_key_or_id, feature='proctoring')",
+        source='lms/djangoapps/grades/services.py',
+        semantics='Deletes the override the same feature made; undoing a missing override is a no-op.',
+    ),
+)
+
+BY_NAME = {entry.dotted_name: entry for entry in CONTRACT}
+
+
+def resolve(entry):
+    """The callable of ``entry`` as the importable modules provide it (the stand-in, in the tests)."""
+    owner = importlib.import_module(entry.module)
+    *path, name = entry.qualname.split('.')
+    for attribute in path:
+        owner = getattr(owner, attribute)
+    if entry.kind == 'method':
+        return getattr(owner(), name)
+    return getattr(owner, name)
+
+
+@pytest.mark.parametrize('entry', CONTRACT, ids=lambda entry: entry.qualname)
+def test_the_stand_in_has_the_recorded_signature(edx_platform, entry):  # pylint: disable=unused-argument
+    target = resolve(entry)
+    assert str(inspect.signature(target)) == entry.signature
+    # A real function or method, so that a call that does not bind raises TypeError.
+    assert inspect.isfunction(target) or inspect.ismethod(target)
+    *path, name = entry.qualname.split('.')
+    if entry.kind == 'classmethod':
+        owner = getattr(importlib.import_module(entry.module), path[0])
+        assert isinstance(inspect.getattr_static(owner, name), classmethod)
+    with pytest.raises(TypeError):
+        target(argument_not_in_edx_platform=None)
+
+
+def test_every_entry_names_its_edx_platform_source():
+    for entry in CONTRACT:
+        assert entry.kind in ('function', 'classmethod', 'method')
+        assert entry.source.endswith('.py') and not entry.source.startswith('/')
+        top = entry.source.split('/')[0]
+        assert top in ('common', 'openedx', 'lms') and entry.module.startswith(top)
+        # The recorded signature is a Python parameter list.
+        exec(f'def check{entry.signature}: pass', {})  # pylint: disable=exec-used

@@ -1,0 +1,358 @@
+"""
+An in-memory edx-platform: the enrollment, credit and grades code this package calls, with the
+platform's rules, importable under the platform's real module names (the ``edx_platform`` fixture).
+
+Every callable has exactly the signature edx-platform gives it, as recorded with its source file in
+``tests/edx_proctoring_backend/lms/platform_contract.py`` (whose test compares the two), and is a real
+function or method: a call that would not bind in edx-platform raises TypeError here as well. The
+behaviour follows edx-platform's code, state kept in dicts instead of tables:
+
+* ``CourseEnrollment.enrollment_mode_for_user`` returns ``(mode, is_active)``, ``(None, None)`` when
+  the learner is not enrolled;
+* the credit API lists a course's *active* requirements; ``set_credit_requirements`` validates every
+  requirement, refuses a course that is not a credit course, disables every active requirement the
+  list leaves out and adds (or re-enables and updates) the listed ones;
+* ``CreditService`` does nothing in a course that is not a credit course, ignores learners whose
+  enrollment is not credit eligible, skips (with an error in the log) a requirement that does not
+  exist or is disabled, refuses "failed" once the learner is eligible for credit, and makes the
+  learner eligible when every active requirement is satisfied;
+* ``GradesService`` keeps one override per learner and subsection; undoing removes only the override
+  the same feature made, and undoing a missing one does nothing.
+
+Unlike edx-platform's tables, this state is not part of the database transaction: what a call wrote
+stays here when the package's transaction rolls back afterwards.
+"""
+import logging
+import sys
+import types
+
+from django.contrib.auth import get_user_model
+from opaque_keys.edx.keys import CourseKey, UsageKey
+
+log = logging.getLogger(__name__)
+
+# common/djangoapps/course_modes/models.py: CourseMode.CREDIT_ELIGIBLE_MODES
+CREDIT_ELIGIBLE_MODES = ('verified', 'professional', 'no-id-professional', 'executive-education')
+
+STUDENT_MODELS = 'common.djangoapps.student.models'
+CREDIT_API = 'openedx.core.djangoapps.credit.api'
+CREDIT_SERVICES = 'openedx.core.djangoapps.credit.services'
+CREDIT_EXCEPTIONS = 'openedx.core.djangoapps.credit.exceptions'
+GRADES_SERVICES = 'lms.djangoapps.grades.services'
+GRADES_CONSTANTS = 'lms.djangoapps.grades.constants'
+
+
+class InvalidCreditRequirements(Exception):
+    """openedx.core.djangoapps.credit.exceptions.InvalidCreditRequirements"""
+
+
+class InvalidCreditCourse(Exception):
+    """openedx.core.djangoapps.credit.exceptions.InvalidCreditCourse"""
+
+
+class GradeOverrideFeatureEnum:  # pylint: disable=too-few-public-methods
+    """lms.djangoapps.grades.constants.GradeOverrideFeatureEnum (the values the package may meet)."""
+
+    proctoring = 'proctoring'
+    gradebook = 'gradebook'
+
+
+def _key(key_or_id, key_class):
+    """As edx-platform's ``_get_key``/``_get_course_key``: parse a string, keep a key as it is."""
+    return key_class.from_string(key_or_id) if isinstance(key_or_id, str) else key_or_id
+
+
+class FakePlatform:
+    """The stand-in platform's state, the modules that expose it, and what tests read back."""
+
+    def __init__(self):
+        self.enrollments = {}          # (user id, course key) -> (mode, is_active)
+        self.credit_courses = set()    # course keys
+        self.requirement_rows = {}     # course key -> {(namespace, name): requirement row}
+        self.status_rows = {}          # (course key, namespace, name, username) -> {'status', 'reason'}
+        self.eligible = set()          # (course key, username)
+        self.override_rows = {}        # (user id, course key, usage key) -> override
+        self.calls = []                # (dotted name, arguments) of every platform call, in order
+        self.failures = {}             # callable name -> the exception its next calls raise
+        self.modules = _platform_modules(self)
+        self._saved = {}
+
+    # ---- installing under the real module names ---------------------------------------------------
+
+    def module_names(self):
+        """Every module name this stand-in provides, parent packages first."""
+        names = []
+        for dotted in self.modules:
+            parts = dotted.split('.')
+            for end in range(1, len(parts) + 1):
+                name = '.'.join(parts[:end])
+                if name not in names:
+                    names.append(name)
+        return names
+
+    def install(self):
+        """Make the modules importable (``importlib.import_module``, ``from ... import ...``)."""
+        for name in self.module_names():
+            self._saved[name] = sys.modules.get(name)
+            module = types.ModuleType(name, 'Stand-in for edx-platform (tests/fakes/edx_platform.py).')
+            if name in self.modules:
+                vars(module).update(self.modules[name])
+            else:
+                module.__path__ = []  # a package
+            sys.modules[name] = module
+            parent, _, child = name.rpartition('.')
+            if parent:
+                setattr(sys.modules[parent], child, module)
+
+    def uninstall(self):
+        """Remove every module ``install`` added and put back whatever was there before."""
+        for name in reversed(self.module_names()):
+            previous = self._saved.pop(name, None)
+            if previous is None:
+                sys.modules.pop(name, None)
+            else:
+                sys.modules[name] = previous
+
+    # ---- arranging the platform -------------------------------------------------------------------
+
+    def enroll(self, user, course_key, mode='verified', is_active=True):
+        """Enroll ``user`` in the course's ``mode`` track (or change the enrollment)."""
+        self.enrollments[(user.pk, str(course_key))] = (mode, is_active)
+
+    def make_credit_course(self, course_key, requirements=()):
+        """Make the course a credit course, with these requirements (as the platform's publish sets them)."""
+        self.credit_courses.add(str(course_key))
+        if requirements:
+            self.publish(course_key, requirements)
+
+    def publish(self, course_key, requirements):
+        """
+        What edx-platform's course-publish task does: ``set_credit_requirements`` with the
+        requirements it knows of (which never include this package's exams).
+        """
+        self.modules[CREDIT_API]['set_credit_requirements'](CourseKey.from_string(str(course_key)),
+                                                            [dict(requirement) for requirement in requirements])
+
+    def fail(self, name, error):
+        """Make every later call of the platform callable ``name`` raise ``error``."""
+        self.failures[name] = error
+
+    # ---- reading the platform back ----------------------------------------------------------------
+
+    def calls_to(self, name):
+        """The arguments of every call of the callable ``name`` (its last dotted part), in order."""
+        return [arguments for dotted, arguments in self.calls if dotted.rpartition('.')[2] == name]
+
+    def requirements(self, course_key, namespace=None):
+        """The course's active credit requirements, as ``get_credit_requirements`` returns them."""
+        rows = sorted(self.requirement_rows.get(str(course_key), {}).values(), key=lambda row: row['sort_value'])
+        return [{field: row[field] for field in ('namespace', 'name', 'display_name', 'criteria')}
+                for row in rows if row['active'] and namespace in (None, row['namespace'])]
+
+    def requirement_row(self, course_key, name, namespace='proctored_exam'):
+        """The stored requirement (active or not), or None."""
+        return self.requirement_rows.get(str(course_key), {}).get((namespace, name))
+
+    def status(self, user, course_key, name, namespace='proctored_exam'):
+        """The learner's status of an active requirement, as the platform shows it (None: no status)."""
+        row = self.requirement_row(course_key, name, namespace)
+        if row is None or not row['active']:
+            return None
+        stored = self.status_rows.get((str(course_key), namespace, name, user.username))
+        return stored['status'] if stored else None
+
+    def stored_status(self, user, course_key, name, namespace='proctored_exam'):
+        """The learner's stored status row, even of a disabled requirement (it shows again if re-enabled)."""
+        stored = self.status_rows.get((str(course_key), namespace, name, user.username))
+        return stored['status'] if stored else None
+
+    def is_eligible(self, user, course_key):
+        """True once the platform made the learner eligible for credit in the course."""
+        return (str(course_key), user.username) in self.eligible
+
+    def override(self, user, course_key, usage_key):
+        """The learner's subsection grade override, or None."""
+        return self.override_rows.get((user.pk, str(course_key), str(usage_key)))
+
+    # ---- the platform's internals the stand-ins share -----------------------------------------------
+
+    def enter(self, dotted, **arguments):
+        """Record a call of a platform callable, then raise what ``fail`` asked for, if anything."""
+        self.calls.append((dotted, arguments))
+        error = self.failures.get(dotted.rpartition('.')[2])
+        if error is not None:
+            raise error
+
+    def active_requirement(self, course_key, namespace, name):
+        """``CreditRequirement.get_course_requirement``: the active requirement, or None."""
+        row = self.requirement_row(course_key, name, namespace)
+        return row if row is not None and row['active'] else None
+
+
+def _platform_modules(platform):  # pylint: disable=too-many-statements
+    """
+    The module namespaces of the stand-in, by dotted name. Each callable below is written as its
+    edx-platform original, argument for argument.
+    """
+
+    # ---- common/djangoapps/student/models/course_enrollment.py -------------------------------------
+
+    class CourseEnrollment:  # pylint: disable=too-few-public-methods
+        """The enrollment of a learner in a course (only what the package reads)."""
+
+        @classmethod
+        def enrollment_mode_for_user(cls, user, course_id):
+            """Return ``(mode, is_active)``, or ``(None, None)`` when there is no enrollment."""
+            platform.enter(f'{STUDENT_MODELS}.CourseEnrollment.enrollment_mode_for_user', user=user,
+                           course_id=course_id)
+            return platform.enrollments.get((user.pk, str(course_id)), (None, None))
+
+    # ---- openedx/core/djangoapps/credit/api/eligibility.py ----------------------------------------
+
+    def is_credit_course(course_key):
+        """True iff the course has been configured for credit."""
+        platform.enter(f'{CREDIT_API}.is_credit_course', course_key=course_key)
+        return str(course_key) in platform.credit_courses
+
+    def get_credit_requirements(course_key, namespace=None):
+        """The course's active requirements (in a namespace), as dicts."""
+        platform.enter(f'{CREDIT_API}.get_credit_requirements', course_key=course_key, namespace=namespace)
+        return platform.requirements(course_key, namespace)
+
+    def set_credit_requirements(course_key, requirements):
+        """Validate, disable the active requirements not listed, add or update (and enable) the listed ones."""
+        platform.enter(f'{CREDIT_API}.set_credit_requirements', course_key=course_key,
+                       requirements=[dict(requirement) for requirement in requirements])
+        invalid = []
+        for requirement in requirements:
+            missing = [field for field in ('namespace', 'name', 'display_name') if not requirement.get(field)]
+            if 'criteria' not in requirement:
+                missing.append('criteria')
+            if missing:
+                invalid.append(f'{requirement} has missing/invalid parameters: {missing}')
+        if invalid:
+            raise InvalidCreditRequirements(', '.join(invalid))
+        if str(course_key) not in platform.credit_courses:
+            raise InvalidCreditCourse()
+        rows = platform.requirement_rows.setdefault(str(course_key), {})
+        listed = {(requirement['namespace'], requirement['name']) for requirement in requirements}
+        for key, row in rows.items():
+            if row['active'] and key not in listed:
+                row['active'] = False
+        for sort_value, requirement in enumerate(requirements):
+            rows[(requirement['namespace'], requirement['name'])] = {
+                'namespace': requirement['namespace'], 'name': requirement['name'],
+                'display_name': requirement['display_name'], 'criteria': requirement['criteria'],
+                'sort_value': sort_value, 'active': True,
+            }
+
+    def api_set_credit_requirement_status(user, course_key, req_namespace, req_name, status='satisfied',
+                                          reason=None):
+        """eligibility.set_credit_requirement_status, which the credit service calls."""
+        mode, is_active = platform.enrollments.get((user.pk, str(course_key)), (None, None))
+        if mode not in CREDIT_ELIGIBLE_MODES or not is_active:
+            return
+        eligible_before_update = (str(course_key), user.username) in platform.eligible
+        if eligible_before_update and status == 'failed':
+            log.info('Refusing to set status of requirement with namespace "%s" and name "%s" to "failed" because '
+                     'the user "%s" is already eligible for credit in the course "%s".',
+                     req_namespace, req_name, user.username, course_key)
+            return
+        if platform.active_requirement(course_key, req_namespace, req_name) is None:
+            log.error('Could not update credit requirement in course "%s" with namespace "%s" and name "%s" because '
+                      'the requirement does not exist. The user "%s" should have had their status updated to "%s".',
+                      course_key, req_namespace, req_name, user.username, status)
+            return
+        platform.status_rows[(str(course_key), req_namespace, req_name, user.username)] = {
+            'status': status, 'reason': reason}
+        if status == 'satisfied' and not eligible_before_update:
+            statuses = [platform.status(user, course_key, requirement['name'], requirement['namespace'])
+                        for requirement in platform.requirements(course_key)]
+            if all(value == 'satisfied' for value in statuses):
+                platform.eligible.add((str(course_key), user.username))
+
+    def api_remove_credit_requirement_status(username, course_key, req_namespace, req_name):
+        """eligibility.remove_credit_requirement_status, which the credit service calls."""
+        if platform.active_requirement(course_key, req_namespace, req_name) is None:
+            log.error('Could not remove credit requirement in course "%s" with namespace "%s" and name "%s" because '
+                      'the requirement does not exist. ', course_key, req_namespace, req_name)
+            return
+        if platform.status_rows.pop((str(course_key), req_namespace, req_name, username), None) is None:
+            log.error('The requirement status does not exist for username "%s" and requirement "%s/%s"',
+                      username, req_namespace, req_name)
+
+    # ---- openedx/core/djangoapps/credit/services.py -----------------------------------------------
+
+    def user_by_id(user_id):
+        return get_user_model().objects.filter(pk=user_id).first()
+
+    class CreditService:
+        """The credit XBlock service."""
+
+        def set_credit_requirement_status(self, user_id, course_key_or_id, req_namespace,
+                                          req_name, status="satisfied", reason=None):
+            """Set the learner's status of a requirement (nothing in a course that is not a credit course)."""
+            platform.enter(f'{CREDIT_SERVICES}.CreditService.set_credit_requirement_status', user_id=user_id,
+                           course_key_or_id=course_key_or_id, req_namespace=req_namespace, req_name=req_name,
+                           status=status, reason=reason)
+            course_key = _key(course_key_or_id, CourseKey)
+            if str(course_key) not in platform.credit_courses:
+                return None
+            user = user_by_id(user_id)
+            if user is None:
+                return None
+            return api_set_credit_requirement_status(user, course_key, req_namespace, req_name, status, reason)
+
+        def remove_credit_requirement_status(self, user_id, course_key_or_id, req_namespace, req_name):
+            """Remove the learner's status of a requirement (nothing in a course that is not a credit course)."""
+            platform.enter(f'{CREDIT_SERVICES}.CreditService.remove_credit_requirement_status', user_id=user_id,
+                           course_key_or_id=course_key_or_id, req_namespace=req_namespace, req_name=req_name)
+            course_key = _key(course_key_or_id, CourseKey)
+            if str(course_key) not in platform.credit_courses:
+                return None
+            user = user_by_id(user_id)
+            if user is None:
+                return None
+            return api_remove_credit_requirement_status(user.username, course_key, req_namespace, req_name)
+
+    # ---- lms/djangoapps/grades/services.py (and grades/api.py behind it) ------------------------------
+
+    class GradesService:
+        """The grades XBlock service."""
+
+        def override_subsection_grade(
+                self, user_id, course_key_or_id, usage_key_or_id, earned_all=None, earned_graded=None,
+                feature=GradeOverrideFeatureEnum.proctoring, overrider=None, comment=None
+        ):
+            """Create or replace the learner's override of a subsection grade."""
+            platform.enter(f'{GRADES_SERVICES}.GradesService.override_subsection_grade', user_id=user_id,
+                           course_key_or_id=course_key_or_id, usage_key_or_id=usage_key_or_id,
+                           earned_all=earned_all, earned_graded=earned_graded, feature=feature,
+                           overrider=overrider, comment=comment)
+            course_key, usage_key = _key(course_key_or_id, CourseKey), _key(usage_key_or_id, UsageKey)
+            platform.override_rows[(user_id, str(course_key), str(usage_key))] = {
+                'earned_all': earned_all, 'earned_graded': earned_graded, 'feature': feature,
+                'overrider': overrider, 'comment': comment,
+            }
+
+        def undo_override_subsection_grade(self, user_id, course_key_or_id, usage_key_or_id,
+                                           feature=GradeOverrideFeatureEnum.proctoring):
+            """Delete the override this feature made, if any (a missing override is no error)."""
+            platform.enter(f'{GRADES_SERVICES}.GradesService.undo_override_subsection_grade', user_id=user_id,
+                           course_key_or_id=course_key_or_id, usage_key_or_id=usage_key_or_id, feature=feature)
+            course_key, usage_key = _key(course_key_or_id, CourseKey), _key(usage_key_or_id, UsageKey)
+            key = (user_id, str(course_key), str(usage_key))
+            override = platform.override_rows.get(key)
+            if override is not None and override['feature'] == feature:
+                del platform.override_rows[key]
+
+    return {
+        STUDENT_MODELS: {'CourseEnrollment': CourseEnrollment},
+        CREDIT_API: {'is_credit_course': is_credit_course, 'get_credit_requirements': get_credit_requirements,
+                     'set_credit_requirements': set_credit_requirements},
+        CREDIT_SERVICES: {'CreditService': CreditService},
+        CREDIT_EXCEPTIONS: {'InvalidCreditRequirements': InvalidCreditRequirements,
+                            'InvalidCreditCourse': InvalidCreditCourse},
+        GRADES_SERVICES: {'GradesService': GradesService},
+        GRADES_CONSTANTS: {'GradeOverrideFeatureEnum': GradeOverrideFeatureEnum},
+    }
