@@ -164,6 +164,31 @@ def test_a_violation_costs_credit_and_grade_only_when_a_person_confirms_it(vendo
         S.VERIFIED, 'satisfied', 0.5, True)
 
 
+@pytest.mark.parametrize('style', STYLES)
+def test_inside_the_lms_credit_and_grade_land_through_its_services(vendors, edx_platform, make_user, make_exam,
+                                                                   style):
+    course, week = 'course-v1:Test+Exam+2026', 'block-v1:Test+Exam+2026+type@sequential+block@week1'
+    learner, staff = make_user(f'lms_{style}'), make_user(f'lms_staff_{style}')
+    edx_platform.make_credit_course(course, requirements=[
+        {'namespace': 'grade', 'name': 'grade', 'display_name': 'Grade', 'criteria': {'min_grade': 0.5}}])
+    edx_platform.enroll(learner, course, 'verified')
+    exam = make_exam(provider=style, course_key=course, subsection_key=week, display_name='Final')
+    assert [req['namespace'] for req in edx_platform.requirements(course)] == ['grade', 'proctored_exam']
+
+    attempt = submitted(vendors[style], learner, exam)
+    assert edx_platform.status(learner, course, exam.usage_key) == 'submitted'
+    vendors[style].post_review(attempt.provider_attempt_id, UNSATISFACTORY[style])   # over HTTP, to the LMS
+    assert edx_platform.override(learner, course, week) is None   # no person decided yet
+
+    api.record_review(state(attempt), api.Outcome.UNSATISFACTORY, by=staff, comment='second screen')
+    assert edx_platform.status(learner, course, exam.usage_key) == 'failed'
+    assert edx_platform.override(learner, course, week)['earned_all'] == 0.0
+
+    api.record_review(state(attempt), api.Outcome.SATISFACTORY, by=staff, comment='appeal upheld')
+    assert edx_platform.status(learner, course, exam.usage_key) == 'satisfied'
+    assert edx_platform.override(learner, course, week) is None
+
+
 def test_learners_and_vendors_do_not_mix(vendors, make_user, make_exam):
     """Two learners in two exams of two vendors, reviewed differently: each review reaches its own attempt."""
     rpnow_exam, proctortrack_exam = make_exam(provider='rpnow'), make_exam(provider='proctortrack')
