@@ -644,6 +644,9 @@ def receive_callback(provider_name, headers, body):
     elif event.kind == EventKind.SESSION_LOST:
         def apply(message):  # pylint: disable=unused-argument
             _end_lost_session(attempt)
+    elif event.kind == EventKind.ONBOARDING:
+        def apply(message):  # pylint: disable=unused-argument
+            return None  # acknowledged: a learner's onboarding is asked of the vendor at each opt-in
     elif event.kind == EventKind.EXAM_CODE_CHECK:
         def apply(message):  # pylint: disable=unused-argument
             return _check_code_for_vendor(attempt, event.exam_code)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from ..exams.models import ExamAttempt
-from ..providers.base import CallbackInvalid, ProviderEvent
+from ..providers.base import CallbackInvalid, EventKind, ProviderEvent
 from ..providers.signing import WebhookVerificationError
 from .models import ReceivedMessage
 
@@ -56,7 +56,8 @@ def verify(provider, headers, body):
     attempt = (ExamAttempt.objects.select_related('exam', 'user')
                .filter(provider_attempt_id=event.session_id, exam__provider=provider.name).first()
                if event.session_id else None)
-    if attempt is None:
+    # An onboarding update belongs to a learner, not a session: it may come without one.
+    if attempt is None and (event.session_id or event.kind != EventKind.ONBOARDING):
         raise CallbackRejected('unknown_session', 404)
     return VerifiedCallback(message.message_id, hashlib.sha256(body).hexdigest(), event, attempt)
 

@@ -189,6 +189,22 @@ def test_inside_the_lms_credit_and_grade_land_through_its_services(vendors, edx_
     assert edx_platform.override(learner, course, week) is None
 
 
+def test_onboarding_updates_are_acknowledged_once(vendors, learner, make_exam, live_server):
+    vendor = vendors['proctortrack']
+    exam = make_exam(provider='proctortrack')
+    attempt = opt_in(vendor, learner, exam)   # onboarding approved at the vendor, read at opt-in
+    user_id = registry.get_provider(exam.provider).anonymous_user_id(learner)
+    callback_url = f'{live_server.url}/api/proctored-exams/v1/providers/proctortrack/callback'
+
+    assert vendor.post_onboarding_update(user_id)[0] == 204                                # with its session
+    vendor.set_onboarding('anon-without-session', 'pending')
+    assert vendor.post_onboarding_update('anon-without-session', callback_url=callback_url)[0] == 204  # without
+    assert vendor.replay_callback()[0] == 204
+    assert ReceivedMessage.objects.filter(kind='onboarding').count() == 2
+    assert vendor.post_onboarding_update(user_id, callback_url=callback_url, session_id='nope')[0] == 404
+    assert state(attempt).status == S.CREATED   # nothing about the attempt changes
+
+
 def test_learners_and_vendors_do_not_mix(vendors, make_user, make_exam):
     """Two learners in two exams of two vendors, reviewed differently: each review reaches its own attempt."""
     rpnow_exam, proctortrack_exam = make_exam(provider='rpnow'), make_exam(provider='proctortrack')
