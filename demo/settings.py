@@ -3,6 +3,11 @@ Settings of the standalone demo: the XBlock workbench, this package's app, SQLit
 
 Learners are chosen with ``?student=NAME`` in the workbench URL; ``audit_learner`` is in the audit
 track, everybody else in the verified track.
+
+``PROCTORING_DEMO_VENDORS=1`` also starts the fake ``rpnow`` and ``proctortrack`` vendors of
+``demo/fake_vendors.py`` on 127.0.0.1 (ports ``PROCTORING_DEMO_RPNOW_PORT``, default 8101, and
+``PROCTORING_DEMO_PROCTORTRACK_PORT``, default 8102) and configures their providers, which call back to
+``PROCTORING_DEMO_ADDRESS`` (default 127.0.0.1:8000, set by ``make demo``).
 """
 import os
 import sys
@@ -17,10 +22,17 @@ from edx_proctoring_backend.settings.common import plugin_settings  # noqa: E402
 
 BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-INSTALLED_APPS = [*INSTALLED_APPS, 'edx_proctoring_backend']  # noqa: F405
+INSTALLED_APPS = [*INSTALLED_APPS, 'edx_proctoring_backend', 'demo.apps.DemoConfig']  # noqa: F405
 ROOT_URLCONF = 'demo.urls'
 # The demo's front page (listing each exam for a verified and an audit learner) comes first.
-TEMPLATES = [{**TEMPLATES[0], 'DIRS': [os.path.join(BASE_DIR, 'demo', 'templates'), *TEMPLATES[0]['DIRS']]}]  # noqa: F405
+TEMPLATES = [{
+    **TEMPLATES[0],  # noqa: F405
+    'DIRS': [os.path.join(BASE_DIR, 'demo', 'templates'), *TEMPLATES[0]['DIRS']],  # noqa: F405
+    'OPTIONS': {**TEMPLATES[0].get('OPTIONS', {}), 'context_processors': [  # noqa: F405
+        *TEMPLATES[0].get('OPTIONS', {}).get('context_processors', []),  # noqa: F405
+        'demo.context_processors.fake_vendor_consoles',
+    ]},
+}]
 MIDDLEWARE = [*MIDDLEWARE[:2], 'django.middleware.locale.LocaleMiddleware', *MIDDLEWARE[2:]]  # noqa: F405
 LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands')]
 TIME_ZONE = 'UTC'
@@ -53,6 +65,31 @@ PROCTORING_STANDALONE_ENROLLMENT_MODES = {'audit_learner': 'audit'}
 CELERY_TASK_ALWAYS_EAGER = os.environ.get('CELERY_TASK_ALWAYS_EAGER', 'true').lower() == 'true'
 CELERY_BROKER_URL = os.environ.get('CELERY_BROKER_URL', 'memory://')
 CELERY_TASK_ACKS_LATE = True
+
+
+def _flag(name):
+    return os.environ.get(name, '').lower() in ('1', 'true', 'yes', 'on')
+
+
+PROCTORING_DEMO_VENDORS = _flag('PROCTORING_DEMO_VENDORS')
+if PROCTORING_DEMO_VENDORS:
+    from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET  # noqa: E402
+
+    _demo_host, _, _demo_port = os.environ.get('PROCTORING_DEMO_ADDRESS', '127.0.0.1:8000').rpartition(':')
+    # The vendors call back over loopback whatever address the demo listens on.
+    _callback_host = '127.0.0.1' if _demo_host in ('', '0.0.0.0', 'localhost') else _demo_host
+    PROCTORING_DEMO_VENDOR_PORTS = {
+        'rpnow': int(os.environ.get('PROCTORING_DEMO_RPNOW_PORT', '8101')),
+        'proctortrack': int(os.environ.get('PROCTORING_DEMO_PROCTORTRACK_PORT', '8102')),
+    }
+    PROCTORING_PROVIDERS = {
+        'null': {},
+        **{style: {
+            'base_url': f'http://127.0.0.1:{port}', 'key_id': DEFAULT_KEY_ID, 'secret': DEFAULT_SECRET,
+            'webhook_secrets': [DEFAULT_WEBHOOK_SECRET], 'timeout': (3.05, 10),
+            'callback_base_url': f'http://{_callback_host}:{_demo_port}',
+        } for style, port in PROCTORING_DEMO_VENDOR_PORTS.items()},
+    }
 
 # The same defaults and schedule the LMS gets from the plugin framework.
 plugin_settings(sys.modules[__name__])

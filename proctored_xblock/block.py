@@ -7,6 +7,7 @@ import json
 import logging
 from datetime import timezone
 from functools import wraps
+from xml.sax.saxutils import quoteattr
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -350,4 +351,10 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             ('Practice proctored exam', scenario(
                 'display_name="Practice exam" exam_type="practice" time_limit_minutes="10"')),
             ('Timed exam', scenario('display_name="Timed quiz" exam_type="timed" time_limit_minutes="20"')),
+        ] + [
+            # One more exam for each proctoring service the site has configured (the demo's fake vendors).
+            (f'Proctored exam with {label}', scenario(
+                f'display_name={quoteattr(f"Final exam ({label})")} exam_type="proctored" '
+                f'time_limit_minutes="30" provider={quoteattr(name)}'))
+            for name, label in api.available_providers() if name != 'null'
         ]

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from edx_proctoring_backend import api
 from edx_proctoring_backend.lms import platform
 from tests.fakes.edx_platform import FakePlatform
-from tests.fakes.vendors import FakeVendor
+from demo.fake_vendors import FakeVendor
 
 
 def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument

@@ -1,4 +1,4 @@
-"""The fake vendors of tests/fakes/vendors.py speak docs/vendor-protocols.rst, and their callbacks verify."""
+"""The fake vendors of demo/fake_vendors.py speak docs/vendor-protocols.rst, and their callbacks verify."""
 import json
 import threading
 import time
@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from edx_proctoring_backend.providers import signing
-from tests.fakes.vendors import FakeVendor
+from demo.fake_vendors import FakeVendor
 
 RPNOW_EXAM = {'exam_id': 'exam-1', 'name': 'Final', 'time_limit_minutes': 90, 'is_practice': False, 'rules': []}
 PROCTORTRACK_RULES = {'allow_notes': False, 'allow_calculator': True, 'allow_internet': False,

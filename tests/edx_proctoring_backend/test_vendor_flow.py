@@ -1,5 +1,5 @@
 """
-End to end, over real HTTP both ways: the API calls a fake vendor (tests/fakes/vendors.py) through the
+End to end, over real HTTP both ways: the API calls a fake vendor (demo/fake_vendors.py) through the
 ``rpnow`` and ``proctortrack`` providers, and the fake vendor posts signed callbacks to the app served by
 pytest-django's ``live_server``. Nothing is mocked.
 

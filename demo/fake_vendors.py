@@ -1,6 +1,10 @@
 """
 Fake proctoring vendors: real HTTP servers on 127.0.0.1 that speak the vendor side of docs/vendor-protocols.rst.
 
+The test suite starts them to test the vendor providers over real HTTP; the demo starts them behind the
+``PROCTORING_DEMO_VENDORS`` flag, with a console page (``/console``) standing in for the vendor's own
+software and reviewers.
+
 ``FakeVendor(style='rpnow')`` is a record-and-review vendor, ``FakeVendor(style='proctortrack')`` an onboarding and
 machine-review one. Each checks the signature of every request as a vendor would, keeps what it was told (exams,
 sessions, onboarding, retired users), can be made to fail, stall or disappear, and sends signed callbacks to the
@@ -13,6 +17,7 @@ can run these without Django.
         vendor.post_review(session_id, 'Clean')
 """
 import base64
+import html
 import itertools
 import json
 import re
@@ -21,7 +26,7 @@ import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 
@@ -119,10 +124,12 @@ class FakeVendor:
     """
 
     def __init__(self, style='rpnow', key_id=DEFAULT_KEY_ID, secret=DEFAULT_SECRET,
-                 webhook_secret=DEFAULT_WEBHOOK_SECRET):
+                 webhook_secret=DEFAULT_WEBHOOK_SECRET, port=None, console=False):
         if style not in STYLES:
             raise ValueError(f'style must be one of {STYLES}')
         self.style = style
+        # The demo's console page (off in tests: every route but the API is then 404).
+        self.console = VendorConsole(self) if console else None
         self.key_id = key_id
         self.secret = secret
         self.webhook_secret = webhook_secret
@@ -142,7 +149,7 @@ class FakeVendor:
         self._stopping = threading.Event()
         self._server = None
         self._thread = None
-        self.port = None
+        self.port = port
 
     # Lifecycle
 
@@ -159,7 +166,10 @@ class FakeVendor:
         return self._server is not None
 
     def start(self):
-        """Bind 127.0.0.1 on a free port (or the previous one, after go_down) and serve in a daemon thread."""
+        """
+        Bind 127.0.0.1 on the port given (default a free one; the same again after go_down) and serve in a
+        daemon thread. Raise OSError when the port is taken.
+        """
         if self._server is not None:
             raise RuntimeError('The fake vendor is already running.')
         self._stopping.clear()
@@ -252,6 +262,10 @@ class FakeVendor:
             self._respond(handler, 400, {'error': 'bad_content_length'})
             return
         body = handler.rfile.read(length) if length else b''
+        if self.console is not None and self.console.owns(handler.path):
+            # The vendor's own pages: its staff are signed in there, not signing API requests.
+            self.console.handle(handler, method, body)
+            return
         parsed = self._parse_json(body)
         with self._lock:
             self.requests_seen.append((method, handler.path, parsed))
@@ -524,6 +538,176 @@ class FakeVendor:
             raise KeyError(f'User {user_id!r} has no session on this fake vendor; give a callback_url.')
         return self.post_callback(session_id, 'onboarding.updated', callback_url=callback_url, user_id=user_id,
                                   **state)
+
+
+class VendorConsole:
+    """
+    The vendor's staff pages, for the demo: ``GET /console`` lists exams, sessions and onboarding profiles,
+    and its forms act as the vendor's software and reviewers would (an exam code typed into the proctoring
+    software, a review, a lost session, an onboarding decision). Each form posts to ``/console/<action>`` and
+    is answered with a redirect back to the page, which shows what the app answered.
+
+    Local demo only: no sign-in and no CSRF token, so never expose it beyond 127.0.0.1.
+    """
+
+    PATH = '/console'
+
+    def __init__(self, vendor):
+        self.vendor = vendor
+        self.notice = ''
+        self._actions = {
+            'exam-code': self._check_exam_code,
+            'review': self._post_review,
+            'session-lost': self._report_session_lost,
+            'onboarding': self._set_onboarding,
+        }
+
+    def owns(self, path):
+        """Whether ``path`` is one of the console's pages."""
+        path = urlsplit(path).path
+        return path == self.PATH or path.startswith(self.PATH + '/')
+
+    def handle(self, handler, method, body):
+        """Answer a console request: the page for a GET, an action and a redirect for a POST."""
+        action = urlsplit(handler.path).path[len(self.PATH) + 1:]
+        if method == 'GET' and not action:
+            self._send(handler, 200, self.page().encode('utf-8'), 'text/html; charset=utf-8')
+            return
+        if method != 'POST' or action not in self._actions:
+            self._send(handler, 404 if method == 'GET' else 405, b'Not here.', 'text/plain; charset=utf-8')
+            return
+        form = {name: values[0].strip() for name, values in parse_qs(body.decode('utf-8', 'replace')).items()}
+        try:
+            self.notice = self._actions[action](form)
+        except (KeyError, ValueError) as error:
+            self.notice = f'Not sent: {error}'
+        except requests.RequestException as error:
+            self.notice = f'The app could not be reached: {error.__class__.__name__}'
+        handler.send_response(303)
+        handler.send_header('Location', self.PATH)
+        handler.send_header('Content-Length', '0')
+        handler.end_headers()
+
+    @staticmethod
+    def _send(handler, status, body, content_type):
+        """Answer with ``body`` (bytes) of ``content_type``."""
+        handler.send_response(status)
+        handler.send_header('Content-Type', content_type)
+        handler.send_header('Content-Length', str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def _session_id(self, form):
+        session_id = form.get('session_id', '')
+        if session_id not in self.vendor.sessions:
+            raise KeyError('choose one of the sessions listed')
+        return session_id
+
+    @staticmethod
+    def _answer(sent, result):
+        status, answer = result
+        return f'{sent}: the app answered {status} {json.dumps(answer) if answer != "" else ""}'.rstrip()
+
+    def _check_exam_code(self, form):
+        session_id = self._session_id(form)
+        return self._answer(f'Exam code checked for {session_id}',
+                            self.vendor.check_exam_code(session_id, form.get('exam_code', '')))
+
+    def _post_review(self, form):
+        session_id = self._session_id(form)
+        comment = form.get('comment', '')
+        comments = [{'start_s': 0, 'end_s': 0, 'comment': comment, 'status': 'note'}] if comment else []
+        return self._answer(f'Review "{form.get("status", "")}" sent for {session_id}',
+                            self.vendor.post_review(session_id, form.get('status', ''), comments=comments))
+
+    def _report_session_lost(self, form):
+        session_id = self._session_id(form)
+        return self._answer(f'Session {session_id} reported lost', self.vendor.report_session_lost(session_id))
+
+    def _set_onboarding(self, form):
+        """Set a learner's onboarding status, and tell the app at once if it has a session to send it to."""
+        user_id = form.get('user_id', '')
+        if not user_id:
+            raise ValueError('enter the learner\'s id')
+        self.vendor.set_onboarding(user_id, form.get('status', ''))
+        with self.vendor._lock:  # pylint: disable=protected-access
+            has_session = any(session['user_id'] == user_id for session in self.vendor.sessions.values())
+        if not has_session:
+            return f'Onboarding of {user_id} is now {form["status"]} (the app reads it when the learner opts in).'
+        return self._answer(f'Onboarding of {user_id} is now {form["status"]}',
+                            self.vendor.post_onboarding_update(user_id))
+
+    def _learners_seen(self):
+        """Learner ids the app asked about or opened sessions for, newest last."""
+        seen = {}
+        with self.vendor._lock:  # pylint: disable=protected-access
+            for _method, path, _payload in self.vendor.requests_seen:
+                match = re.fullmatch(r'/v1/users/([^/]+)/onboarding', urlsplit(path).path)
+                if match:
+                    seen[unquote(match.group(1))] = True
+            for session in self.vendor.sessions.values():
+                if session['user_id']:
+                    seen[session['user_id']] = True
+            seen.update(dict.fromkeys(self.vendor.onboarding, True))
+        return list(seen)
+
+    def page(self):
+        """The console's HTML."""
+        vendor = self.vendor
+        esc = html.escape
+        statuses = RPNOW_REVIEW_STATUSES if vendor.style == 'rpnow' else PROCTORTRACK_REVIEW_STATUSES
+        with vendor._lock:  # pylint: disable=protected-access
+            sessions = [(session_id, dict(session)) for session_id, session in vendor.sessions.items()]
+            exams = {exam['external_exam_id']: exam['name'] for exam in vendor.exams.values()}
+            onboarding = {user_id: dict(state) for user_id, state in vendor.onboarding.items()}
+        rows = []
+        for session_id, session in reversed(sessions):
+            sid = esc(session_id)
+            hidden = f'<input type="hidden" name="session_id" value="{sid}">'
+            review_options = ''.join(f'<option>{esc(status)}</option>' for status in statuses)
+            rows.append(
+                f'<tr><td>{sid}</td><td>{esc(exams.get(session["external_exam_id"], ""))}</td>'
+                f'<td>{esc(str(session["attempt_id"]))}</td><td>{esc(session["user_id"] or "(retired)")}</td>'
+                f'<td>{esc(session["state"])}</td>'
+                f'<td><form method="post" action="{self.PATH}/exam-code">{hidden}'
+                f'<label>Exam code <input name="exam_code" autocomplete="off" required></label>'
+                f'<button>Check code</button></form></td>'
+                f'<td><form method="post" action="{self.PATH}/review">{hidden}'
+                f'<label>Verdict <select name="status">{review_options}</select></label> '
+                f'<label>Comment <input name="comment"></label><button>Send review</button></form></td>'
+                f'<td><form method="post" action="{self.PATH}/session-lost">{hidden}'
+                f'<button>Report session lost</button></form></td></tr>'
+            )
+        sessions_html = (
+            '<table><thead><tr><th scope="col">Session</th><th scope="col">Exam</th><th scope="col">Attempt</th>'
+            '<th scope="col">Learner</th><th scope="col">State</th><th scope="col">Proctoring software</th>'
+            '<th scope="col">Reviewer</th><th scope="col">Connection</th></tr></thead><tbody>'
+            + ''.join(rows) + '</tbody></table>'
+        ) if rows else '<p>No sessions yet: opt in to one of this vendor\'s exams in the demo.</p>'
+        onboarding_html = ''
+        if vendor.style == 'proctortrack':
+            options = ''.join(f'<option>{status}</option>' for status in ONBOARDING_STATUSES)
+            learners = ''.join(
+                f'<li>{esc(user_id)}: {esc(onboarding.get(user_id, {}).get("status", "not_started"))}</li>'
+                for user_id in self._learners_seen()
+            ) or '<li>None yet: a learner\'s id appears here once they try to opt in.</li>'
+            onboarding_html = (
+                '<h2>Onboarding profiles</h2><ul>' + learners + '</ul>'
+                f'<form method="post" action="{self.PATH}/onboarding"><label>Learner id <input name="user_id" '
+                f'required></label> <label>Status <select name="status">{options}</select></label>'
+                '<button>Set onboarding</button></form>'
+            )
+        notice = f'<p role="status" class="notice">{esc(self.notice)}</p>' if self.notice else ''
+        return (
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<title>Fake {esc(vendor.style)} vendor console</title>'
+            '<style>body{font-family:sans-serif;margin:1.5rem}td,th{padding:.3rem .6rem;text-align:left;'
+            'vertical-align:top;border-bottom:1px solid #ddd}.notice{background:#eef;padding:.5rem}</style>'
+            f'</head><body><h1>Fake {esc(vendor.style)} vendor console</h1>'
+            '<p>Stands in for the vendor\'s proctoring software and reviewers. Every action is a signed '
+            'callback to the app.</p>'
+            f'{notice}<h2>Sessions</h2>{sessions_html}{onboarding_html}</body></html>'
+        )
 
 
 def _require(payload, name, types):
