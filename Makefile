@@ -46,8 +46,10 @@ quality: dev-requirements ## pylint (edx-lint config) and pycodestyle
 	$(BIN)/pylint proctored_xblock edx_proctoring_backend tests bench demo scripts
 	$(BIN)/pycodestyle proctored_xblock edx_proctoring_backend tests bench demo scripts
 
-bench: requirements ## run the benchmarks and print their figures
+bench: requirements ## run the benchmarks and print their figures (video_workers needs Redis)
 	$(BIN)/python bench/attempt_status.py
+	$(BIN)/python bench/video_pipeline.py
+	$(BIN)/python bench/video_workers.py
 
 upgrade: dev-requirements ## re-pin requirements/*.txt from requirements/*.in
 	for name in pip pip-tools base test quality dev; do \

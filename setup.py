@@ -45,12 +45,20 @@ setup(
     },
     package_data={
         'proctored_xblock': ['templates/*.html'],
+        'edx_proctoring_backend': ['templates/edx_proctoring_backend/reviewer/*.html'],
         'proctored_xblock.static': ['js/*.js', 'css/*.css'],
         'proctored_xblock.translations': ['*/LC_MESSAGES/*.po', '*/LC_MESSAGES/*.mo'],
     },
     include_package_data=False,
     install_requires=load_requirements('requirements/base.in'),
+    extras_require={
+        # Identity checks of the video pipeline (face_mismatch); dlib builds from source on most platforms.
+        'identity': ['dlib', 'face_recognition_models'],
+    },
     entry_points={
+        'console_scripts': [
+            'proctoring-analyse = edx_proctoring_backend.video.cli:run',
+        ],
         'xblock.v1': [
             'proctored_exam = proctored_xblock.block:ProctoredExamBlock',
             'exam_question = proctored_xblock.question:ExamQuestionBlock',
@@ -66,6 +74,7 @@ setup(
             'null = edx_proctoring_backend.providers.null:NullProvider',
             'rpnow = edx_proctoring_backend.providers.rpnow:RPNowProvider',
             'proctortrack = edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
+            'local = edx_proctoring_backend.providers.local:LocalProvider',
         ],
     },
     classifiers=[

@@ -33,7 +33,12 @@ TEMPLATES = [{
         'demo.context_processors.fake_vendor_consoles',
     ]},
 }]
-MIDDLEWARE = [*MIDDLEWARE[:2], 'django.middleware.locale.LocaleMiddleware', *MIDDLEWARE[2:]]  # noqa: F405
+MIDDLEWARE = [
+    *MIDDLEWARE[:2], 'django.middleware.locale.LocaleMiddleware', *MIDDLEWARE[2:],  # noqa: F405
+    # After authentication: ``?student=NAME`` signs the browser in as that user (the LMS's sign-in, for the demo).
+    'demo.middleware.WorkbenchSignInMiddleware',
+]
+PROCTORING_DEMO_STAFF = ('staff',)
 LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands')]
 TIME_ZONE = 'UTC'
 
@@ -72,6 +77,10 @@ def _flag(name):
 
 
 PROCTORING_DEMO_VENDORS = _flag('PROCTORING_DEMO_VENDORS')
+# In-house proctoring needs no vendor: recordings stay in var/proctoring-media.
+PROCTORING_PROVIDERS = {'null': {}, 'local': {}}
+PROCTORING_MEDIA_ROOT = os.path.join('var', 'proctoring-media')
+
 if PROCTORING_DEMO_VENDORS:
     from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET  # noqa: E402
 
@@ -83,7 +92,7 @@ if PROCTORING_DEMO_VENDORS:
         'proctortrack': int(os.environ.get('PROCTORING_DEMO_PROCTORTRACK_PORT', '8102')),
     }
     PROCTORING_PROVIDERS = {
-        'null': {},
+        **PROCTORING_PROVIDERS,
         **{style: {
             'base_url': f'http://127.0.0.1:{port}', 'key_id': DEFAULT_KEY_ID, 'secret': DEFAULT_SECRET,
             'webhook_secrets': [DEFAULT_WEBHOOK_SECRET], 'timeout': (3.05, 10),

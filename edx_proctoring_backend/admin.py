@@ -1,12 +1,14 @@
 """
 Django admin pages for support staff: vendor calls that did not go through (with a retry action),
-reviews, and credit records. Course teams get their own pages on the instructor dashboard.
+reviews, credit records, and what in-house proctoring recorded. Course teams get their own pages on
+the instructor dashboard.
 """
 from django.contrib import admin, messages
 
 from . import api
 from .credit.models import CreditRecord
 from .providers.models import ProviderCall
+from .recordings.models import Recording, SessionFlag, VideoFinding
 from .reviews.models import Review
 
 
@@ -52,6 +54,52 @@ class CreditRecordAdmin(admin.ModelAdmin):
     list_display = ('user', 'exam', 'requirement_status', 'earned', 'possible', 'grade_zeroed', 'modified')
     list_filter = ('requirement_status',)
     search_fields = ('user__username', 'exam__course_key')
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class VideoFindingInline(admin.TabularInline):
+    """The moments the analysis suggests looking at: suggestions only."""
+
+    model = VideoFinding
+    fields = ('kind', 'start_s', 'end_s', 'confidence', 'thumbnail_s')
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Recording)
+class RecordingAdmin(admin.ModelAdmin):
+    """In-house recordings and their analysis (progress, failures, quarantine), read-only."""
+
+    list_display = ('attempt', 'kind', 'status', 'next_chunk_index', 'size_bytes', 'analysis_progress',
+                    'analysis_deliveries', 'analysis_error', 'modified')
+    list_filter = ('status', 'kind')
+    search_fields = ('attempt__user__username', 'attempt__exam__course_key')
+    exclude = ('file_name',)  # storage names are not for display
+    inlines = [VideoFindingInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in Recording._meta.fields if field.name != 'file_name']
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(SessionFlag)
+class SessionFlagAdmin(admin.ModelAdmin):
+    """Moments of in-house proctored sessions flagged for the reviewer (capture stopped, upload gaps, ...)."""
+
+    list_display = ('attempt', 'kind', 'at', 'detail')
+    list_filter = ('kind',)
+    search_fields = ('attempt__user__username', 'attempt__exam__course_key')
 
     def has_add_permission(self, request):
         return False

@@ -8,9 +8,14 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
@@ -29,9 +34,15 @@ from .lms.enrollment import is_verified_track
 from .lms.events import emit_attempt_event
 from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
+from .providers.local import LocalProvider
 from .providers.models import ProviderCall
 from .providers.registry import UnknownProvider, get_provider, provider_names
+from .recordings import analysis as recording_analysis
+from .recordings import uploads
+from .recordings.models import AttemptPhoto, Recording, SessionFlag, VideoFinding
+from .recordings.storage import media_storage
 from .reviews import callbacks, decisions, export
+from .reviews import queue as review_queue
 from .reviews.outcomes import Outcome
 
 log = logging.getLogger(__name__)
@@ -50,7 +61,10 @@ __all__ = [
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
-    'exam_rule_choices', 'CreditStatus', 'credit_min_grade',
+    'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'record_consent',
+    'recording_state', 'store_chunk', 'complete_recording', 'store_photo', 'flag_session', 'capture_plan',
+    'analyse_recording', 'session_evidence', 'may_review', 'awaiting_review', 'attempt_under_review',
+    'may_decide', 'review_media',
 ]
 
 
@@ -315,10 +329,11 @@ def confirm_checks(user, exam, exam_code, accepted_terms):
         raise ChecksNotPassed('Complete the checks in the proctoring software first.', code='checks_in_software')
     if Step.TERMS in provider.learner_steps and not accepted_terms:
         raise ChecksNotPassed('Accept the terms of the proctoring service to continue.', code='terms_required')
-    if Step.EXAM_CODE in provider.learner_steps:
-        redeem_exam_code(attempt, exam_code)
+    # The provider's checks come first: a learner who still has a photo to take keeps an unused code.
     if not provider.checks_passed(attempt):
         raise ChecksNotPassed()
+    if Step.EXAM_CODE in provider.learner_steps:
+        redeem_exam_code(attempt, exam_code)
     transition(attempt, S.READY_TO_START, by=user, reason='checks passed')
     return attempt
 
@@ -457,6 +472,7 @@ def _perform(attempt, action):
         provider.on_start(attempt)
     elif action == ProviderCall.STOP_SESSION:
         outcome = provider.on_submit(attempt)
+        _queue_session_analysis(attempt, provider)
         # An immediate verdict applies while the attempt awaits its review (not after an exemption).
         if outcome.review and attempt.exam.exam_type == ExamType.PROCTORED and attempt.status == S.SUBMITTED:
             record_provider_verdict(attempt, outcome.review,
@@ -747,3 +763,341 @@ def available_providers():
         except (UnknownProvider, ImportError):
             log.warning('Proctoring provider %s could not be loaded', name)
     return choices
+
+
+# ---- In-house proctoring (the ``local`` provider): what the exam page uploads ------------------------------
+
+UploadRefused = uploads.UploadRefused
+DEFAULT_MAX_CHUNK_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_RECORDING_BYTES = 4 * 1024 ** 3
+DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+DEFAULT_UPLOAD_GAP_SECONDS = 60
+DEFAULT_ANALYSER = 'edx_proctoring_backend.video.analyse_recording'
+CAPTURE_LOST_REASON = 'capture_lost'
+
+
+def upload_limits():
+    """
+    Return the site's upload limits: ``{'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes'}``
+    (settings ``PROCTORING_MAX_CHUNK_BYTES``, ``PROCTORING_MAX_RECORDING_BYTES``, ``PROCTORING_MAX_PHOTO_BYTES``).
+    """
+    return {
+        'max_chunk_bytes': int(getattr(settings, 'PROCTORING_MAX_CHUNK_BYTES', DEFAULT_MAX_CHUNK_BYTES)),
+        'max_recording_bytes': int(getattr(settings, 'PROCTORING_MAX_RECORDING_BYTES', DEFAULT_MAX_RECORDING_BYTES)),
+        'max_photo_bytes': int(getattr(settings, 'PROCTORING_MAX_PHOTO_BYTES', DEFAULT_MAX_PHOTO_BYTES)),
+    }
+
+
+def _recorded_attempt(user, attempt_id):
+    """
+    Return ``(attempt, provider)`` for the learner's own attempt of an exam recorded on this site.
+    Anybody else's attempt, or one of another provider, is "not found": nothing is told about it.
+    """
+    attempt = None
+    if user is not None and user.is_authenticated:
+        attempt = ExamAttempt.objects.select_related('exam').filter(pk=attempt_id, user=user).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    try:
+        provider = get_provider(attempt.exam.provider)
+    except (UnknownProvider, ImportError) as error:
+        raise AttemptNotFound() from error
+    if not isinstance(provider, LocalProvider):
+        raise AttemptNotFound()
+    return attempt, provider
+
+
+def record_consent(user, attempt_id, terms_version, accepted):
+    """
+    Record the learner's answer (``accepted`` True or False) to version ``terms_version`` of the
+    recording terms, with the time and a digest of the text; return the ``ConsentRecord``.
+
+    Raises ``AttemptNotFound``, or ``UploadRefused`` (``invalid_request`` 400, ``terms_changed`` 409 with
+    the current ``terms_version``, ``attempt_started`` / ``attempt_finished`` 409).
+    """
+    attempt, provider = _recorded_attempt(user, attempt_id)
+    version, text = provider.terms()
+    return uploads.record_consent(attempt, terms_version, accepted, current_version=version, terms_text=text)
+
+
+def recording_state(user, attempt_id, kind):
+    """
+    Return ``{'kind', 'next_index', 'size_bytes', 'status'}`` of the learner's recording of ``kind``
+    (webcam, screen, room_scan), so a reloaded page resumes at ``next_index``. ``status`` is
+    ``not_started``, ``recording``, ``complete``, ``analysing``, ``analysed``, ``analysis_failed`` or
+    ``quarantined``.
+    """
+    attempt, _ = _recorded_attempt(user, attempt_id)
+    return uploads.recording_state(attempt, kind)
+
+
+def store_chunk(user, attempt_id, kind, index, data, content_type):
+    """
+    Store chunk ``index`` (bytes ``data`` of ``content_type``, video/webm or video/mp4) of the learner's
+    recording of ``kind``; return ``(created, state)``: ``created`` is False for a repeat of a stored
+    chunk. Raises ``AttemptNotFound`` or ``UploadRefused`` (see ``recordings.uploads.store_chunk``).
+    """
+    attempt, _ = _recorded_attempt(user, attempt_id)
+    limits = upload_limits()
+    return uploads.store_chunk(
+        attempt, kind, index, data, content_type, max_chunk_bytes=limits['max_chunk_bytes'],
+        max_recording_bytes=limits['max_recording_bytes'],
+        gap_seconds=getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS))
+
+
+def complete_recording(user, attempt_id, kind):
+    """
+    The page stopped the recording of ``kind``: no more chunks; return its state. Completing twice is
+    harmless. The recording is assembled and analysed after the exam is submitted (at once when it
+    already is). Raises ``AttemptNotFound`` or ``UploadRefused`` (``nothing_recorded`` 409).
+    """
+    attempt, _ = _recorded_attempt(user, attempt_id)
+    recording, newly = uploads.complete_recording(attempt, kind)
+    if newly and attempt.status not in S.IN_PROGRESS:
+        _queue_analysis([recording.pk])
+    return uploads.state_of(recording)
+
+
+def store_photo(user, attempt_id, kind, data, content_type):
+    """
+    Store the learner's photo (``kind`` ``user``) or ID photo (``id``), a JPEG or PNG checked by its first
+    bytes, replacing the previous one; refused once the exam has started. Returns the ``AttemptPhoto``.
+    """
+    attempt, _ = _recorded_attempt(user, attempt_id)
+    return uploads.store_photo(attempt, kind, data, content_type, max_bytes=upload_limits()['max_photo_bytes'])
+
+
+def flag_session(user, attempt_id, kind):
+    """
+    The page reports that the capture stopped (``kind``: camera_stopped, screen_stopped, recorder_closed).
+    The moment is kept for the reviewer (server time). Where the exam's rule is to end the exam when the
+    recording stops (``on_capture_lost`` 'end'), a running exam is submitted with what was answered; a
+    stopped screen counts only where the exam records the screen.
+
+    Returns ``{'action': 'continue' | 'ended', 'message': text for the learner}``.
+    """
+    attempt, provider = _recorded_attempt(user, attempt_id)
+    if kind not in SessionFlag.FROM_BROWSER:
+        raise UploadRefused('invalid_request', gettext('Unknown kind of interruption.'), 400)
+    uploads.require_in_progress(attempt)
+    uploads.add_flag(attempt, kind)
+    options = provider.options(attempt.exam)
+    counts = kind != SessionFlag.SCREEN_STOPPED or options['require_screen']
+    if attempt.status == S.STARTED and options['on_capture_lost'] == 'end' and counts:
+        try:
+            _submit(attempt, by=user, reason=CAPTURE_LOST_REASON)
+        except IllegalTransition:
+            attempt.refresh_from_db()  # ended meanwhile (submitted, an error, a reset)
+        return {'action': 'ended',
+                'message': gettext('The recording stopped, so your exam has ended and your answers were submitted.')}
+    return {'action': 'continue',
+            'message': gettext('The recording stopped. Start it again to go on; the reviewers will see the gap.')}
+
+
+def capture_plan(user, exam):
+    """
+    Return what the exam page needs to record the learner's current attempt, or None when the exam is not
+    recorded on this site or there is no attempt being taken::
+
+        {
+            'attempt_id': 12,
+            'status': 'created',                        # the attempt's status
+            'steps': ['terms_of_service', 'user_photo', 'id_photo', 'exam_code'],  # with 'room_scan' if asked
+            'recordings': ['webcam'],                   # plus 'screen' where the exam records it
+            'room_scan': False,
+            'on_capture_lost': 'continue',              # or 'end'
+            'terms': {'version': '1', 'text': '...'},   # in the active language
+            'consent_given': False, 'photos': [],       # what is already done ('user', 'id')
+            'state': {'webcam': {'kind', 'next_index', 'size_bytes', 'status'}, ...},  # resume from here
+            'limits': {'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes'},
+            'content_types': {'recording': ['video/webm', 'video/mp4'], 'photo': ['image/jpeg', 'image/png']},
+            'urls': {
+                'consent': POST {"terms_version", "accepted"},
+                'flags': POST {"kind"},
+                'photos': {'user': POST image, 'id': POST image},
+                'recordings': {kind: {'state': GET, 'chunk': POST to .format(index=n), 'complete': POST}},
+            },
+        }
+
+    Every URL is session-authenticated and CSRF-protected (send the ``X-CSRFToken`` header).
+    """
+    attempt = latest_attempt(exam, user)
+    if attempt is None or attempt.status not in S.IN_PROGRESS:
+        return None
+    try:
+        provider = get_provider(exam.provider)
+    except (UnknownProvider, ImportError):
+        return None
+    if not isinstance(provider, LocalProvider):
+        return None
+    options = provider.options(exam)
+    version, text = provider.terms()
+    kinds = list(provider.recording_kinds(exam)) + (['room_scan'] if options['room_scan'] else [])
+
+    def url(name, *args):
+        return reverse(f'edx_proctoring_backend:{name}', args=[attempt.pk, *args])
+
+    recording_urls = {}
+    for kind in kinds:
+        base = url('recording', kind)
+        recording_urls[kind] = {'state': base, 'chunk': base + '/chunks/{index}',
+                                'complete': url('recording-complete', kind)}
+    return {
+        'attempt_id': attempt.pk,
+        'status': attempt.status,
+        'steps': list(provider.steps_for(exam)),
+        'recordings': list(provider.recording_kinds(exam)),
+        'room_scan': options['room_scan'],
+        'on_capture_lost': options['on_capture_lost'],
+        'terms': {'version': version, 'text': text},
+        'consent_given': uploads.has_consent(attempt),
+        'photos': sorted(uploads.photo_kinds(attempt)),
+        'state': {kind: uploads.recording_state(attempt, kind) for kind in kinds},
+        'limits': upload_limits(),
+        'content_types': {'recording': sorted(uploads.RECORDING_TYPES), 'photo': sorted(uploads.PHOTO_TYPES)},
+        'urls': {
+            'consent': url('attempt-consent'),
+            'flags': url('attempt-flags'),
+            'photos': {kind: url('attempt-photo', kind) for kind in ('user', 'id')},
+            'recordings': recording_urls,
+        },
+    }
+
+
+# ---- In-house proctoring: analysing the recordings ---------------------------------------------------------
+
+def _queue_analysis(recording_ids):
+    """Queue the analysis of recordings once the current transaction commits."""
+    # The task module is a thin wrapper over this one; it is imported when work is queued, not at load.
+    from .tasks import analyse_recording as analyse_task  # pylint: disable=import-outside-toplevel,cyclic-import
+    for recording_id in recording_ids:
+        transaction.on_commit(partial(analyse_task.delay, recording_id))
+
+
+def _queue_session_analysis(attempt, provider):
+    """After a session recorded on this site is submitted, analyse its complete recordings."""
+    if isinstance(provider, LocalProvider):
+        _queue_analysis(uploads.recordings_to_analyse(attempt))
+
+
+def _send_to_person(recording, reason):
+    """
+    A recording could not be analysed: the attempt's review must be a person's. A submitted proctored
+    attempt goes to a second review (never to "satisfactory"); one a person decided already stays decided.
+    """
+    attempt = ExamAttempt.objects.select_related('exam', 'user').get(pk=recording.attempt_id)
+    if attempt.exam.exam_type != ExamType.PROCTORED or attempt.status != S.SUBMITTED:
+        return
+    record_review(attempt, Outcome.SECOND_REVIEW,
+                  comment=f'The {recording.kind} recording could not be analysed ({reason}): review it yourself.')
+
+
+def analyse_recording(recording_id):
+    """
+    Analyse one complete recording (the Celery task's body); return its status afterwards.
+
+    The analyser is ``PROCTORING_VIDEO_ANALYSER`` (a dotted path, default ``video.analyse_recording``).
+    Each delivery is counted first; after ``PROCTORING_ANALYSIS_MAX_DELIVERIES`` (3) the recording is
+    quarantined. A failed or quarantined analysis sends the attempt to a person; findings are only
+    suggestions and never decide anything.
+    """
+    analyser = import_string(getattr(settings, 'PROCTORING_VIDEO_ANALYSER', None) or DEFAULT_ANALYSER)
+    kwargs = {'options': getattr(settings, 'PROCTORING_ANALYSIS_OPTIONS', None),
+              'timeout_s': getattr(settings, 'PROCTORING_ANALYSIS_TIMEOUT_SECONDS', None),
+              'memory_limit_mb': getattr(settings, 'PROCTORING_ANALYSIS_MEMORY_LIMIT_MB', None)}
+    return recording_analysis.run(
+        recording_id, analyser,
+        max_deliveries=int(getattr(settings, 'PROCTORING_ANALYSIS_MAX_DELIVERIES', 3)),
+        progress_interval_s=float(getattr(settings, 'PROCTORING_ANALYSIS_PROGRESS_SECONDS', 5)),
+        needs_person=_send_to_person,
+        analyser_kwargs={name: value for name, value in kwargs.items() if value is not None})
+
+
+def session_evidence(attempt):
+    """
+    Return what a reviewer sees of a session recorded on this site: ``{'consents', 'photos', 'flags',
+    'recordings'}`` (querysets; each recording's ``findings`` are its suggested moments).
+    """
+    return {
+        'consents': attempt.consents.all(),
+        'photos': attempt.photos.all(),
+        'flags': attempt.session_flags.all(),
+        'recordings': attempt.recordings.prefetch_related('findings').order_by('kind'),
+    }
+
+
+# ---- Reviewing sessions recorded on this site ----------------------------------------------------------------
+
+def may_review(user):
+    """Whether ``user`` may open the review queue, see recordings and decide reviews."""
+    return review_queue.may_review(user)
+
+
+def _person_decides_providers():
+    """The configured providers whose every session a person reviews (those recording on this site)."""
+    names = []
+    for name in provider_names():
+        try:
+            if isinstance(get_provider(name), LocalProvider):
+                names.append(name)
+        except (UnknownProvider, ImportError):
+            continue
+    return names
+
+
+def awaiting_review(course_key=None, limit=review_queue.PAGE_SIZE):
+    """
+    Return the attempts awaiting a person's decision, oldest submission first (at most ``limit``), each as
+    ``{'attempt', 'recordings': [{'kind', 'status', 'percent'}]}``; ``percent`` is the analysis progress
+    (0–100) while analysing and once analysed, else None.
+    """
+    entries = []
+    for attempt in review_queue.awaiting_person(_person_decides_providers(), course_key)[:limit]:
+        recordings = []
+        for recording in sorted(attempt.recordings.all(), key=lambda item: item.kind):
+            percent = None
+            if recording.status == Recording.ANALYSING:
+                percent = int(recording.analysis_progress * 100)
+            elif recording.status == Recording.ANALYSED:
+                percent = 100
+            recordings.append({'kind': recording.kind, 'status': recording.status, 'percent': percent})
+        entries.append({'attempt': attempt, 'recordings': recordings})
+    return entries
+
+
+def attempt_under_review(attempt_id):
+    """Return the proctored attempt ``attempt_id`` with its exam and learner; raise ``AttemptNotFound``."""
+    attempt = ExamAttempt.objects.select_related('exam', 'user').filter(
+        pk=attempt_id, exam__exam_type=ExamType.PROCTORED).first()
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
+
+
+def may_decide(attempt):
+    """Whether a person's review can be recorded on ``attempt`` now (submitted, or decided and appealed)."""
+    return attempt.taking_as_proctored and attempt.status in S.COMPLETED
+
+
+def review_media(kind, object_id):
+    """
+    Open a stored file for a reviewer: ``kind`` is ``recording``, ``photo`` or ``thumbnail`` (of a finding).
+    Return ``(binary file, size, content type)``; raise ``AttemptNotFound`` when there is no such file.
+    """
+    models_by_kind = {
+        'recording': (Recording, 'file_name', lambda item: item.content_type or 'video/webm'),
+        'photo': (AttemptPhoto, 'file_name', lambda item: item.content_type),
+        'thumbnail': (VideoFinding, 'thumbnail_name', lambda item: 'image/jpeg'),
+    }
+    if kind not in models_by_kind:
+        raise AttemptNotFound()
+    model, name_field, content_type = models_by_kind[kind]
+    item = model.objects.filter(pk=object_id).first()
+    name = getattr(item, name_field, '') if item is not None else ''
+    if not name:
+        raise AttemptNotFound()
+    storage = media_storage()
+    try:
+        return storage.open(name, 'rb'), storage.size(name), content_type(item).split(';')[0]
+    except (FileNotFoundError, OSError) as error:
+        raise AttemptNotFound() from error

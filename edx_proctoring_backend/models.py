@@ -4,3 +4,6 @@ from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt  # noq
 from .reviews.models import ReceivedMessage, Review  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
 from .credit.models import CreditRecord  # noqa: F401
+from .recordings.models import (  # noqa: F401
+    AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag, VideoFinding,
+)

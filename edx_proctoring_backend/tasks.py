@@ -14,3 +14,14 @@ def submit_expired_attempts():
 def retry_provider_calls():
     """Make again the provider calls that failed while a vendor was unreachable (with growing delays)."""
     return api.retry_provider_calls()
+
+
+@shared_task(name='edx_proctoring_backend.tasks.analyse_recording', ignore_result=True, acks_late=True,
+             reject_on_worker_lost=True)
+def analyse_recording(recording_id):
+    """
+    Analyse one complete recording of in-house proctoring. Acknowledged only when done, and requeued
+    when its worker dies; ``api.analyse_recording`` counts each delivery and quarantines a recording
+    that keeps killing workers.
+    """
+    return api.analyse_recording(recording_id)

@@ -1,6 +1,10 @@
 """URLs of the plugin app (mounted under ``api/proctored-exams/`` in the LMS)."""
 from django.urls import path
 
+from .recordings.views import (
+    ConsentView, FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView,
+)
+from .reviewer.views import AttemptReviewView, ReviewMediaView, ReviewQueueView
 from .views import AttemptTimerView, ProviderCallbackView
 
 app_name = 'edx_proctoring_backend'
@@ -8,4 +12,17 @@ app_name = 'edx_proctoring_backend'
 urlpatterns = [
     path('v1/attempt-timer', AttemptTimerView.as_view(), name='attempt-timer'),
     path('v1/providers/<slug:provider_name>/callback', ProviderCallbackView.as_view(), name='provider-callback'),
+    # In-house proctoring: what the exam page uploads (recordings/views.py).
+    path('v1/attempts/<int:attempt_id>/consent', ConsentView.as_view(), name='attempt-consent'),
+    path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>', RecordingView.as_view(), name='recording'),
+    path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>/chunks/<int:index>', RecordingChunkView.as_view(),
+         name='recording-chunk'),
+    path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>/complete', RecordingCompleteView.as_view(),
+         name='recording-complete'),
+    path('v1/attempts/<int:attempt_id>/photos/<slug:kind>', PhotoView.as_view(), name='attempt-photo'),
+    path('v1/attempts/<int:attempt_id>/flags', FlagView.as_view(), name='attempt-flags'),
+    # The reviewers' pages (reviewer/views.py).
+    path('review/', ReviewQueueView.as_view(), name='review-queue'),
+    path('review/attempts/<int:attempt_id>', AttemptReviewView.as_view(), name='review-attempt'),
+    path('review/media/<slug:kind>/<int:object_id>', ReviewMediaView.as_view(), name='review-media'),
 ]

@@ -19,6 +19,7 @@ from xblock.fields import Boolean, Date, Dict, Integer, Scope, String
 from edx_proctoring_backend import api
 
 from . import views
+from .capture import capture_plan
 from .i18n import _
 from .resources import read_static
 from .services import LearnerCourseMixin
@@ -162,6 +163,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         """The exam page for the learner's current state."""
         user = self.current_django_user()
         fragment = Fragment()
+        capture = None
         if user is None:
             # Exam questions are never shown to someone the exam cannot account for.
             state_name, state = 'sign_in', None
@@ -171,6 +173,8 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             state_name = views.page_state(state)
             if state.status in api.AttemptStatus.COMPLETED + (api.AttemptStatus.DECLINED,):
                 self._record_grade(user, exam)
+            if state_name in ('checks', 'started'):
+                capture = capture_plan(user, exam)
         content_visible = state is not None and (state.content_visible or (
             self.content_after_submission and state.status in api.AttemptStatus.COMPLETED))
         children = []
@@ -180,19 +184,24 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
                 fragment.add_fragment_resources(child_fragment)
                 children.append(child_fragment.body_html())
         fragment.add_content(views.render_template('exam.html', self.i18n(), **self._page_context(
-            state, state_name, content_visible, children)))
+            state, state_name, content_visible, children, capture)))
         fragment.add_css(read_static('css/proctored_exam.css'))
+        if capture is not None:
+            # Only exams recorded in the learner's browser load the capture script.
+            fragment.add_javascript(read_static('js/capture.js'))
         fragment.add_javascript(read_static('js/proctored_exam.js'))
-        fragment.initialize_js('ProctoredExamBlock', self._js_init(state, state_name))
+        fragment.initialize_js('ProctoredExamBlock', self._js_init(state, state_name, capture))
         return fragment
 
-    def _page_context(self, state, state_name, content_visible, children):
+    def _page_context(self, state, state_name, content_visible, children, capture=None):
         """The template context of the exam page."""
         _ = self.gettext
         attempt = state.attempt if state else None
         review = state.review_status if state else None
         review_label, review_help = views.review_texts(_).get(review, ('', ''))
         step_texts = views.step_texts(_)
+        # An exam recorded in the browser has the steps of its own settings (a room scan or not).
+        steps = capture['steps'] if capture and capture.get('steps') else (state.steps if state else ())
         questions = [child for child in self._children() if hasattr(child, 'answer')] if attempt else []
         return {
             'state': state_name, 'exam_type': self.exam_type, 'display_name': self.display_name,
@@ -200,7 +209,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             'may_opt_out': bool(state and state.may_opt_out),
             'exam_code': (attempt.exam_code or '') if attempt else '',
             'provider_name': self._provider_label(),
-            'steps': [(step,) + step_texts.get(step, (step, '')) for step in (state.steps if state else ())],
+            'steps': [(step,) + step_texts.get(step, (step, '')) for step in steps],
             'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
             'session_pending': bool(state and state.session_pending),
             'practice_result': state.practice_result if state else None,
@@ -208,10 +217,10 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             'review_status': review, 'review_label': review_label, 'review_help': review_help,
             'question_count': len(questions),
             'answered_count': sum(1 for question in questions if question.answer),
-            'content_visible': content_visible, 'children': children,
+            'content_visible': content_visible, 'children': children, 'capture_plan': capture,
         }
 
-    def _js_init(self, state, state_name):
+    def _js_init(self, state, state_name, capture=None):
         """The arguments of the page's JavaScript: handler URLs, messages, and the server's clock."""
         _ = self.gettext
         init = {
@@ -235,6 +244,8 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
                 'sync_seconds': getattr(settings, 'PROCTORING_TIMER_SYNC_SECONDS', 20),
                 'attempt': state.attempt.pk,
             }
+        if capture is not None:
+            init['capture'] = dict(capture, messages=views.capture_messages(_))
         return init
 
     # ---- learner actions ------------------------------------------------------------------------------

@@ -47,6 +47,29 @@ def step_texts(_):
     }
 
 
+def capture_messages(_):
+    """What the capture script (recording in the learner's browser) tells the learner, translated."""
+    return {
+        'not_supported': _("This browser cannot record the exam. Use a recent version of Chrome, Edge or Firefox."),
+        'camera_denied': _("Your camera could not be started. Allow this site to use your camera, then try again."),
+        'screen_denied': _("Your screen is not shared. Choose Share your screen and share your entire screen."),
+        'terms_required': _("Accept the terms of the proctoring service to continue."),
+        'photo_taken': _("Photo taken. Check it, then choose Use this photo or Retake."),
+        'photo_saved': _("Photo saved."),
+        'room_scan_recording': _("Recording the room scan. Show your desk, under your desk and the whole room."),
+        'room_scan_saving': _("Saving the room scan..."),
+        'room_scan_saved': _("Room scan saved."),
+        'recording': _("Your webcam is being recorded."),
+        'recording_screen': _("Your webcam and your screen are being recorded."),
+        'share_screen': _("This exam records your screen: choose Share your screen and share your entire screen."),
+        'upload_waiting': _("Your recording could not be uploaded yet. This page keeps it and sends it when the "
+                            "connection is back: do not close or reload this page."),
+        'finishing': _("Saving your recording before submitting..."),
+        'capture_lost': _("Your camera or your screen is no longer shared. Share it again to continue the exam."),
+        'upload_failed': _("The server could not be reached. Check your connection and try again."),
+    }
+
+
 def review_texts(_):
     """Label and explanation of each review status, translated (the learner guide's wording)."""
     return {

@@ -36,7 +36,9 @@ EXPECTED_ENTRY_POINTS = {
         'null': 'edx_proctoring_backend.providers.null:NullProvider',
         'rpnow': 'edx_proctoring_backend.providers.rpnow:RPNowProvider',
         'proctortrack': 'edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
+        'local': 'edx_proctoring_backend.providers.local:LocalProvider',
     },
+    'console_scripts': {'proctoring-analyse': 'edx_proctoring_backend.video.cli:run'},
 }
 
 
@@ -88,6 +90,8 @@ def _expected_files():
     files.update(path.relative_to(ROOT).as_posix() for path in (ROOT / 'proctored_xblock' / 'templates').glob('*.html'))
     files.update(path.relative_to(ROOT).as_posix()
                  for path in (ROOT / 'edx_proctoring_backend' / 'migrations').glob('*.py'))
+    files.update(path.relative_to(ROOT).as_posix()
+                 for path in (ROOT / 'edx_proctoring_backend' / 'templates').rglob('*.html'))
     return files
 
 
@@ -196,7 +200,7 @@ INSTALLED_CHECK = textwrap.dedent('''
                                if str(f).endswith('text.mo')],
         'entry_points': {group: sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group))
                          for group in ('xblock.v1', 'lms.djangoapp', 'cms.djangoapp',
-                                       'edx_proctoring_backend.providers')},
+                                       'edx_proctoring_backend.providers', 'console_scripts')},
         'translations_dir': str(resources.resource_dir('translations')),
         'static_dir': str(resources.resource_dir('static')),
         'tables': sorted(t for t in connection.introspection.table_names() if t.startswith('edx_proctoring')),

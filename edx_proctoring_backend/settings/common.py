@@ -7,6 +7,25 @@ DEFAULTS = {
     'PROCTORING_ANSWER_GRACE_SECONDS': 15,
     # How often the browser re-reads the time left from the server.
     'PROCTORING_TIMER_SYNC_SECONDS': 20,
+    # In-house proctoring (the ``local`` provider): where recordings and photos are kept. None: a private
+    # file system storage under PROCTORING_MEDIA_ROOT, never served by URL; else a dotted class path or
+    # {"BACKEND": ..., "OPTIONS": {...}} as in STORAGES.
+    'PROCTORING_MEDIA_STORAGE': None,
+    'PROCTORING_MEDIA_ROOT': 'var/proctoring-media',
+    # Upload limits: one recording chunk, one whole recording, one photo (bytes).
+    'PROCTORING_MAX_CHUNK_BYTES': 5 * 1024 * 1024,
+    'PROCTORING_MAX_RECORDING_BYTES': 4 * 1024 ** 3,
+    'PROCTORING_MAX_PHOTO_BYTES': 5 * 1024 * 1024,
+    # A pause this long between two chunks of a running exam is flagged for the reviewer.
+    'PROCTORING_UPLOAD_GAP_SECONDS': 60,
+    # The video analyser (dotted path) and how it runs; a recording whose analysis was begun this many
+    # times without finishing (its worker died) is quarantined for a person.
+    'PROCTORING_VIDEO_ANALYSER': 'edx_proctoring_backend.video.analyse_recording',
+    'PROCTORING_ANALYSIS_MAX_DELIVERIES': 3,
+    'PROCTORING_ANALYSIS_PROGRESS_SECONDS': 5,
+    'PROCTORING_ANALYSIS_OPTIONS': None,
+    'PROCTORING_ANALYSIS_TIMEOUT_SECONDS': None,
+    'PROCTORING_ANALYSIS_MEMORY_LIMIT_MB': None,
 }
 
 EXPIRY_TASK = 'edx_proctoring_backend.tasks.submit_expired_attempts'

@@ -46,7 +46,23 @@
         return h > 0 ? h + ':' + mm + ':' + ss : mm + ':' + ss;
     }
 
-    function ExamTimer(root, config, messages) {
+    // A message an earlier page left for this one (the capture script, when the exam ended).
+    var CARRIED_MESSAGE = 'proctored-exam-carried-message';
+
+    function takeCarriedMessage() {
+        try {
+            var message = global.sessionStorage.getItem(CARRIED_MESSAGE);
+            global.sessionStorage.removeItem(CARRIED_MESSAGE);
+            return message;
+        } catch (e) {
+            return null;
+        }
+    }
+
+    /* `hooks.timeUp()` runs once when the clock reaches 00:00, `hooks.beforeLeave()` (a promise) before
+     * the page reloads because the attempt is no longer running. */
+    function ExamTimer(root, config, messages, hooks) {
+        hooks = hooks || {};
         var clock = root.querySelector('.proctored-exam__clock');
         var warning = root.querySelector('.proctored-exam__warning');
         var storageKey = 'proctored-exam-warnings-' + config.attempt;
@@ -100,6 +116,7 @@
             if (left <= 0 && !finished) {
                 finished = true;
                 warning.textContent = messages.ended;
+                if (hooks.timeUp) { hooks.timeUp(); }
                 sync();
             }
         }
@@ -121,7 +138,9 @@
                 .then(function (status) {
                     syncing = false;
                     if (status.status !== 'started') {
-                        global.location.reload();
+                        Promise.resolve(hooks.beforeLeave && hooks.beforeLeave()).then(function () {
+                            global.location.reload();
+                        });
                         return;
                     }
                     remaining = status.remaining_seconds;
@@ -159,13 +178,24 @@
     function ProctoredExamBlock(runtime, element, init) {
         var root = rootOf(element).querySelector('.proctored-exam') || rootOf(element);
         var busy = false;
+        var capture = null;
+        if (init.capture && global.ProctoredExamCapture) {
+            init.capture.mode = init.state === 'started' ? 'exam' : 'checks';
+            capture = global.ProctoredExamCapture(root, init.capture);
+        }
+        var carried = takeCarriedMessage();
+        if (carried) { showError(root, carried); }
 
         function act(action, data, button) {
             if (busy) { return; }
             busy = true;
             if (button) { button.disabled = true; }
             showError(root, '');
-            postJSON(init.handlers[action], data).then(function () {
+            // The recordings are uploaded and completed before the exam is submitted.
+            var before = capture && action === 'submit' ? capture.finish() : Promise.resolve();
+            before.then(function () {
+                return postJSON(init.handlers[action], data);
+            }).then(function () {
                 global.location.reload();
             }).catch(function (error) {
                 busy = false;
@@ -197,7 +227,9 @@
         }
 
         if (init.timer) {
-            root.examTimer = new ExamTimer(root, init.timer, init.messages);
+            root.examTimer = new ExamTimer(root, init.timer, init.messages, capture ? {
+                timeUp: capture.finish, beforeLeave: capture.finish
+            } : {});
         }
     }
 

@@ -4,6 +4,7 @@ server in a background thread on 127.0.0.1, on the file SQLite test database) an
 Chromium driven by Playwright's sync API. No browser is ever downloaded: without ``chromium`` on the
 PATH these tests are skipped.
 """
+import contextlib
 import os
 import shutil
 import threading
@@ -18,8 +19,30 @@ CHROMIUM_ARGS = [
     '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
     '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ]
+# A fake camera (a test pattern) and screen, and every permission prompt answered yes: the webcam and,
+# from a click, the entire screen are shared without a dialog.
+MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']
 # The one-minute proctored exam of the demo ("Proctored exam (1 minute, to try the warnings)").
 ONE_MINUTE_SCENARIO = 'proctored_exam.1'
+
+
+def _launch(extra_args=()):
+    """Start the system's headless Chromium (a context manager), or skip the test without one."""
+    executable = shutil.which('chromium')
+    if executable is None:
+        pytest.skip('Browser tests need Debian Chromium: no `chromium` executable on the PATH')
+    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+
+    @contextlib.contextmanager
+    def running():
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS + list(extra_args),
+                                                 headless=True)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    return running()
 
 
 @pytest.fixture
@@ -31,16 +54,15 @@ def chromium(transactional_db):  # pylint: disable=unused-argument
     sync API runs an asyncio loop on this thread, and while it runs Django refuses ORM calls here
     (SynchronousOnlyOperation), so it must not outlive the test (see ``orm`` for queries in between).
     """
-    executable = shutil.which('chromium')
-    if executable is None:
-        pytest.skip('Browser tests need Debian Chromium: no `chromium` executable on the PATH')
-    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with _launch() as browser:
+        yield browser
+
+
+@pytest.fixture
+def media_chromium(transactional_db):  # pylint: disable=unused-argument
+    """``chromium`` with a fake camera and screen that pages may use without asking (``MEDIA_ARGS``)."""
+    with _launch(MEDIA_ARGS) as browser:
+        yield browser
 
 
 @pytest.fixture

@@ -1,0 +1,128 @@
+"""
+In-house proctoring (``local``): the exam page records the webcam (and, per exam, the screen and a
+room scan) and uploads it to this site; nothing goes to a vendor. A person always decides: a
+submitted session waits for a reviewer, and the video analysis only points them at moments to
+look at.
+
+Site settings (``PROCTORING_PROVIDERS['local']``), all optional; ``{}`` offers the provider::
+
+    'local': {
+        'terms_version': '2026-11',     # changes whenever the recording terms change
+        'terms_text': '...',            # the terms shown before recording (default: the built-in text)
+        'require_screen': False,        # record the screen too
+        'room_scan': False,             # a room scan before the start
+        'on_capture_lost': 'continue',  # or 'end': a running exam ends when the recording stops
+    }
+
+Course authors choose per exam in Studio (``exam_rule_choices``) whether the screen is recorded,
+whether a room scan is needed and whether losing the recording ends the exam; the site's settings
+are the default. Upload limits and storage are site settings read by ``api`` (see README).
+"""
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext, gettext_noop
+
+from ..recordings import uploads
+from ..recordings.models import AttemptPhoto, Recording, SessionFlag
+from .base import ProctoringProvider, SessionOutcome, Step
+
+CONTINUE = 'continue'
+END = 'end'
+CAPTURE_LOST_RULES = (CONTINUE, END)
+DEFAULT_TERMS_VERSION = '1'
+RULE_LABELS = {
+    'require_screen': gettext_noop('Record the screen too'),
+    'room_scan': gettext_noop('Room scan before the exam'),
+    'end_on_capture_lost': gettext_noop('End the exam when the recording stops'),
+}
+
+
+def default_terms_text():
+    """The built-in recording terms, in the active language."""
+    return gettext(
+        'During this exam your webcam is recorded, and your screen too if the exam asks for it. Before '
+        'the exam you take a photo of yourself and of your ID. The recordings and photos are kept on '
+        'this site only and are not sent to any other company. Software marks moments in the '
+        'recordings for a reviewer to look at; it decides nothing. A person of the course team reviews '
+        'your session and decides. If you do not accept, you can take the exam without proctoring '
+        'where the course allows it.')
+
+
+class LocalProvider(ProctoringProvider):
+    """
+    Recording and review on this site. The learner accepts the terms, takes a photo and an ID photo
+    (and a room scan where the exam asks for one) on the exam page, then enters the exam code.
+    """
+
+    name = 'local'
+    verbose_name = gettext_noop('In-house proctoring (recordings stay on this site)')
+    #: Every step the provider may ask for; ``steps_for`` gives an exam's own (the room scan is per exam).
+    learner_steps = (Step.TERMS, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
+    exam_rule_choices = RULE_LABELS
+
+    # ---- configuration ------------------------------------------------------------------------------
+
+    def _site_flag(self, key):
+        value = self.config.get(key, False)
+        if not isinstance(value, bool):
+            raise ImproperlyConfigured(f'PROCTORING_PROVIDERS[{self.name!r}][{key!r}] must be True or False.')
+        return value
+
+    def _site_capture_lost(self):
+        """The site's ``on_capture_lost`` rule, checked."""
+        value = self.config.get('on_capture_lost', CONTINUE)
+        if value not in CAPTURE_LOST_RULES:
+            raise ImproperlyConfigured(f'PROCTORING_PROVIDERS[{self.name!r}]["on_capture_lost"] is one of '
+                                       f'{CAPTURE_LOST_RULES}.')
+        return value
+
+    def options(self, exam):
+        """
+        Return the exam's ``{'require_screen': bool, 'room_scan': bool, 'on_capture_lost': 'continue'|'end'}``:
+        the author's choice for the exam, else the site's setting.
+        """
+        rules = (exam.provider_options or {}).get('rules') or {}
+        capture_lost = rules.get('end_on_capture_lost')
+        return {
+            'require_screen': bool(rules.get('require_screen', self._site_flag('require_screen'))),
+            'room_scan': bool(rules.get('room_scan', self._site_flag('room_scan'))),
+            'on_capture_lost': (self._site_capture_lost() if capture_lost is None
+                                else END if capture_lost else CONTINUE),
+        }
+
+    def steps_for(self, exam):
+        """The steps a learner passes before ``exam``, in order."""
+        room_scan = self.options(exam)['room_scan']
+        return tuple(step for step in self.learner_steps if step != Step.ROOM_SCAN or room_scan)
+
+    def recording_kinds(self, exam):
+        """The recordings taken during ``exam`` (the room scan, before it, is not one of them)."""
+        return (Recording.WEBCAM, Recording.SCREEN) if self.options(exam)['require_screen'] else (Recording.WEBCAM,)
+
+    def terms(self):
+        """Return ``(version, text)`` of the recording terms the learner accepts."""
+        version = self.config.get('terms_version') or DEFAULT_TERMS_VERSION
+        return str(version), self.config.get('terms_text') or default_terms_text()
+
+    # ---- the attempt's life --------------------------------------------------------------------------
+
+    def checks_passed(self, attempt):
+        """The terms accepted, both photos taken, and the room scan recorded where the exam asks for one."""
+        if not uploads.has_consent(attempt):
+            return False
+        if not {AttemptPhoto.USER, AttemptPhoto.ID} <= uploads.photo_kinds(attempt):
+            return False
+        if self.options(attempt.exam)['room_scan']:
+            return attempt.recordings.filter(kind=Recording.ROOM_SCAN, next_chunk_index__gt=0).exists()
+        return True
+
+    def on_submit(self, attempt):
+        """
+        The exam ended: close its recordings (late chunks are refused) and flag any recording the exam
+        needed that never arrived. The review stays pending: a person decides.
+        """
+        uploads.complete_open_recordings(attempt)
+        present = set(attempt.recordings.values_list('kind', flat=True))
+        for kind in self.recording_kinds(attempt.exam):
+            if kind not in present:
+                uploads.add_flag(attempt, SessionFlag.RECORDING_MISSING, detail=f'{kind}: nothing was recorded')
+        return SessionOutcome(review=None)

@@ -1,0 +1,1 @@
+"""Recordings, photos, consent and capture flags of in-house proctoring (the ``local`` provider)."""

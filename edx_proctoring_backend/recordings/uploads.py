@@ -1,0 +1,294 @@
+"""
+What the exam page uploads during in-house proctoring: consent, photos, recording chunks and
+capture flags, each checked and stored here.
+
+Callers pass an attempt they have already checked (the learner's own, of a recording provider) and
+the limits; every refusal is an ``UploadRefused`` with a stable code, an HTTP status and a
+message for the learner.
+"""
+import hashlib
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from ..exams.errors import ProctoringError
+from ..exams.statuses import AttemptStatus
+from .models import AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag
+from .storage import delete_quietly, media_storage, new_name, save_bytes
+
+S = AttemptStatus
+
+#: The containers browsers record in (``MediaRecorder``), with the bytes a first chunk starts with.
+RECORDING_TYPES = {
+    'video/webm': (b'\x1a\x45\xdf\xa3',),          # EBML header
+    'video/mp4': (b'ftyp',),                       # at offset 4: the ISO BMFF file type box
+}
+PHOTO_TYPES = {
+    'image/jpeg': (b'\xff\xd8\xff',),
+    'image/png': (b'\x89PNG\r\n\x1a\n',),
+}
+PHOTO_EXTENSIONS = {'image/jpeg': '.jpg', 'image/png': '.png'}
+RECORDING_EXTENSIONS = {'video/webm': '.webm', 'video/mp4': '.mp4'}
+MAX_TERMS_VERSION_LENGTH = 64
+
+
+class UploadRefused(ProctoringError):
+    """An upload the rules refuse; ``status`` is its HTTP status, ``details`` more JSON for the page."""
+
+    code = 'upload_refused'
+
+    def __init__(self, code, message, status=400, **details):
+        super().__init__(message, code=code)
+        self.status = status
+        self.details = details
+
+
+class _Raced(Exception):
+    """Another request stored the same chunk first."""
+
+
+def main_type(content_type):
+    """``video/webm;codecs=vp8`` → ``video/webm``."""
+    return (content_type or '').split(';', 1)[0].strip().lower()
+
+
+def _require_kind(kind, kinds):
+    if kind not in kinds:
+        raise UploadRefused('unknown_kind', gettext('There is nothing of that kind to upload here.'), 404)
+    return kind
+
+
+def require_in_progress(attempt):
+    """Refuse anything for an attempt that is over (submitted, reviewed, ended in error, reset, declined)."""
+    if attempt.status not in S.IN_PROGRESS:
+        raise UploadRefused('attempt_finished', gettext('This exam has ended: nothing more can be uploaded.'), 409)
+
+
+def require_before_start(attempt):
+    """Refuse changes to what was checked before the start (photos, consent) once the exam has begun."""
+    require_in_progress(attempt)
+    if attempt.status == S.STARTED:
+        raise UploadRefused('attempt_started', gettext('The exam has started: this can no longer be changed.'), 409)
+
+
+def lock_recording(recording_pk):
+    """
+    Lock a recording's row for the rest of the transaction and return it fresh. The write comes first
+    so SQLite takes its write lock before reading; MariaDB's row lock is taken by either statement.
+    """
+    Recording.objects.filter(pk=recording_pk).update(modified=timezone.now())
+    return Recording.objects.select_for_update().get(pk=recording_pk)
+
+
+def state_of(recording):
+    """The state the page resumes from: ``{kind, next_index, size_bytes, status}``."""
+    return {'kind': recording.kind, 'next_index': recording.next_chunk_index, 'size_bytes': recording.size_bytes,
+            'status': recording.status}
+
+
+def recording_state(attempt, kind):
+    """Return the state of the attempt's recording of ``kind``; ``status`` is ``not_started`` before any chunk."""
+    _require_kind(kind, Recording.KINDS)
+    recording = Recording.objects.filter(attempt=attempt, kind=kind).first()
+    if recording is None:
+        return {'kind': kind, 'next_index': 0, 'size_bytes': 0, 'status': 'not_started'}
+    return state_of(recording)
+
+
+def _looks_like(data, content_type):
+    if content_type == 'video/mp4':
+        return data[4:8] == b'ftyp'
+    return any(data.startswith(magic) for magic in RECORDING_TYPES.get(content_type, ()))
+
+
+def _known_chunk(recording, index, digest):
+    """
+    The answer for a chunk that is not the next one: its state again when it is a repeat of a
+    stored chunk, else a refusal.
+    """
+    if index > recording.next_chunk_index:
+        raise UploadRefused('out_of_order', gettext('A chunk is missing before this one: send the missing one first.'),
+                            409, next_index=recording.next_chunk_index)
+    stored = RecordingChunk.objects.filter(recording=recording, index=index).values_list('sha256', flat=True).first()
+    if stored != digest:
+        raise UploadRefused('chunk_conflict', gettext('A different chunk with this number was already received.'),
+                            409, next_index=recording.next_chunk_index)
+    return state_of(recording)
+
+
+def store_chunk(attempt, kind, index, data, content_type, *, max_chunk_bytes, max_recording_bytes,
+                gap_seconds=None):
+    """
+    Store chunk ``index`` of the attempt's recording of ``kind``; return ``(created, state)``.
+
+    Chunks are accepted in order only. The same chunk again (same bytes) is answered as stored
+    (``created`` False), so a page that lost an answer may send it again. The chunk's file is written
+    completely before its row is: a crash in between leaves no counted half chunk. During the exam,
+    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer.
+    """
+    _require_kind(kind, Recording.KINDS)
+    if not data:
+        raise UploadRefused('empty', gettext('The upload is empty.'), 400)
+    media_type = main_type(content_type)
+    if media_type not in RECORDING_TYPES:
+        raise UploadRefused('unsupported_type', gettext('Recordings are sent as WebM or MP4 video.'), 415)
+    if len(data) > max_chunk_bytes:
+        raise UploadRefused('chunk_too_large', gettext('This chunk is too large.'), 413, max_bytes=max_chunk_bytes)
+    require_in_progress(attempt)
+    recording, _ = Recording.objects.get_or_create(attempt=attempt, kind=kind,
+                                                   defaults={'content_type': content_type[:100]})
+    digest = hashlib.sha256(data).hexdigest()
+    if index != recording.next_chunk_index:
+        return False, _known_chunk(recording, index, digest)
+    if recording.status != Recording.RECORDING:
+        raise UploadRefused('recording_complete', gettext('This recording is complete.'), 409)
+    if index > 0 and main_type(recording.content_type) != media_type:
+        raise UploadRefused('unsupported_type', gettext('A recording keeps the video type it started with.'), 415)
+    if index == 0 and not _looks_like(data, media_type):
+        raise UploadRefused('not_a_video', gettext('The upload is not a video of the type it claims.'), 415)
+    if recording.size_bytes + len(data) > max_recording_bytes:
+        raise UploadRefused('recording_too_large', gettext('This recording has reached its size limit.'), 413,
+                            max_bytes=max_recording_bytes)
+    storage = media_storage()
+    name, size, digest = save_bytes(storage, new_name('chunks', '.part'), data)
+    try:
+        with transaction.atomic():
+            recording = lock_recording(recording.pk)
+            if recording.status != Recording.RECORDING:
+                raise UploadRefused('recording_complete', gettext('This recording is complete.'), 409)
+            if index != recording.next_chunk_index:
+                # Another request stored this index meanwhile (a retry racing its original).
+                raise _Raced()
+            if recording.size_bytes + size > max_recording_bytes:
+                raise UploadRefused('recording_too_large', gettext('This recording has reached its size limit.'),
+                                    413, max_bytes=max_recording_bytes)
+            now = timezone.now()
+            RecordingChunk.objects.create(recording=recording, index=index, size=size, sha256=digest, file_name=name,
+                                          created=now)
+            _flag_gap(attempt, recording, now, gap_seconds)
+            if index == 0:  # the first chunk says what the recording is and when it began
+                recording.content_type, recording.started = content_type[:100], now
+            recording.next_chunk_index = index + 1
+            recording.size_bytes += size
+            recording.last_chunk_at = now
+            recording.modified = now
+            recording.save(update_fields=['content_type', 'started', 'next_chunk_index', 'size_bytes',
+                                          'last_chunk_at', 'modified'])
+    except _Raced:
+        delete_quietly(storage, name)
+        return False, _known_chunk(Recording.objects.get(pk=recording.pk), index, digest)
+    except BaseException:
+        delete_quietly(storage, name)
+        raise
+    return True, state_of(recording)
+
+
+def _flag_gap(attempt, recording, now, gap_seconds):
+    """Flag a pause in the uploads of a running exam (the page was closed, the network down)."""
+    if gap_seconds is None or attempt.status != S.STARTED or recording.last_chunk_at is None:
+        return
+    gap = now - recording.last_chunk_at
+    if gap > timedelta(seconds=gap_seconds):
+        SessionFlag.objects.create(attempt=attempt, kind=SessionFlag.UPLOAD_GAP, at=now,
+                                   detail=f'{recording.kind}: no upload for {int(gap.total_seconds())} s')
+
+
+def complete_recording(attempt, kind):
+    """
+    Mark the attempt's recording of ``kind`` complete: no more chunks. Return ``(recording, newly)``,
+    ``newly`` False when it was complete already.
+    """
+    _require_kind(kind, Recording.KINDS)
+    recording = Recording.objects.filter(attempt=attempt, kind=kind).first()
+    if recording is None or recording.next_chunk_index == 0:
+        raise UploadRefused('nothing_recorded', gettext('Nothing of this recording was received.'), 409)
+    return _complete(recording)
+
+
+def _complete(recording):
+    """Close an open recording under its lock; return ``(recording, whether this call closed it)``."""
+    with transaction.atomic():
+        recording = lock_recording(recording.pk)
+        if recording.status != Recording.RECORDING:
+            return recording, False
+        recording.status = Recording.COMPLETE
+        recording.completed = recording.modified
+        recording.save(update_fields=['status', 'completed'])
+    return recording, True
+
+
+def complete_open_recordings(attempt):
+    """Complete every recording of the attempt still open (the exam ended); return them."""
+    return [_complete(recording)[0] for recording in attempt.recordings.filter(status=Recording.RECORDING)]
+
+
+def recordings_to_analyse(attempt):
+    """Return the ids of the attempt's complete recordings not analysed yet."""
+    return list(attempt.recordings.filter(status=Recording.COMPLETE).values_list('pk', flat=True))
+
+
+def store_photo(attempt, kind, data, content_type, *, max_bytes):
+    """
+    Store the learner's photo or ID photo (``kind`` user or id), replacing the one taken before;
+    return the ``AttemptPhoto``. Only JPEG and PNG, recognised by their first bytes, before the start.
+    """
+    _require_kind(kind, AttemptPhoto.KINDS)
+    if not data:
+        raise UploadRefused('empty', gettext('The upload is empty.'), 400)
+    media_type = main_type(content_type)
+    if media_type not in PHOTO_TYPES:
+        raise UploadRefused('unsupported_type', gettext('Photos are sent as JPEG or PNG images.'), 415)
+    if len(data) > max_bytes:
+        raise UploadRefused('photo_too_large', gettext('This photo is too large.'), 413, max_bytes=max_bytes)
+    if not any(data.startswith(magic) for magic in PHOTO_TYPES[media_type]):
+        raise UploadRefused('not_an_image', gettext('The upload is not an image of the type it claims.'), 415)
+    require_before_start(attempt)
+    storage = media_storage()
+    name, size, _ = save_bytes(storage, new_name('photos', PHOTO_EXTENSIONS[media_type]), data)
+    try:
+        with transaction.atomic():
+            previous = AttemptPhoto.objects.select_for_update().filter(attempt=attempt, kind=kind).first()
+            old_name = previous.file_name if previous else ''
+            photo, _ = AttemptPhoto.objects.update_or_create(
+                attempt=attempt, kind=kind,
+                defaults={'file_name': name, 'content_type': media_type, 'size': size, 'created': timezone.now()})
+            transaction.on_commit(lambda: delete_quietly(storage, old_name))
+    except BaseException:
+        delete_quietly(storage, name)
+        raise
+    return photo
+
+
+def record_consent(attempt, terms_version, accepted, *, current_version, terms_text):
+    """
+    Record the learner's answer to the recording terms (a yes or a no) with the time, the version
+    and a digest of the text shown. A version other than the current one is refused: the page
+    showed old terms.
+    """
+    if not isinstance(terms_version, str) or not 0 < len(terms_version) <= MAX_TERMS_VERSION_LENGTH \
+            or not isinstance(accepted, bool):
+        raise UploadRefused('invalid_request', gettext('Send the terms version and whether you accept them.'), 400)
+    require_before_start(attempt)
+    if terms_version != current_version:
+        raise UploadRefused('terms_changed', gettext('The terms have changed: read them again.'), 409,
+                            terms_version=current_version)
+    return ConsentRecord.objects.create(attempt=attempt, terms_version=terms_version, accepted=accepted,
+                                        terms_sha256=hashlib.sha256(terms_text.encode('utf-8')).hexdigest())
+
+
+def has_consent(attempt):
+    """True when the learner's latest answer to the terms is yes."""
+    latest = attempt.consents.order_by('-created', '-pk').first()
+    return bool(latest and latest.accepted)
+
+
+def photo_kinds(attempt):
+    """The kinds of photo the attempt has."""
+    return set(attempt.photos.values_list('kind', flat=True))
+
+
+def add_flag(attempt, kind, detail=''):
+    """Flag a moment of the session for the reviewer; return the ``SessionFlag``."""
+    return SessionFlag.objects.create(attempt=attempt, kind=kind, detail=detail[:255])

@@ -1,0 +1,763 @@
+/* Recording in the learner's browser, for exams whose recordings stay on the site (the `local`
+ * provider). Loaded only for those exams, before proctored_exam.js, which calls
+ * `ProctoredExamCapture(root, plan)` on the checks page and on the running exam.
+ *
+ * - Checks page: the terms are accepted (posted to the consent URL with their version), then a photo
+ *   of the learner and one of their photo ID are taken from the webcam (take, retake, use), then,
+ *   where the exam asks for it, a room scan clip is recorded; each step opens the next one and moves
+ *   the focus there.
+ * - Running exam: a MediaRecorder on the webcam (and on the screen where the exam requires it)
+ *   cuts the recording into chunks every `timeslice_seconds`; an `UploadQueue` per recording sends
+ *   them in order, one at a time, retrying with backoff while the network is away. Stopping the camera
+ *   or the screen sharing, or a recorder that stops, is reported to the server (flags), whose answer
+ *   the learner hears in the live region.
+ * - End My Exam and time up: `finish()` stops the recorders, waits for the queues to drain (at most
+ *   `flush_seconds`) and marks each recording complete.
+ */
+(function (global) {
+    'use strict';
+
+    var MIME_TYPES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'];
+    var MAX_BACKOFF_MS = 30000;
+    // A recorder's first data can be a few bytes of its header: chunks are at least this big (but the
+    // last one), so the server always sees a whole header at the start of a file.
+    var MIN_CHUNK_BYTES = 1024;
+    // Where a message for the next page waits (read by proctored_exam.js on the result page).
+    var CARRIED_MESSAGE = 'proctored-exam-carried-message';
+
+    function csrfToken() {
+        var match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+        return match ? decodeURIComponent(match[1]) : '';
+    }
+
+    function fill(template, values) {
+        return template.replace(/\{(\w+)\}/g, function (whole, name) {
+            return Object.prototype.hasOwnProperty.call(values, name) ? encodeURIComponent(values[name]) : whole;
+        });
+    }
+
+    /* A request to the capture API: resolves with {status, body}; rejects only when the network fails. */
+    function send(method, url, body, contentType) {
+        var headers = {'X-CSRFToken': csrfToken()};
+        if (contentType) { headers['Content-Type'] = contentType; }
+        return fetch(url, {method: method, credentials: 'same-origin', headers: headers, body: body,
+                           cache: 'no-store'})
+            .then(function (response) {
+                return response.json().catch(function () { return {}; }).then(function (data) {
+                    return {status: response.status, ok: response.ok, body: data};
+                });
+            });
+    }
+
+    function postJSON(url, data) {
+        return send('POST', url, JSON.stringify(data || {}), 'application/json');
+    }
+
+    /* The first recorder type this browser supports among those the server accepts (`accepted`). */
+    function supportedMimeType(accepted) {
+        if (!global.MediaRecorder) { return null; }
+        for (var i = 0; i < MIME_TYPES.length; i += 1) {
+            var type = MIME_TYPES[i];
+            var allowed = !accepted || !accepted.length || accepted.indexOf(type.split(';')[0]) >= 0;
+            if (allowed && (!global.MediaRecorder.isTypeSupported || global.MediaRecorder.isTypeSupported(type))) {
+                return type;
+            }
+        }
+        return null;
+    }
+
+    function delay(ms) {
+        return new Promise(function (resolve) { global.setTimeout(resolve, ms); });
+    }
+
+    /*
+     * The chunks of one recording, uploaded in order, one request at a time. A chunk stays in memory
+     * until the server has stored it (201, or 200 for one it already had), so a lost network only
+     * delays the queue; reloading or closing the tab loses what is still in memory (normally only
+     * the chunk in flight). The index of the head chunk is `nextIndex`: read from the server first,
+     * so that numbering continues after a reload, and corrected from a 409 `out_of_order` answer.
+     */
+    function UploadQueue(urls, kind, events) {
+        // {state: GET url, chunk: POST url with {index}, complete: POST url}
+        var recording = urls.recordings[kind];
+        var chunks = [];
+        var nextIndex = null;
+        var busy = false;
+        var failures = 0;
+        var closed = false;
+        var waiters = [];
+        var wakeTimer = null;
+
+        function settle() {
+            if (chunks.length || busy) { return; }
+            waiters.splice(0).forEach(function (resolve) { resolve(true); });
+        }
+
+        function retryLater() {
+            failures += 1;
+            var wait = Math.min(MAX_BACKOFF_MS, 500 * Math.pow(2, failures - 1));
+            wait = wait / 2 + Math.random() * wait / 2;
+            if (events.onWaiting && failures >= 2) { events.onWaiting(kind); }
+            wakeTimer = global.setTimeout(function () { wakeTimer = null; pump(); }, wait);
+        }
+
+        function start() {
+            busy = true;
+            send('GET', recording.state).then(function (answer) {
+                busy = false;
+                if (!answer.ok) { throw new Error(String(answer.status)); }
+                nextIndex = Number(answer.body.next_index) || 0;
+                failures = 0;
+                pump();
+            }).catch(function () {
+                busy = false;
+                retryLater();
+            });
+        }
+
+        function drop() {
+            chunks = [];
+            closed = true;
+            settle();
+        }
+
+        function pump() {
+            if (busy || closed || wakeTimer !== null) { return; }
+            if (nextIndex === null) { start(); return; }
+            if (!chunks.length) { settle(); return; }
+            busy = true;
+            var chunk = chunks[0];
+            var index = nextIndex;
+            send('POST', fill(recording.chunk, {index: index}), chunk, chunk.type || 'video/webm')
+                .then(function (answer) {
+                    busy = false;
+                    var body = answer.body || {};
+                    if (answer.status === 200 || answer.status === 201) {
+                        chunks.shift();
+                        nextIndex = typeof body.next_index === 'number' ? body.next_index : index + 1;
+                        failures = 0;
+                        if (events.onStored) { events.onStored(kind, index); }
+                    } else if (answer.status === 409 && (body.error === 'attempt_finished' ||
+                                                         body.error === 'recording_complete')) {
+                        // Nothing more is accepted for this recording.
+                        drop();
+                        return;
+                    } else if (answer.status === 409 && typeof body.next_index === 'number') {
+                        // The server expects another index (a chunk lost with a reload): number from there.
+                        nextIndex = body.next_index;
+                    } else if (answer.status === 409) {
+                        // Read where the recording stands, after a pause.
+                        nextIndex = null;
+                        retryLater();
+                        return;
+                    } else if (answer.status === 400 || answer.status === 413 || answer.status === 415) {
+                        // This chunk can never be stored: keep the rest of the recording going.
+                        chunks.shift();
+                    } else {
+                        retryLater();
+                        return;
+                    }
+                    pump();
+                })
+                .catch(function () {
+                    busy = false;
+                    retryLater();
+                });
+        }
+
+        function wake() {
+            if (wakeTimer !== null) {
+                global.clearTimeout(wakeTimer);
+                wakeTimer = null;
+            }
+            pump();
+        }
+
+        global.addEventListener('online', wake);
+
+        return {
+            kind: kind,
+            push: function (blob) {
+                if (closed || !blob || !blob.size) { return; }
+                chunks.push(blob);
+                pump();
+            },
+            /* Resolves true once every chunk is stored, or false after `ms`. */
+            drained: function (ms) {
+                wake();
+                return Promise.race([
+                    new Promise(function (resolve) { waiters.push(resolve); settle(); }),
+                    delay(ms).then(function () { return false; })
+                ]);
+            },
+            complete: function () {
+                if (closed) { return Promise.resolve(false); }
+                return postJSON(recording.complete, {}).then(function (answer) {
+                    return answer.ok;
+                }).catch(function () { return false; });
+            },
+            pending: function () { return chunks.length; },
+            nextIndex: function () { return nextIndex; },
+            close: drop
+        };
+    }
+
+    /*
+     * A MediaRecorder on `stream` feeding `queue`. After a reload a new recorder starts a new webm
+     * file whose chunks continue the old numbering: the server joins them in order, and a player reads
+     * the result as consecutive segments. `onLost(reason)` is called once if the recorder stops or
+     * fails without being asked to.
+     */
+    function Recorder(stream, queue, timesliceMs, accepted, onLost) {
+        var mimeType = supportedMimeType(accepted);
+        // The recorder gets its own copy of the stream: stopping it (the end of the room scan) leaves the
+        // camera and its previews running.
+        var copy = stream.clone();
+        var recorder = new global.MediaRecorder(copy, mimeType ? {mimeType: mimeType} : {});
+        var held = [];
+        var heldBytes = 0;
+        function pass(all) {
+            if (heldBytes && (all || heldBytes >= MIN_CHUNK_BYTES)) {
+                queue.push(new Blob(held, {type: held[0].type || mimeType || 'video/webm'}));
+                held = [];
+                heldBytes = 0;
+            }
+        }
+        recorder.addEventListener('dataavailable', function (event) {
+            if (event.data && event.data.size) {
+                held.push(event.data);
+                heldBytes += event.data.size;
+            }
+            pass(false);
+        });
+        // First of the stop listeners: the last data is queued before anybody learns of the stop.
+        recorder.addEventListener('stop', function () { pass(true); });
+        var stopping = false;
+        var reported = false;
+        function lost() {
+            if (!stopping && !reported) {
+                reported = true;
+                onLost('recorder_closed');
+            }
+        }
+        // Fired once the recorder really records (Chromium: with its first encoded frame, which can
+        // take a moment while the encoder starts).
+        var started = new Promise(function (resolve) {
+            recorder.addEventListener('start', function () { resolve(); });
+            recorder.addEventListener('stop', function () { resolve(); });
+        });
+        var stopped = new Promise(function (resolve) {
+            recorder.addEventListener('stop', function () {
+                resolve();
+                lost();
+            });
+        });
+        recorder.addEventListener('error', lost);
+        recorder.start(timesliceMs);
+        return {
+            stop: function () {
+                stopping = true;
+                if (recorder.state !== 'inactive') { recorder.stop(); }
+                return stopped.then(function () {
+                    copy.getTracks().forEach(function (track) { track.stop(); });
+                });
+            },
+            started: started,
+            state: function () { return recorder.state; }
+        };
+    }
+
+    function ProctoredExamCapture(root, plan) {
+        var messages = plan.messages || {};
+        var urls = plan.urls;
+        var errorBox = root.querySelector('.proctored-exam__error');
+        var camera = null;    // the webcam stream, shared by the photos, the room scan and the recording
+
+        function showError(message) {
+            if (errorBox) {
+                errorBox.textContent = message || '';
+                errorBox.hidden = !message;
+            }
+        }
+
+        function supported() {
+            return !!(global.navigator.mediaDevices && global.navigator.mediaDevices.getUserMedia &&
+                      global.MediaRecorder);
+        }
+
+        function play(video) {
+            var playing = video.play();
+            if (playing && playing.catch) { playing.catch(function () { /* shown when it can */ }); }
+        }
+
+        function attachPreview(video, stream) {
+            if (video && video.srcObject !== stream) {
+                video.srcObject = stream;
+                play(video);
+            }
+        }
+
+        function cameraLive() {
+            return camera && camera.getVideoTracks().some(function (track) { return track.readyState === 'live'; });
+        }
+
+        function openCamera() {
+            if (cameraLive()) { return Promise.resolve(camera); }
+            if (!supported()) { return Promise.reject(new Error(messages.not_supported)); }
+            return global.navigator.mediaDevices.getUserMedia({video: true, audio: !!plan.audio})
+                .then(function (stream) {
+                    camera = stream;
+                    return stream;
+                }, function () {
+                    throw new Error(messages.camera_denied);
+                });
+        }
+
+        var api = plan.mode === 'exam' ? examCapture() : checksCapture();
+        root.capture = api;
+        return api;
+
+        // ---- the checks page -------------------------------------------------------------------------
+
+        function checksCapture() {
+            var form = root.querySelector('form[data-action="confirm_checks"]');
+            var steps = Array.prototype.slice.call(form.querySelectorAll('li[data-step]'));
+            var submit = form.querySelector('button[type="submit"]');
+            var done = {};
+            (plan.completed || []).forEach(function (name) { done[name] = true; });
+
+            function note(step, message) {
+                var box = step.querySelector('.proctored-exam__capture-note');
+                if (box) { box.textContent = message || ''; }
+            }
+
+            // Steps open one at a time; the exam code and Continue only once the captures are done.
+            function current() {
+                for (var i = 0; i < steps.length; i += 1) {
+                    var name = steps[i].getAttribute('data-step');
+                    if (name !== 'exam_code' && !done[name]) { return steps[i]; }
+                }
+                return null;
+            }
+
+            function advance(moveFocus) {
+                var active = current();
+                var reached = false;
+                steps.forEach(function (step) {
+                    var name = step.getAttribute('data-step');
+                    if (step === active) { reached = true; }
+                    step.hidden = reached && step !== active;
+                    step.setAttribute('data-done', done[name] ? 'true' : 'false');
+                    if (step === active) { step.setAttribute('aria-current', 'step'); } else {
+                        step.removeAttribute('aria-current');
+                    }
+                });
+                submit.hidden = active !== null;
+                root.setAttribute('data-capture-step', active ? active.getAttribute('data-step') : 'exam_code');
+                var target = active || form.querySelector('li[data-step="exam_code"]');
+                if (target && (target.getAttribute('data-step') === 'user_photo' ||
+                               target.getAttribute('data-step') === 'id_photo' ||
+                               target.getAttribute('data-step') === 'room_scan')) {
+                    startPreview(target);
+                }
+                if (moveFocus && target) {
+                    var title = target.querySelector('.proctored-exam__step-title');
+                    var field = target.querySelector('input:not([type="checkbox"])');
+                    (field || title || target).focus();
+                }
+            }
+
+            function startPreview(step) {
+                openCamera().then(function (stream) {
+                    showError('');
+                    attachPreview(step.querySelector('video'), stream);
+                    step.setAttribute('data-camera', 'on');
+                }).catch(function (error) {
+                    step.setAttribute('data-camera', 'off');
+                    showError(error.message);
+                });
+            }
+
+            function complete(step, moveFocus) {
+                done[step.getAttribute('data-step')] = true;
+                advance(moveFocus !== false);
+            }
+
+            function consentStep(step) {
+                var accept = step.querySelector('[data-capture-action="consent"]');
+                var box = step.querySelector('input[name="accepted_terms"]');
+                accept.addEventListener('click', function () {
+                    if (!box.checked) {
+                        showError(messages.terms_required);
+                        box.focus();
+                        return;
+                    }
+                    accept.disabled = true;
+                    showError('');
+                    postJSON(urls.consent, {terms_version: plan.terms_version, accepted: true}).then(function (answer) {
+                        accept.disabled = false;
+                        if (!answer.ok) {
+                            showError((answer.body && answer.body.message) || messages.upload_failed);
+                            return;
+                        }
+                        box.disabled = true;
+                        accept.hidden = true;
+                        complete(step);
+                    }).catch(function () {
+                        accept.disabled = false;
+                        showError(messages.upload_failed);
+                    });
+                });
+            }
+
+            function photoStep(step) {
+                var kind = step.getAttribute('data-step') === 'user_photo' ? 'user' : 'id';
+                var video = step.querySelector('video');
+                var still = step.querySelector('img');
+                var take = step.querySelector('[data-capture-action="take"]');
+                var retake = step.querySelector('[data-capture-action="retake"]');
+                var use = step.querySelector('[data-capture-action="use"]');
+                var photo = null;
+
+                function showing(taken) {
+                    video.hidden = taken;
+                    still.hidden = !taken;
+                    take.hidden = taken;
+                    retake.hidden = !taken;
+                    use.hidden = !taken;
+                    step.setAttribute('data-photo', taken ? 'taken' : 'none');
+                }
+
+                // Resolves once the preview shows a frame (a still of a video without one is black), or
+                // after a few seconds whatever it shows.
+                function frameShown() {
+                    if (video.readyState >= 2 && video.videoWidth) { return Promise.resolve(); }
+                    play(video);
+                    return new Promise(function (resolve) {
+                        var events = ['loadeddata', 'canplay', 'playing', 'timeupdate'];
+                        var timer = global.setTimeout(shown, 3000);
+                        function shown() {
+                            global.clearTimeout(timer);
+                            events.forEach(function (name) { video.removeEventListener(name, shown); });
+                            resolve();
+                        }
+                        events.forEach(function (name) { video.addEventListener(name, shown); });
+                    });
+                }
+
+                take.addEventListener('click', function () {
+                    openCamera().then(function (stream) {
+                        attachPreview(video, stream);
+                        return frameShown();
+                    }).then(function () {
+                        var canvas = document.createElement('canvas');
+                        canvas.width = video.videoWidth || 640;
+                        canvas.height = video.videoHeight || 480;
+                        canvas.getContext('2d').drawImage(video, 0, 0, canvas.width, canvas.height);
+                        return new Promise(function (resolve) { canvas.toBlob(resolve, 'image/jpeg', 0.9); });
+                    }).then(function (blob) {
+                        photo = blob;
+                        if (still.src) { global.URL.revokeObjectURL(still.src); }
+                        still.src = global.URL.createObjectURL(blob);
+                        showError('');
+                        showing(true);
+                        note(step, messages.photo_taken);
+                        use.focus();
+                    }).catch(function (error) {
+                        showError(error.message || messages.camera_denied);
+                    });
+                });
+                retake.addEventListener('click', function () {
+                    photo = null;
+                    showing(false);
+                    play(video);
+                    note(step, '');
+                    take.focus();
+                });
+                use.addEventListener('click', function () {
+                    if (!photo) { return; }
+                    use.disabled = true;
+                    retake.disabled = true;
+                    send('POST', urls.photos[kind], photo, 'image/jpeg').then(function (answer) {
+                        use.disabled = false;
+                        retake.disabled = false;
+                        if (!answer.ok) {
+                            showError((answer.body && answer.body.message) || messages.upload_failed);
+                            return;
+                        }
+                        showError('');
+                        use.hidden = true;
+                        retake.hidden = true;
+                        note(step, messages.photo_saved);
+                        complete(step);
+                    }).catch(function () {
+                        use.disabled = false;
+                        retake.disabled = false;
+                        showError(messages.upload_failed);
+                    });
+                });
+                showing(false);
+            }
+
+            function roomScanStep(step) {
+                var button = step.querySelector('[data-capture-action="scan"]');
+                var countdown = step.querySelector('.proctored-exam__countdown');
+                var seconds = Math.max(1, Number(plan.room_scan_seconds) || 15);
+                var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
+                var queue = null;
+
+                // Record `seconds` from the moment the recorder really records, or until it stops.
+                function recordClip(recorder) {
+                    var left = seconds;
+                    return recorder.started.then(function () {
+                        countdown.textContent = String(left);
+                        return new Promise(function (resolve) {
+                            var tick = global.setInterval(function () {
+                                left -= 1;
+                                countdown.textContent = left > 0 ? String(left) : '';
+                                if (left <= 0 || recorder.state() === 'inactive') {
+                                    global.clearInterval(tick);
+                                    resolve(recorder.stop());
+                                }
+                            }, 1000);
+                        });
+                    });
+                }
+
+                button.addEventListener('click', function () {
+                    button.disabled = true;
+                    openCamera().then(function (stream) {
+                        attachPreview(step.querySelector('video'), stream);
+                        queue = queue || UploadQueue(urls, 'room_scan', {});
+                        step.setAttribute('data-scan', 'recording');
+                        note(step, messages.room_scan_recording);
+                        return recordClip(Recorder(stream, queue, timeslice, plan.content_types, function () {
+                            /* a clip cut short is saved as it is */
+                        }));
+                    }).then(function () {
+                        note(step, messages.room_scan_saving);
+                        step.setAttribute('data-scan', 'saving');
+                        return saveRoomScan();
+                    }).catch(function (error) {
+                        button.disabled = false;
+                        showError(error.message || messages.camera_denied);
+                    });
+                });
+
+                function saveRoomScan() {
+                    return queue.drained(Math.max(5, Number(plan.flush_seconds) || 20) * 1000).then(function (empty) {
+                        return empty ? queue.complete() : false;
+                    }).then(function (saved) {
+                        if (!saved) {
+                            // Still in memory: the same button tries the upload again.
+                            showError(messages.upload_failed);
+                            button.disabled = false;
+                            button.onclick = null;
+                            step.setAttribute('data-scan', 'unsaved');
+                            return;
+                        }
+                        step.setAttribute('data-scan', 'saved');
+                        button.hidden = true;
+                        showError('');
+                        note(step, messages.room_scan_saved);
+                        complete(step);
+                    });
+                }
+            }
+
+            steps.forEach(function (step) {
+                var name = step.getAttribute('data-step');
+                if (name === 'terms_of_service') { consentStep(step); }
+                if (name === 'user_photo' || name === 'id_photo') { photoStep(step); }
+                if (name === 'room_scan') { roomScanStep(step); }
+            });
+            if (done.terms_of_service) {
+                var terms = form.querySelector('input[name="accepted_terms"]');
+                if (terms) { terms.checked = true; }
+            }
+            if (!supported()) { showError(messages.not_supported); }
+            advance(false);
+            return {finish: function () { return Promise.resolve(); }};
+        }
+
+        // ---- the running exam ------------------------------------------------------------------------
+
+        function examCapture() {
+            var panel = root.querySelector('.proctored-exam__capture');
+            var status = panel.querySelector('.proctored-exam__capture-status');
+            var preview = panel.querySelector('video');
+            var cameraButton = panel.querySelector('[data-capture-action="camera"]');
+            var screenButton = panel.querySelector('[data-capture-action="screen"]');
+            var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
+            var wanted = plan.recordings || ['webcam'];
+            var queues = {};
+            var recorders = {};
+            var streams = {};
+            var finishing = null;
+            var ended = false;
+
+            function say(message) {
+                status.textContent = message || '';
+            }
+
+            function mark() {
+                wanted.forEach(function (kind) {
+                    var on = !!(recorders[kind] && recorders[kind].state() === 'recording');
+                    panel.setAttribute('data-recording-' + kind, on ? 'on' : 'off');
+                });
+                cameraButton.hidden = ended || !!recorders.webcam;
+                screenButton.hidden = ended || wanted.indexOf('screen') < 0 || !!recorders.screen;
+            }
+
+            function recordingMessage() {
+                return wanted.indexOf('screen') >= 0 ? messages.recording_screen : messages.recording;
+            }
+
+            function queue(kind) {
+                if (!queues[kind]) {
+                    queues[kind] = UploadQueue(urls, kind, {
+                        onWaiting: function () {
+                            root.setAttribute('data-capture-offline', 'true');
+                            say(messages.upload_waiting);
+                        },
+                        onStored: function (storedKind, index) {
+                            panel.setAttribute('data-stored-' + storedKind, String(index));
+                            if (root.getAttribute('data-capture-offline')) {
+                                root.removeAttribute('data-capture-offline');
+                                say(recordingMessage());
+                            }
+                        }
+                    });
+                }
+                return queues[kind];
+            }
+
+            // The learner stopped sharing, or a recorder stopped: tell the server, then the learner.
+            function lost(kind, reason) {
+                if (ended || finishing) { return; }
+                if (recorders[kind]) {
+                    recorders[kind].stop();
+                    delete recorders[kind];
+                }
+                if (streams[kind]) {
+                    streams[kind].getTracks().forEach(function (track) { track.stop(); });
+                    delete streams[kind];
+                }
+                if (kind === 'webcam') { camera = null; }
+                mark();
+                panel.setAttribute('data-flag', reason);
+                postJSON(urls.flags, {kind: reason}).then(function (answer) {
+                    var body = answer.body || {};
+                    var message = body.message || messages.capture_lost;
+                    panel.setAttribute('data-flag-action', body.action || 'continue');
+                    if (body.action === 'ended') {
+                        ended = true;
+                        stopAll();
+                        try {
+                            global.sessionStorage.setItem(CARRIED_MESSAGE, message);
+                        } catch (e) { /* private mode: the result page still says the exam was submitted */ }
+                        say(message);
+                        global.location.reload();
+                        return;
+                    }
+                    say(message);
+                    (kind === 'screen' ? screenButton : cameraButton).focus();
+                }).catch(function () {
+                    panel.setAttribute('data-flag-action', 'unsent');
+                    say(messages.capture_lost);
+                });
+            }
+
+            function record(kind, stream) {
+                streams[kind] = stream;
+                var track = stream.getVideoTracks()[0];
+                if (track) {
+                    track.addEventListener('ended', function () {
+                        lost(kind, kind === 'screen' ? 'screen_stopped' : 'camera_stopped');
+                    });
+                }
+                recorders[kind] = Recorder(stream, queue(kind), timeslice, plan.content_types, function (reason) {
+                    lost(kind, reason);
+                });
+                mark();
+            }
+
+            function startCamera() {
+                return openCamera().then(function (stream) {
+                    if (ended) { return; }
+                    attachPreview(preview, stream);
+                    record('webcam', stream);
+                    showError('');
+                    say(wanted.indexOf('screen') >= 0 && !recorders.screen ? messages.share_screen : recordingMessage());
+                }).catch(function (error) {
+                    mark();
+                    say(error.message || messages.camera_denied);
+                });
+            }
+
+            function startScreen() {
+                if (!global.navigator.mediaDevices || !global.navigator.mediaDevices.getDisplayMedia) {
+                    say(messages.not_supported);
+                    return Promise.resolve();
+                }
+                // Browsers only share a screen from a click: this runs from the Share your screen button.
+                return global.navigator.mediaDevices.getDisplayMedia({video: true, audio: false}).then(function (stream) {
+                    if (ended) { return; }
+                    record('screen', stream);
+                    say(recordingMessage());
+                }).catch(function () {
+                    mark();
+                    say(messages.screen_denied);
+                    screenButton.focus();
+                });
+            }
+
+            function stopAll() {
+                var stops = Object.keys(recorders).map(function (kind) { return recorders[kind].stop(); });
+                recorders = {};
+                return Promise.all(stops).then(function () {
+                    Object.keys(streams).forEach(function (kind) {
+                        streams[kind].getTracks().forEach(function (track) { track.stop(); });
+                    });
+                    streams = {};
+                    camera = null;
+                    mark();
+                });
+            }
+
+            // Stop, upload what is left (at most `flush_seconds`), mark each recording complete.
+            function finish() {
+                if (finishing) { return finishing; }
+                say(messages.finishing);
+                var limit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
+                finishing = stopAll().then(function () {
+                    // Every recording of the exam, also one not shared since the last reload.
+                    return Promise.all(wanted.map(function (kind) {
+                        queue(kind);
+                        return kind;
+                    }).map(function (kind) {
+                        return queues[kind].drained(limit).then(function (empty) {
+                            return empty ? queues[kind].complete() : false;
+                        });
+                    }));
+                }).then(function () {
+                    ended = true;
+                    mark();
+                });
+                return finishing;
+            }
+
+            cameraButton.addEventListener('click', startCamera);
+            screenButton.addEventListener('click', startScreen);
+            if (!supported()) {
+                say(messages.not_supported);
+                mark();
+            } else {
+                startCamera();
+            }
+            return {finish: finish, queues: queues};
+        }
+    }
+
+    global.ProctoredExamCapture = ProctoredExamCapture;
+}(window));

@@ -1,0 +1,380 @@
+"""
+Recording in the learner's browser (the ``local`` provider), in headless Chromium with a fake camera
+and screen: the terms, the photos (with a retake) and the room scan before the start; the webcam and
+screen recorded in numbered chunks that the server stores in order, across a reload and a lost
+network; a stopped camera reported and answered; the recordings completed when the exam is submitted.
+"""
+import re
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.utils import timezone
+from playwright.sync_api import expect
+from workbench.runtime_util import reset_global_state
+from workbench.scenarios import get_scenarios
+
+from edx_proctoring_backend.exams.models import ExamAttempt
+from edx_proctoring_backend.recordings.models import AttemptPhoto, ConsentRecord, Recording, SessionFlag
+from tests.browser.conftest import in_thread
+from tests.browser.pages import latest_attempt, new_context
+
+pytestmark = pytest.mark.browser
+
+LOCAL = 'edx_proctoring_backend.providers.local.LocalProvider'
+CHUNK_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+)/chunks/(\d+)$')
+STATE_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+)$')
+COMPLETE_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+)/complete$')
+SUBMIT_HANDLER = re.compile(r'/handler/[^/]+/submit/')
+# Chromium's encoder can take a few seconds to start: what waits on recorded video waits this long (ms).
+MEDIA_TIMEOUT = 30_000
+TERMS_REQUIRED = 'Accept the terms of the proctoring service to continue.'
+CONTINUED = 'The recording stopped. Start it again to go on; the reviewers will see the gap.'
+ENDED = 'The recording stopped, so your exam has ended and your answers were submitted.'
+
+# Evaluated in the page: what the exam's webcam recording stops (the learner ends the camera sharing).
+# A page cannot revoke its own camera the way the browser's "stop sharing" does: the track is stopped
+# and told it ended, as the browser tells it.
+STOP_CAMERA = """() => {
+    const video = document.querySelector('.proctored-exam__capture video');
+    const track = video.srcObject.getVideoTracks()[0];
+    track.stop();
+    track.dispatchEvent(new Event('ended'));
+}"""
+
+
+# ---- fixtures and helpers --------------------------------------------------------------------------------
+
+@pytest.fixture
+def local_exam_url(settings, live_server, learner_name):
+    """
+    The page of the workbench's exam recorded on the site (screen and room scan required, one-second
+    chunks, a two-second room scan) for ``learner_name``; returns a factory taking the provider's options.
+    """
+    def open_exam(**options):
+        settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {
+            'class': LOCAL, 'require_screen': True, 'room_scan': True, **options}}
+        settings.PROCTORING_CAPTURE_TIMESLICE_SECONDS = 1
+        settings.PROCTORING_CAPTURE_ROOM_SCAN_SECONDS = 2
+        settings.PROCTORING_CAPTURE_FLUSH_SECONDS = 10
+        in_thread(reset_global_state)
+        scenario = next(name for name, item in get_scenarios().items()
+                        if name.startswith('proctored_exam.') and 'provider="local"' in item.xml)
+        return f'{live_server.url}/scenario/{scenario}/?student={learner_name}'
+    return open_exam
+
+
+@pytest.fixture
+def media_page(media_chromium, live_server, learner_name):
+    """A page of the media browser, signed in as ``learner_name`` (the upload endpoints need a session)."""
+    context = new_context(media_chromium)
+    context.add_cookies([{'name': 'sessionid', 'value': in_thread(session_of, learner_name),
+                          'url': live_server.url}])
+    new_page = context.new_page()
+    new_page.js_errors = []
+    new_page.on('pageerror', lambda error: new_page.js_errors.append(str(error)))
+    new_page.on('dialog', lambda dialog: dialog.accept())
+    try:
+        yield new_page
+    finally:
+        context.close()
+
+
+def session_of(username):
+    """A signed-in session of ``username`` (created if needed); returns its cookie value."""
+    client = Client()
+    client.force_login(get_user_model().objects.get_or_create(username=username)[0])
+    return client.cookies['sessionid'].value
+
+
+def chunk_log(page):
+    """
+    Record (kind, index, status) of every answer to a chunk upload of the page, in order, and
+    (kind, 'state', None) when the page asks for a recording's state.
+    """
+    log = []
+
+    def on_response(response):
+        match = CHUNK_URL.search(response.url)
+        if match and response.request.method == 'POST':
+            log.append((match.group(1), int(match.group(2)), response.status))
+
+    def on_request(request):
+        match = STATE_URL.search(request.url)
+        if match and request.method == 'GET':
+            log.append((match.group(1), 'state', None))
+    page.on('response', on_response)
+    page.on('request', on_request)
+    return log
+
+
+def uploads(log):
+    """The (kind, index, status) chunk uploads of a ``chunk_log``."""
+    return [entry for entry in log if entry[1] != 'state']
+
+
+def stored_chunks(attempt_pk, kind):
+    """(status, the indexes of the stored chunks) of the attempt's recording of ``kind``."""
+    recording = Recording.objects.filter(attempt_id=attempt_pk, kind=kind).first()
+    if recording is None:
+        return None, []
+    return recording.status, list(recording.chunks.order_by('index').values_list('index', flat=True))
+
+
+def wait_for_chunks(page, kind, count):
+    """Wait until the page has stored chunk ``count - 1`` of ``kind`` (data-stored-<kind>)."""
+    page.wait_for_function(
+        "([kind, count]) => Number(document.querySelector('.proctored-exam__capture')"
+        ".getAttribute('data-stored-' + kind) ?? -1) >= count - 1", arg=[kind, count], timeout=MEDIA_TIMEOUT)
+
+
+def active_step(page):
+    """The checks step that has the focus (data-step of the focused element's step)."""
+    return page.evaluate("() => document.activeElement.closest('li[data-step]')?.getAttribute('data-step')")
+
+
+def take_photo(page, step):
+    """Take the photo of ``step`` and check the still is shown; return the step's locator."""
+    item = page.locator(f'li[data-step={step}]')
+    expect(item).to_have_attribute('data-camera', 'on')
+    item.locator('[data-capture-action=take]').click()
+    expect(item).to_have_attribute('data-photo', 'taken')
+    expect(item.locator('img.proctored-exam__still')).to_be_visible()
+    expect(item.locator('video')).to_be_hidden()
+    return item
+
+
+def pass_checks(page, url, reload_midway=False):
+    """
+    Opt in, accept the terms, take both photos (the first one retaken) and scan the room; start. With
+    ``reload_midway``, the page is reloaded after the first photo and goes on from the second.
+    """
+    root = page.locator('.proctored-exam')
+    page.goto(url)
+    page.locator('[data-action=opt_in]').click()
+    expect(root).to_have_attribute('data-state', 'checks')
+    code = page.locator('input.proctored-exam__code-value').input_value()
+    expect(root).to_have_attribute('data-capture-step', 'terms_of_service')
+    for later in ('user_photo', 'id_photo', 'room_scan', 'exam_code'):
+        expect(page.locator(f'li[data-step={later}]')).to_be_hidden()
+    expect(page.locator('form[data-action=confirm_checks] button[type=submit]')).to_be_hidden()
+
+    # The terms: refused until the box is ticked; then the photo step opens and has the focus.
+    accept = page.locator('[data-capture-action=consent]')
+    accept.click()
+    expect(page.locator('.proctored-exam__error')).to_have_text(TERMS_REQUIRED)
+    page.locator('[name=accepted_terms]').check()
+    accept.click()
+    expect(root).to_have_attribute('data-capture-step', 'user_photo')
+    assert active_step(page) == 'user_photo'
+    expect(page.locator('.proctored-exam__error')).to_be_hidden()
+
+    # The learner's photo, retaken once, then used; then the ID photo, with the keyboard.
+    item = take_photo(page, 'user_photo')
+    expect(item.locator('.proctored-exam__capture-note')).to_have_text(
+        'Photo taken. Check it, then choose Use this photo or Retake.')
+    item.locator('[data-capture-action=retake]').click()
+    expect(item).to_have_attribute('data-photo', 'none')
+    expect(item.locator('video')).to_be_visible()
+    take_photo(page, 'user_photo').locator('[data-capture-action=use]').click()
+    expect(root).to_have_attribute('data-capture-step', 'id_photo')
+    assert active_step(page) == 'id_photo'
+    if reload_midway:
+        page.reload()
+        expect(root).to_have_attribute('data-capture-step', 'id_photo')
+        expect(page.locator('li[data-step=user_photo]')).to_have_attribute('data-done', 'true')
+        expect(page.locator('[name=accepted_terms]')).to_be_checked()
+    item = page.locator('li[data-step=id_photo]')
+    expect(item).to_have_attribute('data-camera', 'on')
+    item.locator('[data-capture-action=take]').focus()
+    page.keyboard.press('Enter')
+    expect(item).to_have_attribute('data-photo', 'taken')
+    assert page.evaluate("() => document.activeElement.getAttribute('data-capture-action')") == 'use'
+    page.keyboard.press('Enter')
+
+    # The room scan records for two seconds, is uploaded and completed.
+    expect(root).to_have_attribute('data-capture-step', 'room_scan')
+    scan = page.locator('li[data-step=room_scan]')
+    scan.locator('[data-capture-action=scan]').click()
+    expect(scan).to_have_attribute('data-scan', 'saved', timeout=MEDIA_TIMEOUT)
+    expect(scan.locator('.proctored-exam__capture-note')).to_have_text('Room scan saved.')
+
+    # The exam code, then Continue and Start.
+    expect(root).to_have_attribute('data-capture-step', 'exam_code')
+    assert page.evaluate("() => document.activeElement.name") == 'exam_code'
+    page.keyboard.type(code)
+    page.locator('form[data-action=confirm_checks] button[type=submit]').click()
+    expect(root).to_have_attribute('data-state', 'ready_to_start')
+    page.locator('[data-action=start]').click()
+    expect(root).to_have_attribute('data-state', 'started')
+
+
+def start_recording(page):
+    """The webcam records by itself; the screen once shared (from a click). Return the panel."""
+    panel = page.locator('.proctored-exam__capture')
+    expect(panel).to_have_attribute('data-recording-webcam', 'on')
+    expect(panel.locator('.proctored-exam__capture-status')).to_have_text(
+        'This exam records your screen: choose Share your screen and share your entire screen.')
+    panel.locator('[data-capture-action=screen]').click()
+    expect(panel).to_have_attribute('data-recording-screen', 'on')
+    expect(panel.locator('.proctored-exam__capture-status')).to_have_text(
+        'Your webcam and your screen are being recorded.')
+    expect(panel.locator('[data-capture-action]')).to_have_count(2)
+    expect(panel.locator('[data-capture-action=screen]')).to_be_hidden()
+    return panel
+
+
+# ---- the learner's journey -------------------------------------------------------------------------------
+
+def assert_checks_stored(orm, attempt):
+    """Before the start: the consent, both photos (JPEG) and a complete room scan are on the server."""
+    consent = orm(lambda: list(ConsentRecord.objects.filter(attempt=attempt).values_list('accepted', flat=True)))
+    assert consent == [True]
+    photos = orm(lambda: sorted(AttemptPhoto.objects.filter(attempt=attempt).values_list('kind', 'content_type')))
+    assert photos == [('id', 'image/jpeg'), ('user', 'image/jpeg')]
+    status, chunks = orm(stored_chunks, attempt.pk, 'room_scan')
+    assert status != 'recording' and chunks == list(range(len(chunks))) and chunks
+
+
+def reload_and_go_on(page, orm, attempt, log):
+    """A reload: the recording goes on from the server's next index (a new webm segment, same numbering)."""
+    mark = len(log)
+    with page.expect_response(lambda response: STATE_URL.search(response.url) and 'webcam' in response.url) as state:
+        page.reload()
+    next_index = state.value.json()['next_index']
+    expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'started')
+    before = len(orm(stored_chunks, attempt.pk, 'webcam')[1])
+    start_recording(page)  # the webcam by itself, the screen shared again
+    wait_for_chunks(page, 'webcam', before + 2)
+    webcam = orm(stored_chunks, attempt.pk, 'webcam')[1]
+    assert webcam == list(range(len(webcam))) and len(webcam) >= before + 2
+    assert not [entry for entry in uploads(log) if entry[2] not in (200, 201)], log
+    # The new page read the state, then sent the index the server gave (an answer to the old page's
+    # last upload may still arrive before).
+    after_reload = [entry[1] for entry in log[mark:] if entry[0] == 'webcam']
+    first = after_reload.index('state')
+    assert after_reload[first + 1] == next_index, (next_index, log)
+
+
+def stop_camera_and_share_again(page, orm, attempt):
+    """The learner stops the camera: a flag, the server's answer in the live region, the camera back."""
+    panel = page.locator('.proctored-exam__capture')
+    page.evaluate(STOP_CAMERA)
+    expect(panel).to_have_attribute('data-flag-action', 'continue')
+    expect(panel.locator('.proctored-exam__capture-status')).to_have_text(CONTINUED)
+    expect(panel.locator('.proctored-exam__capture-status')).to_have_attribute('aria-live', 'assertive')
+    expect(panel).to_have_attribute('data-recording-webcam', 'off')
+    flags = orm(lambda: list(SessionFlag.objects.filter(attempt=attempt).values_list('kind', flat=True)))
+    assert flags == ['camera_stopped']
+    camera = panel.locator('[data-capture-action=camera]')
+    expect(camera).to_be_focused()
+    stored = len(orm(stored_chunks, attempt.pk, 'webcam')[1])
+    camera.click()
+    expect(panel).to_have_attribute('data-recording-webcam', 'on')
+    wait_for_chunks(page, 'webcam', stored + 1)
+
+
+def end_exam(page, orm, attempt, log):
+    """End My Exam: the recorders stop, every chunk is uploaded and each recording completed, then submitted."""
+    order = []
+    page.on('request', lambda request: order.append(request.url) if request.method == 'POST' else None)
+    page.locator('[data-action=submit]').click()
+    expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
+    completes = [COMPLETE_URL.search(url).group(1) for url in order if COMPLETE_URL.search(url)]
+    submits = [n for n, url in enumerate(order) if SUBMIT_HANDLER.search(url)]
+    assert sorted(completes) == ['screen', 'webcam'] and len(submits) == 1, order
+    assert max(n for n, url in enumerate(order) if COMPLETE_URL.search(url)) < submits[0], order
+    for kind in ('webcam', 'screen'):
+        status, chunks = orm(stored_chunks, attempt.pk, kind)
+        assert status != 'recording' and chunks == list(range(len(chunks))), (kind, status, chunks)
+    assert not [entry for entry in uploads(log) if entry[2] not in (200, 201)], log
+
+
+def test_checks_recording_reload_stopped_camera_and_submit(local_exam_url, media_page, learner_name, orm):
+    page = media_page
+    log = chunk_log(page)
+    pass_checks(page, local_exam_url())
+    attempt = orm(latest_attempt, learner_name)
+    assert_checks_stored(orm, attempt)
+
+    # The exam: webcam and screen chunks stored in order.
+    start_recording(page)
+    wait_for_chunks(page, 'webcam', 2)
+    wait_for_chunks(page, 'screen', 2)
+    status, webcam = orm(stored_chunks, attempt.pk, 'webcam')
+    assert status == 'recording' and webcam == list(range(len(webcam))) and len(webcam) >= 2
+    assert orm(stored_chunks, attempt.pk, 'screen')[1][:2] == [0, 1]
+
+    reload_and_go_on(page, orm, attempt, log)
+    stop_camera_and_share_again(page, orm, attempt)
+    end_exam(page, orm, attempt, log)
+    assert page.js_errors == []
+
+
+def test_chunks_wait_for_the_network_and_arrive_in_order(local_exam_url, media_page, learner_name, orm):
+    page = media_page
+    log = chunk_log(page)
+    pass_checks(page, local_exam_url())
+    attempt = orm(latest_attempt, learner_name)
+    start_recording(page)
+    wait_for_chunks(page, 'webcam', 1)
+
+    # The network goes: uploads fail, chunks pile up in the page, the learner is told to keep it open.
+    page.route(CHUNK_URL, lambda route: route.abort('internetdisconnected'))
+    root = page.locator('.proctored-exam')
+    expect(root).to_have_attribute('data-capture-offline', 'true', timeout=MEDIA_TIMEOUT)
+    expect(page.locator('.proctored-exam__capture-status')).to_contain_text('do not close or reload this page')
+    held = len(orm(stored_chunks, attempt.pk, 'webcam')[1])
+    # A few seconds of recording are now only in the page.
+    page.wait_for_function("() => document.querySelector('.proctored-exam').capture.queues.webcam.pending() >= 3",
+                           timeout=MEDIA_TIMEOUT)
+    page.unroute(CHUNK_URL)
+    page.evaluate("() => window.dispatchEvent(new Event('online'))")
+    expect(root).not_to_have_attribute('data-capture-offline', re.compile('.*'), timeout=MEDIA_TIMEOUT)
+    wait_for_chunks(page, 'webcam', held + 2)
+    webcam = orm(stored_chunks, attempt.pk, 'webcam')[1]
+    assert webcam == list(range(len(webcam))) and len(webcam) >= held + 2
+    # Never two uploads of one recording at once: each index was sent after the previous one was stored.
+    sent = [index for kind, index, status in uploads(log) if kind == 'webcam' and status in (200, 201)]
+    assert sent == sorted(sent) and len(sent) == len(set(sent)), log
+    assert page.js_errors == []
+
+
+def test_stopping_the_camera_ends_the_exam_where_the_site_says_so(local_exam_url, media_page, learner_name, orm):
+    page = media_page
+    pass_checks(page, local_exam_url(on_capture_lost='end'), reload_midway=True)
+    start_recording(page)
+    wait_for_chunks(page, 'webcam', 1)
+    page.evaluate(STOP_CAMERA)
+    root = page.locator('.proctored-exam')
+    expect(root).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
+    expect(page.locator('.proctored-exam__error')).to_have_text(ENDED)
+    expect(page.locator('.proctored-exam__error')).to_have_attribute('role', 'alert')
+    expect(page.locator('.proctored-exam__capture')).to_have_count(0)
+    assert orm(latest_attempt, learner_name).status not in ('started', 'ready_to_start')
+    assert page.js_errors == []
+
+
+def test_time_up_stops_the_recorders_and_completes_the_recordings(local_exam_url, media_page, learner_name, orm):
+    page = media_page
+    pass_checks(page, local_exam_url())
+    attempt = orm(latest_attempt, learner_name)
+    start_recording(page)
+    wait_for_chunks(page, 'webcam', 1)
+
+    # Three seconds left: at 00:00 the page stops recording and sends what it holds, then shows the
+    # result once the server has submitted the exam. The server refuses what comes after the deadline:
+    # once per recording, never retried.
+    log = chunk_log(page)
+    deadline = timezone.now() + timedelta(seconds=3)
+    orm(lambda: ExamAttempt.objects.filter(pk=attempt.pk).update(deadline=deadline))
+    page.evaluate("() => window.dispatchEvent(new Event('focus'))")
+    expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
+    assert orm(latest_attempt, learner_name).submit_reason == 'time_expired'
+    for kind in ('webcam', 'screen'):
+        refused = [entry for entry in uploads(log) if entry[0] == kind and entry[2] == 409]
+        assert len(refused) <= 1, log
+        status, chunks = orm(stored_chunks, attempt.pk, kind)
+        assert status != 'recording' and chunks == list(range(len(chunks))) and chunks
+    assert page.js_errors == []

@@ -1,0 +1,84 @@
+"""
+The reviewer page in a real browser, on a recording analysed by the real video pipeline: the timeline
+shows the suggested moments, a click moves the video there, and the decision is recorded.
+"""
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from playwright.sync_api import expect
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.exams.models import ExamAttempt
+from tests.edx_proctoring_backend.recordings.helpers import local_exam, start
+from tests.edx_proctoring_backend.video import clips
+
+pytestmark = pytest.mark.browser
+
+CHUNK_BYTES = 64 * 1024
+# The seconds the video sits at, read in the page once it has moved.
+VIDEO_TIME = "() => { const v = document.querySelector('.recording video'); return v.seeking ? -1 : v.currentTime; }"
+
+
+@pytest.fixture
+def recorded_attempt(settings, tmp_path, orm):
+    """A learner's submitted attempt whose webcam recording is the labelled timeline clip, analysed."""
+    settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {}}
+    settings.PROCTORING_MEDIA_ROOT = str(tmp_path / 'media')
+    settings.PROCTORING_MEDIA_STORAGE = None
+    webm = clips.timeline_clip(tmp_path / 'timeline.webm').read_bytes()
+
+    def take_exam():
+        learner = get_user_model().objects.create(username='recorded-learner')
+        exam = local_exam(usage='reviewer-page')
+        attempt = start(learner, exam)
+        for index in range(0, len(webm), CHUNK_BYTES):
+            api.store_chunk(learner, attempt.pk, 'webcam', index // CHUNK_BYTES, webm[index:index + CHUNK_BYTES],
+                            'video/webm')
+        api.complete_recording(learner, attempt.pk, 'webcam')
+        api.submit(learner, exam)  # transactional: the analysis runs on commit, eagerly
+        return ExamAttempt.objects.get(pk=attempt.pk)
+    return orm(take_exam)
+
+
+@pytest.fixture
+def reviewer_page(page, live_server, orm):
+    """The browser page, signed in as a member of global staff."""
+    def sign_in():
+        user = get_user_model().objects.create(username='staff-reviewer', is_staff=True)
+        client = Client()
+        client.force_login(user)
+        return client.cookies['sessionid'].value
+    session = orm(sign_in)
+    page.context.add_cookies([{'name': 'sessionid', 'value': session, 'url': live_server.url}])
+    return page
+
+
+def test_review_a_recording_from_its_timeline(reviewer_page, live_server, recorded_attempt, orm):
+    page = reviewer_page
+    page.goto(f'{live_server.url}/api/proctored-exams/review/')
+    row = page.locator(f'tr[data-attempt="{recorded_attempt.pk}"]')
+    expect(row.locator('.analysis')).to_have_attribute('data-state', 'analysed')
+    row.get_by_role('link', name='Review').click()
+
+    timeline = page.get_by_role('img', name='Webcam: suggested moments')
+    expect(timeline).to_be_visible()
+    kinds = timeline.locator('a.timeline__event').evaluate_all('links => links.map(l => l.dataset.kind)')
+    assert {'no_face', 'multiple_faces', 'camera_covered_or_dark'} <= set(kinds)
+    page.wait_for_function("() => document.querySelector('.recording video').readyState >= 1")
+
+    # A moment in the list, then a bar on the timeline: each moves the video to where it starts.
+    moment = page.locator('.moments li[data-kind=multiple_faces] button')
+    moment.click()
+    expect(page.locator('.recording video')).to_be_focused()
+    page.wait_for_function(f'() => Math.abs(({VIDEO_TIME})() - {float(moment.get_attribute("data-seek"))}) < 0.5')
+    timeline_bar = timeline.locator('a.timeline__event[data-kind=camera_covered_or_dark]').first
+    timeline_bar.click()
+    seek_to = float(timeline_bar.get_attribute('data-seek'))
+    page.wait_for_function(f'() => Math.abs(({VIDEO_TIME})() - {seek_to}) < 0.5')
+
+    page.get_by_label('Unsatisfactory').check()
+    page.get_by_label('Comment (required unless satisfactory)').fill('Another person from 0:06 to 0:09')
+    page.get_by_role('button', name='Record the decision').click()
+    expect(page.locator('.review-queue--empty')).to_be_visible()
+    assert orm(lambda: ExamAttempt.objects.get(pk=recorded_attempt.pk).status) == 'rejected'
+    assert page.js_errors == []

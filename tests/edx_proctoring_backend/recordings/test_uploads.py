@@ -1,0 +1,406 @@
+"""
+The upload endpoints of in-house proctoring, over HTTP as the exam page calls them: consent, the
+recording's state, chunks, completion, photos and capture flags.
+"""
+import os
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.recordings.models import (
+    AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag,
+)
+from edx_proctoring_backend.recordings.storage import media_storage
+
+from .helpers import JPEG, MP4, PNG, WEBM, chunk, local_exam, pass_checks, start, url
+
+S = api.AttemptStatus
+pytestmark = pytest.mark.mariadb
+
+
+def post_chunk(client, attempt, index, data, kind='webcam', content_type='video/webm;codecs=vp8'):
+    """POST one chunk as the page does."""
+    return client.post(url('recording-chunk', attempt.pk, kind, index), data=data, content_type=content_type)
+
+
+def stored_files(media):
+    """Every file under the media folder (temporary ones too)."""
+    return sorted(os.path.relpath(os.path.join(folder, name), media)
+                  for folder, _, names in os.walk(media) for name in names)
+
+
+# ---- consent ------------------------------------------------------------------------------------------------
+
+def test_consent_is_recorded_with_version_text_digest_and_time(browser, attempt):
+    plan = api.capture_plan(attempt.user, attempt.exam)
+    before = timezone.now()
+    response = browser.post(url('attempt-consent', attempt.pk), {'terms_version': plan['terms']['version'],
+                                                                 'accepted': True}, content_type='application/json')
+    assert response.status_code == 201
+    assert response.json() == {'accepted': True, 'terms_version': '1'}
+    consent = ConsentRecord.objects.get(attempt=attempt)
+    assert consent.accepted and consent.terms_version == '1' and consent.created >= before
+    assert len(consent.terms_sha256) == 64
+
+
+def test_a_declined_consent_is_recorded_too(browser, attempt):
+    response = browser.post(url('attempt-consent', attempt.pk), {'terms_version': '1', 'accepted': False},
+                            content_type='application/json')
+    assert response.status_code == 201
+    assert ConsentRecord.objects.get(attempt=attempt).accepted is False
+
+
+@pytest.mark.parametrize('payload, status, error', [
+    ({'terms_version': '0', 'accepted': True}, 409, 'terms_changed'),
+    ({'terms_version': '1', 'accepted': 'yes'}, 400, 'invalid_request'),
+    ({'accepted': True}, 400, 'invalid_request'),
+    (['not', 'an', 'object'], 400, 'invalid_request'),
+])
+def test_consent_refuses_old_terms_and_bad_requests(browser, attempt, payload, status, error):
+    response = browser.post(url('attempt-consent', attempt.pk), payload, content_type='application/json')
+    assert response.status_code == status
+    assert response.json()['error'] == error and response.json()['message']
+    assert not ConsentRecord.objects.exists()
+    if error == 'terms_changed':
+        assert response.json()['terms_version'] == '1'
+
+
+def test_consent_after_the_start_is_refused(browser, learner, exam):
+    attempt = start(learner, exam)
+    response = browser.post(url('attempt-consent', attempt.pk), {'terms_version': '1', 'accepted': False},
+                            content_type='application/json')
+    assert response.status_code == 409 and response.json()['error'] == 'attempt_started'
+
+
+# ---- chunks ------------------------------------------------------------------------------------------------
+
+def test_chunks_are_stored_in_order_and_the_state_says_where_to_go_on(browser, attempt):
+    assert browser.get(url('recording', attempt.pk, 'webcam')).json() == {
+        'kind': 'webcam', 'next_index': 0, 'size_bytes': 0, 'status': 'not_started'}
+    first = post_chunk(browser, attempt, 0, chunk(0))
+    assert first.status_code == 201
+    assert first.json()['next_index'] == 1
+    assert post_chunk(browser, attempt, 1, chunk(1)).json()['next_index'] == 2
+    state = browser.get(url('recording', attempt.pk, 'webcam'))
+    assert state.status_code == 200 and state['Cache-Control'] == 'no-store'
+    assert state.json() == {'kind': 'webcam', 'next_index': 2, 'size_bytes': len(chunk(0)) + len(chunk(1)),
+                            'status': 'recording'}
+    recording = Recording.objects.get(attempt=attempt, kind='webcam')
+    assert recording.content_type == 'video/webm;codecs=vp8'
+    assert list(recording.chunks.values_list('index', 'size')) == [(0, len(chunk(0))), (1, len(chunk(1)))]
+
+
+def test_after_a_reload_the_page_resumes_where_the_server_is(learner, attempt):
+    first_page = Client()
+    first_page.force_login(learner)
+    for index in range(3):
+        assert post_chunk(first_page, attempt, index, chunk(index)).status_code == 201
+    reloaded = Client()  # a new page of the same session: it knows nothing but the server's state
+    reloaded.cookies = first_page.cookies
+    next_index = reloaded.get(url('recording', attempt.pk, 'webcam')).json()['next_index']
+    assert next_index == 3
+    assert post_chunk(reloaded, attempt, next_index, chunk(next_index)).json()['next_index'] == 4
+
+
+def test_a_chunk_sent_again_is_stored_once(browser, attempt, media):
+    assert post_chunk(browser, attempt, 0, chunk(0)).status_code == 201
+    again = post_chunk(browser, attempt, 0, chunk(0))
+    assert again.status_code == 200 and again.json()['next_index'] == 1
+    assert RecordingChunk.objects.count() == 1
+    assert len(stored_files(media)) == 1
+
+
+def test_a_different_chunk_under_a_stored_number_is_refused(browser, attempt):
+    post_chunk(browser, attempt, 0, chunk(0))
+    response = post_chunk(browser, attempt, 0, chunk(0, b'other'))
+    assert response.status_code == 409
+    assert response.json()['error'] == 'chunk_conflict' and response.json()['next_index'] == 1
+
+
+def test_a_chunk_ahead_of_the_next_is_refused_with_the_next_index(browser, attempt):
+    post_chunk(browser, attempt, 0, chunk(0))
+    response = post_chunk(browser, attempt, 2, chunk(2))
+    assert response.status_code == 409
+    assert response.json()['error'] == 'out_of_order' and response.json()['next_index'] == 1
+    assert Recording.objects.get().next_chunk_index == 1
+
+
+def test_another_learners_attempt_is_not_found(attempt, make_user, media):
+    other = Client()
+    other.force_login(make_user('someone_else'))
+    for response in (post_chunk(other, attempt, 0, chunk(0)), other.get(url('recording', attempt.pk, 'webcam')),
+                     other.post(url('attempt-photo', attempt.pk, 'user'), JPEG, content_type='image/jpeg'),
+                     other.post(url('recording-complete', attempt.pk, 'webcam')),
+                     other.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                                content_type='application/json')):
+        assert response.status_code == 404
+        assert response.json()['error'] == 'attempt_not_found'
+    missing = other.get(url('recording', attempt.pk + 1000, 'webcam'))
+    assert missing.status_code == 404 and missing.json() == response.json()  # the same answer: nothing leaks
+    assert not Recording.objects.exists() and not SessionFlag.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_an_attempt_of_another_provider_is_not_found(browser, learner, make_exam):
+    attempt = api.opt_in(learner, make_exam(provider='null'))
+    assert post_chunk(browser, attempt, 0, chunk(0)).status_code == 404
+
+
+def test_signed_out_requests_are_refused(client, attempt):
+    response = client.get(url('recording', attempt.pk, 'webcam'))
+    assert response.status_code == 401 and response.json()['error'] == 'not_authenticated'
+
+
+def test_an_unknown_recording_kind_is_not_found(browser, attempt):
+    response = post_chunk(browser, attempt, 0, chunk(0), kind='microphone')
+    assert response.status_code == 404 and response.json()['error'] == 'unknown_kind'
+
+
+@pytest.mark.parametrize('status', [S.SUBMITTED, S.VERIFIED, S.ERROR])
+def test_a_finished_attempt_takes_no_chunks(browser, learner, exam, status):
+    attempt = start(learner, exam)
+    post_chunk(browser, attempt, 0, chunk(0))
+    api.submit(learner, exam)
+    if status == S.VERIFIED:
+        api.record_review(attempt, api.Outcome.SATISFACTORY, by=learner)
+    elif status == S.ERROR:
+        api.mark_error(attempt)
+    attempt.refresh_from_db()
+    assert attempt.status == status
+    response = post_chunk(browser, attempt, 1, chunk(1))
+    assert response.status_code == 409 and response.json()['error'] == 'attempt_finished'
+    assert Recording.objects.get().next_chunk_index == 1
+
+
+def test_size_limits(browser, attempt, settings):
+    settings.PROCTORING_MAX_CHUNK_BYTES = 200
+    settings.PROCTORING_MAX_RECORDING_BYTES = 300
+    too_big = post_chunk(browser, attempt, 0, WEBM + b'x' * 100)
+    assert too_big.status_code == 413
+    assert too_big.json() == {'error': 'chunk_too_large', 'message': 'This chunk is too large.', 'max_bytes': 200}
+    assert post_chunk(browser, attempt, 0, WEBM + b'x' * 80).status_code == 201
+    over_the_cap = post_chunk(browser, attempt, 1, b'y' * 150)
+    assert over_the_cap.status_code == 413 and over_the_cap.json()['error'] == 'recording_too_large'
+    assert Recording.objects.get().next_chunk_index == 1
+
+
+@pytest.mark.parametrize('content_type, data, error', [
+    ('text/plain', chunk(0), 'unsupported_type'),
+    ('application/octet-stream', chunk(0), 'unsupported_type'),
+    ('video/webm', b'<html>not a video</html>', 'not_a_video'),
+    ('video/mp4', WEBM, 'not_a_video'),
+])
+def test_types_are_checked(browser, attempt, content_type, data, error):
+    response = post_chunk(browser, attempt, 0, data, content_type=content_type)
+    assert response.status_code == 415 and response.json()['error'] == error
+    assert not RecordingChunk.objects.exists()
+
+
+def test_mp4_recordings_are_taken_and_keep_their_type(browser, attempt):
+    assert post_chunk(browser, attempt, 0, MP4, content_type='video/mp4').status_code == 201
+    switched = post_chunk(browser, attempt, 1, chunk(1), content_type='video/webm')
+    assert switched.status_code == 415 and switched.json()['error'] == 'unsupported_type'
+
+
+def test_a_refused_first_chunk_does_not_fix_the_type(browser, attempt):
+    assert post_chunk(browser, attempt, 0, WEBM, content_type='video/mp4').status_code == 415
+    assert post_chunk(browser, attempt, 0, WEBM, content_type='video/webm').status_code == 201
+    assert Recording.objects.get().content_type == 'video/webm'
+
+
+def test_an_empty_chunk_is_refused(browser, attempt):
+    response = post_chunk(browser, attempt, 0, b'')
+    assert response.status_code == 400 and response.json()['error'] == 'empty'
+
+
+def test_csrf_is_enforced(learner, attempt):
+    page = Client(enforce_csrf_checks=True)
+    page.force_login(learner)
+    assert post_chunk(page, attempt, 0, chunk(0)).status_code == 403
+    assert page.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                     content_type='application/json').status_code == 403
+    assert not Recording.objects.exists() and not SessionFlag.objects.exists()
+    page.get(url('recording', attempt.pk, 'webcam'))  # any page of the site gives the cookie in the LMS
+    token = 'a' * 32
+    page.cookies['csrftoken'] = token
+    response = page.post(url('recording-chunk', attempt.pk, 'webcam', 0), data=chunk(0), content_type='video/webm',
+                         headers={'X-CSRFToken': token})
+    assert response.status_code == 201
+
+
+def test_a_chunk_written_halfway_is_not_counted(learner, attempt, media, monkeypatch):
+    api.store_chunk(learner, attempt.pk, 'webcam', 0, chunk(0), 'video/webm')
+
+    def crash(*args):
+        raise OSError('disk full')
+    monkeypatch.setattr('edx_proctoring_backend.recordings.storage.os.replace', crash)
+    with pytest.raises(OSError):
+        api.store_chunk(learner, attempt.pk, 'webcam', 1, chunk(1), 'video/webm')
+    monkeypatch.undo()
+    recording = Recording.objects.get()
+    assert (recording.next_chunk_index, recording.size_bytes) == (1, len(chunk(0)))
+    assert list(recording.chunks.values_list('index', flat=True)) == [0]
+    assert len(stored_files(media)) == 1  # the first chunk; no partial file stays behind
+    assert api.store_chunk(learner, attempt.pk, 'webcam', 1, chunk(1), 'video/webm')[0] is True
+
+
+def test_a_chunk_whose_row_cannot_be_written_leaves_no_file(learner, attempt, media, monkeypatch):
+    def fail(*args, **kwargs):
+        raise RuntimeError('database gone')
+    monkeypatch.setattr(RecordingChunk.objects, 'create', fail)
+    with pytest.raises(RuntimeError):
+        api.store_chunk(learner, attempt.pk, 'webcam', 0, chunk(0), 'video/webm')
+    assert Recording.objects.get().next_chunk_index == 0
+    assert stored_files(media) == []
+
+
+def test_media_have_random_names_and_no_url(learner, attempt, media):
+    api.store_chunk(learner, attempt.pk, 'webcam', 0, chunk(0), 'video/webm')
+    photo = api.store_photo(learner, attempt.pk, 'user', JPEG, 'image/jpeg')
+    names = [RecordingChunk.objects.get().file_name, photo.file_name]
+    assert [name.split('/')[0] for name in names] == ['chunks', 'photos']  # no ids, no user names
+    for name in names:
+        token = name.split('/')[-1].split('.')[0]
+        assert len(token) == 32  # 192 random bits, nothing else
+        with pytest.raises(ValueError):
+            media_storage().url(name)
+    assert stored_files(media) == sorted(names)
+
+
+def test_a_pause_in_the_uploads_of_a_running_exam_is_flagged(browser, learner, exam):
+    attempt = start(learner, exam)
+    post_chunk(browser, attempt, 0, chunk(0))
+    Recording.objects.update(last_chunk_at=timezone.now() - timezone.timedelta(minutes=5))
+    post_chunk(browser, attempt, 1, chunk(1))
+    flag = SessionFlag.objects.get(attempt=attempt)
+    assert flag.kind == 'upload_gap' and flag.detail.startswith('webcam: no upload for 30')
+
+
+# ---- completing a recording ---------------------------------------------------------------------------------
+
+def test_completing_closes_the_recording(browser, attempt, django_capture_on_commit_callbacks):
+    post_chunk(browser, attempt, 0, chunk(0))
+    with django_capture_on_commit_callbacks() as queued:
+        response = browser.post(url('recording-complete', attempt.pk, 'webcam'))
+    assert response.status_code == 200
+    assert response.json() == {'kind': 'webcam', 'next_index': 1, 'size_bytes': len(chunk(0)), 'status': 'complete'}
+    assert queued == []  # analysed after the exam is submitted
+    assert browser.post(url('recording-complete', attempt.pk, 'webcam')).status_code == 200  # twice: harmless
+    late = post_chunk(browser, attempt, 1, chunk(1))
+    assert late.status_code == 409 and late.json()['error'] == 'recording_complete'
+
+
+def test_completing_nothing_is_refused(browser, attempt):
+    response = browser.post(url('recording-complete', attempt.pk, 'screen'))
+    assert response.status_code == 409 and response.json()['error'] == 'nothing_recorded'
+
+
+# ---- photos --------------------------------------------------------------------------------------------------
+
+def test_photos_are_stored_and_replaced_before_the_start(browser, attempt, media,
+                                                         django_capture_on_commit_callbacks):
+    response = browser.post(url('attempt-photo', attempt.pk, 'user'), JPEG, content_type='image/jpeg')
+    assert response.status_code == 201
+    assert response.json() == {'kind': 'user', 'content_type': 'image/jpeg', 'size': len(JPEG)}
+    first = AttemptPhoto.objects.get().file_name
+    with django_capture_on_commit_callbacks(execute=True):
+        assert browser.post(url('attempt-photo', attempt.pk, 'user'), PNG,
+                            content_type='image/png').status_code == 201
+    photo = AttemptPhoto.objects.get()
+    assert photo.content_type == 'image/png' and photo.file_name != first
+    assert stored_files(media) == [photo.file_name]  # the old one is gone
+    assert media_storage().open(photo.file_name).read() == PNG
+    assert browser.post(url('attempt-photo', attempt.pk, 'id'), JPEG, content_type='image/jpeg').status_code == 201
+
+
+@pytest.mark.parametrize('content_type, data, status, error', [
+    ('image/jpeg', PNG, 415, 'not_an_image'),
+    ('image/png', b'GIF89a' + b'x' * 20, 415, 'not_an_image'),
+    ('image/gif', b'GIF89a' + b'x' * 20, 415, 'unsupported_type'),
+    ('image/jpeg', b'<?php evil(); ?>', 415, 'not_an_image'),
+    ('image/jpeg', b'', 400, 'empty'),
+])
+def test_photos_are_sniffed(browser, attempt, content_type, data, status, error):
+    response = browser.post(url('attempt-photo', attempt.pk, 'user'), data, content_type=content_type)
+    assert response.status_code == status and response.json()['error'] == error
+    assert not AttemptPhoto.objects.exists()
+
+
+def test_a_photo_too_large_is_refused(browser, attempt, settings):
+    settings.PROCTORING_MAX_PHOTO_BYTES = 50
+    response = browser.post(url('attempt-photo', attempt.pk, 'id'), JPEG + b'x' * 50, content_type='image/jpeg')
+    assert response.status_code == 413 and response.json()['error'] == 'photo_too_large'
+
+
+def test_photos_cannot_change_after_the_start(browser, learner, exam):
+    attempt = start(learner, exam)
+    response = browser.post(url('attempt-photo', attempt.pk, 'user'), JPEG, content_type='image/jpeg')
+    assert response.status_code == 409 and response.json()['error'] == 'attempt_started'
+
+
+# ---- capture flags -------------------------------------------------------------------------------------------
+
+def test_a_stopped_camera_is_flagged_and_the_exam_goes_on(browser, learner, exam):
+    attempt = start(learner, exam)
+    before = timezone.now()
+    response = browser.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                            content_type='application/json')
+    assert response.status_code == 201
+    assert response.json()['action'] == 'continue' and response.json()['message']
+    flag = SessionFlag.objects.get()
+    assert flag.kind == 'camera_stopped' and flag.at >= before
+    attempt.refresh_from_db()
+    assert attempt.status == S.STARTED
+
+
+def test_a_stopped_camera_ends_the_exam_where_the_rule_says_so(browser, learner):
+    exam = local_exam(end_on_capture_lost=True)
+    attempt = start(learner, exam)
+    response = browser.post(url('attempt-flags', attempt.pk), {'kind': 'recorder_closed'},
+                            content_type='application/json')
+    assert response.status_code == 201
+    assert response.json() == {
+        'action': 'ended',
+        'message': 'The recording stopped, so your exam has ended and your answers were submitted.'}
+    attempt.refresh_from_db()
+    assert (attempt.status, attempt.submit_reason) == (S.SUBMITTED, 'capture_lost')
+    again = browser.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                         content_type='application/json')
+    assert again.status_code == 409 and again.json()['error'] == 'attempt_finished'
+
+
+def test_the_site_rule_applies_where_the_author_chose_none(browser, learner, settings):
+    settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {'on_capture_lost': 'end', 'require_screen': False}}
+    exam = local_exam()
+    attempt = start(learner, exam)
+    # The screen is not recorded in this exam: sharing it stopping ends nothing.
+    screen = browser.post(url('attempt-flags', attempt.pk), {'kind': 'screen_stopped'},
+                          content_type='application/json')
+    assert screen.json()['action'] == 'continue'
+    camera = browser.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                          content_type='application/json')
+    assert camera.json()['action'] == 'ended'
+
+
+def test_before_the_start_a_flag_ends_nothing(browser, learner):
+    exam = local_exam(end_on_capture_lost=True)
+    attempt = pass_checks(learner, exam)
+    response = browser.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                            content_type='application/json')
+    assert response.json()['action'] == 'continue'
+    attempt.refresh_from_db()
+    assert attempt.status == S.READY_TO_START
+
+
+@pytest.mark.parametrize('payload', [{'kind': 'analysis_failed'}, {'kind': 'tab_hidden'}, {}])
+def test_only_the_pages_flags_are_taken(browser, attempt, payload):
+    response = browser.post(url('attempt-flags', attempt.pk), payload, content_type='application/json')
+    assert response.status_code == 400 and response.json()['error'] == 'invalid_request'
+    assert not SessionFlag.objects.exists()
+
+
+def test_invalid_json_is_refused(browser, attempt):
+    response = browser.post(url('attempt-flags', attempt.pk), b'{not json', content_type='application/json')
+    assert response.status_code == 400 and response.json()['error'] == 'invalid_request'
