@@ -8,7 +8,8 @@
  *   the focus there.
  * - Running exam: a MediaRecorder on the webcam (and on the screen where the exam requires it)
  *   cuts the recording into chunks every `timeslice_seconds`; an `UploadQueue` per recording sends
- *   them in order, one at a time, retrying with backoff while the network is away. Stopping the camera
+ *   them in order, one at a time, retrying with backoff while the network is away, and keeps each one
+ *   in IndexedDB until the server has it (a reload or a closed tab sends the rest first). Stopping the camera
  *   or the screen sharing, or a recorder that stops, is reported to the server (flags), whose answer
  *   the learner hears in the live region.
  * - End My Exam and time up: `finish()` stops the recorders, waits for the queues to drain (at most
@@ -71,16 +72,112 @@
     }
 
     /*
-     * The chunks of one recording, uploaded in order, one request at a time. A chunk stays in memory
-     * until the server has stored it (201, or 200 for one it already had), so a lost network only
-     * delays the queue; reloading or closing the tab loses what is still in memory (normally only
-     * the chunk in flight). The index of the head chunk is `nextIndex`: read from the server first,
-     * so that numbering continues after a reload, and corrected from a 409 `out_of_order` answer.
+     * Chunks not yet stored by the server, kept in the browser's IndexedDB per recording (its state
+     * URL names it), so that a reload or a closed tab during a network outage loses nothing that was
+     * recorded: the next page of the same attempt sends them first. Without IndexedDB (a private
+     * window may refuse it) every method resolves and nothing is kept.
+     */
+    var CHUNK_DB = 'proctored-exam-capture';
+    var CHUNK_STORE = 'chunks';
+    var chunkDatabase = null;
+
+    function openChunkDatabase() {
+        if (!chunkDatabase) {
+            chunkDatabase = new Promise(function (resolve) {
+                var request;
+                try {
+                    request = global.indexedDB.open(CHUNK_DB, 1);
+                } catch (error) {
+                    resolve(null);
+                    return;
+                }
+                request.onupgradeneeded = function () {
+                    var store = request.result.createObjectStore(CHUNK_STORE, {autoIncrement: true});
+                    store.createIndex('recording', 'recording');
+                };
+                request.onsuccess = function () { resolve(request.result); };
+                request.onerror = function () { resolve(null); };
+                request.onblocked = function () { resolve(null); };
+            });
+        }
+        return chunkDatabase;
+    }
+
+    function ChunkStore(recordingKey) {
+        function run(mode, action) {
+            return openChunkDatabase().then(function (db) {
+                if (!db) { return null; }
+                return new Promise(function (resolve) {
+                    var result = null;
+                    var transaction;
+                    try {
+                        transaction = db.transaction(CHUNK_STORE, mode);
+                    } catch (error) {
+                        resolve(null);
+                        return;
+                    }
+                    var request = action(transaction.objectStore(CHUNK_STORE));
+                    if (request) { request.onsuccess = function () { result = request.result; }; }
+                    transaction.oncomplete = function () { resolve(result); };
+                    transaction.onerror = function () { resolve(null); };
+                    transaction.onabort = function () { resolve(null); };
+                });
+            });
+        }
+        return {
+            /* Resolves [{key, blob}] of this recording, oldest first. */
+            load: function () {
+                var found = [];
+                return run('readonly', function (store) {
+                    var cursor = store.index('recording').openCursor(global.IDBKeyRange.only(recordingKey));
+                    cursor.onsuccess = function () {
+                        var current = cursor.result;
+                        if (!current) { return; }
+                        found.push({key: current.primaryKey, blob: current.value.blob});
+                        current['continue']();
+                    };
+                    return null;
+                }).then(function () {
+                    return found.sort(function (a, b) { return a.key - b.key; });
+                });
+            },
+            /* Resolves the new entry's key (null when not kept). */
+            add: function (blob) {
+                return run('readwrite', function (store) {
+                    return store.add({recording: recordingKey, blob: blob});
+                });
+            },
+            remove: function (key) {
+                return run('readwrite', function (store) { return store['delete'](key); });
+            },
+            clear: function () {
+                return run('readwrite', function (store) {
+                    var cursor = store.index('recording').openKeyCursor(global.IDBKeyRange.only(recordingKey));
+                    cursor.onsuccess = function () {
+                        if (!cursor.result) { return; }
+                        store['delete'](cursor.result.primaryKey);
+                        cursor.result['continue']();
+                    };
+                    return null;
+                });
+            }
+        };
+    }
+
+    /*
+     * The chunks of one recording, uploaded in order, one request at a time. A chunk is kept (in
+     * memory and in the `ChunkStore`) until the server has stored it (201, or 200 for one it already
+     * had), so a lost network only delays the queue, and a reload or a closed tab loses at most the
+     * chunk being recorded: chunks left by an earlier page of the attempt go first. The index of the
+     * head chunk is `nextIndex`: read from the server first, so that numbering continues after a
+     * reload, and corrected from a 409 `out_of_order` answer.
      */
     function UploadQueue(urls, kind, events) {
         // {state: GET url, chunk: POST url with {index}, complete: POST url}
         var recording = urls.recordings[kind];
-        var chunks = [];
+        var store = ChunkStore(recording.state);
+        var chunks = [];  // {blob, key (in the store, null until added), stored (by the server)}
+        var loading = true;
         var nextIndex = null;
         var busy = false;
         var failures = 0;
@@ -89,7 +186,7 @@
         var wakeTimer = null;
 
         function settle() {
-            if (chunks.length || busy) { return; }
+            if (chunks.length || busy || loading) { return; }
             waiters.splice(0).forEach(function (resolve) { resolve(true); });
         }
 
@@ -118,22 +215,30 @@
         function drop() {
             chunks = [];
             closed = true;
+            store.clear();
             settle();
         }
 
+        function forget(entry) {
+            // The server has the chunk (or can never take it): out of the queue and the store.
+            entry.stored = true;
+            if (entry.key !== null) { store.remove(entry.key); }
+        }
+
         function pump() {
-            if (busy || closed || wakeTimer !== null) { return; }
+            if (busy || closed || loading || wakeTimer !== null) { return; }
             if (nextIndex === null) { start(); return; }
             if (!chunks.length) { settle(); return; }
             busy = true;
-            var chunk = chunks[0];
+            var entry = chunks[0];
+            var chunk = entry.blob;
             var index = nextIndex;
             send('POST', fill(recording.chunk, {index: index}), chunk, chunk.type || 'video/webm')
                 .then(function (answer) {
                     busy = false;
                     var body = answer.body || {};
                     if (answer.status === 200 || answer.status === 201) {
-                        chunks.shift();
+                        forget(chunks.shift());
                         nextIndex = typeof body.next_index === 'number' ? body.next_index : index + 1;
                         failures = 0;
                         if (events.onStored) { events.onStored(kind, index); }
@@ -152,7 +257,7 @@
                         return;
                     } else if (answer.status === 400 || answer.status === 413 || answer.status === 415) {
                         // This chunk can never be stored: keep the rest of the recording going.
-                        chunks.shift();
+                        forget(chunks.shift());
                     } else {
                         retryLater();
                         return;
@@ -175,11 +280,27 @@
 
         global.addEventListener('online', wake);
 
+        // Chunks an earlier page of this attempt recorded but could not send go before this page's.
+        store.load().then(function (left) {
+            chunks = left.map(function (item) {
+                return {blob: item.blob, key: item.key, stored: false};
+            }).concat(chunks);
+            loading = false;
+            if (left.length && events.onRecovered) { events.onRecovered(kind, left.length); }
+            pump();
+        });
+
         return {
             kind: kind,
             push: function (blob) {
                 if (closed || !blob || !blob.size) { return; }
-                chunks.push(blob);
+                var entry = {blob: blob, key: null, stored: false};
+                chunks.push(entry);
+                store.add(blob).then(function (key) {
+                    entry.key = key;
+                    // Sent before it was kept: nothing to keep any more.
+                    if (entry.stored && key !== null) { store.remove(key); }
+                });
                 pump();
             },
             /* Resolves true once every chunk is stored, or false after `ms`. */

@@ -5,6 +5,7 @@ screen recorded in numbered chunks that the server stores in order, across a rel
 network; a stopped camera reported and answered; the recordings completed when the exam is submitted.
 """
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -339,6 +340,57 @@ def test_chunks_wait_for_the_network_and_arrive_in_order(local_exam_url, media_p
     sent = [index for kind, index, status in uploads(log) if kind == 'webcam' and status in (200, 201)]
     assert sent == sorted(sent) and len(sent) == len(set(sent)), log
     assert page.js_errors == []
+
+
+# Evaluated in the page: how many webcam chunks wait in the browser's IndexedDB.
+KEPT_CHUNKS = """() => new Promise((resolve) => {
+    const request = indexedDB.open('proctored-exam-capture');
+    request.onsuccess = () => {
+        const all = request.result.transaction('chunks').objectStore('chunks').getAll();
+        all.onsuccess = () => {
+            resolve(all.result.filter((item) => item.recording.endsWith('/recordings/webcam')).length);
+            request.result.close();
+        };
+    };
+    request.onerror = () => resolve(-1);
+})"""
+
+
+def test_a_tab_closed_while_offline_loses_no_recorded_chunk(local_exam_url, media_page, learner_name, orm):
+    page = media_page
+    url = local_exam_url()
+    pass_checks(page, url)
+    attempt = orm(latest_attempt, learner_name)
+    start_recording(page)
+    wait_for_chunks(page, 'webcam', 1)
+
+    # The network goes, chunks pile up in the page and in the browser's storage; then the tab is closed.
+    page.route(CHUNK_URL, lambda route: route.abort('internetdisconnected'))
+    page.wait_for_function("() => document.querySelector('.proctored-exam').capture.queues.webcam.pending() >= 3",
+                           timeout=MEDIA_TIMEOUT)
+    held = len(orm(stored_chunks, attempt.pk, 'webcam')[1])
+    kept = page.evaluate(KEPT_CHUNKS)
+    assert kept >= 3
+    context = page.context
+    page.close()
+
+    # The learner opens the exam again once the network is back: what was kept goes first, in order.
+    again = context.new_page()
+    log = chunk_log(again)
+    again.on('dialog', lambda dialog: dialog.accept())
+    again.goto(url)
+    expect(again.locator('.proctored-exam')).to_have_attribute('data-state', 'started')
+    wait_for_chunks(again, 'webcam', held + kept)
+    webcam = orm(stored_chunks, attempt.pk, 'webcam')[1]
+    assert webcam == list(range(len(webcam))) and len(webcam) >= held + kept, (log, held, kept)
+    # The chunks left by the closed tab were sent first, each once.
+    sent = [index for kind, index, status in uploads(log) if kind == 'webcam' and status in (200, 201)]
+    assert sent[:kept] == list(range(held, held + kept)), log
+    # Stored chunks leave the browser's storage too (at most the one being sent now stays).
+    deadline = time.monotonic() + 10
+    while again.evaluate(KEPT_CHUNKS) > 1 and time.monotonic() < deadline:
+        again.wait_for_timeout(100)
+    assert again.evaluate(KEPT_CHUNKS) <= 1
 
 
 def test_stopping_the_camera_ends_the_exam_where_the_site_says_so(local_exam_url, media_page, learner_name, orm):

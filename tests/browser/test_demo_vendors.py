@@ -1,7 +1,8 @@
 """
 The demo as ``PROCTORING_DEMO_VENDORS=1 make demo`` runs it: its own server process on SQLite with the fake
 vendors started beside it. A learner takes the RPNow-style exam in Chromium while the vendor's console types
-their exam code and sends the review; the learner then sees the review result.
+their exam code and sends the review; the learner then sees the review result. Another takes the in-house
+proctored exam with a fake camera, and the demo's staff user decides from the review queue.
 """
 import os
 import re
@@ -16,7 +17,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.conftest import CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM_ARGS, MEDIA_ARGS
 from tests.browser.pages import new_context
 
 pytestmark = pytest.mark.browser
@@ -73,13 +74,14 @@ def demo(tmp_path_factory):
 
 @pytest.fixture
 def browser_page():
-    """A page in headless Debian Chromium (never a downloaded one)."""
+    """A page in headless Debian Chromium (never a downloaded one), with a fake camera it may use."""
     executable = shutil.which('chromium')
     if executable is None:
         pytest.skip('Browser tests need Debian Chromium: no `chromium` executable on the PATH')
     from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS + MEDIA_ARGS,
+                                             headless=True)
         try:
             page = new_context(browser).new_page()
             page.on('dialog', lambda dialog: dialog.accept())
@@ -131,6 +133,63 @@ def test_an_rpnow_exam_from_opt_in_to_review(demo, browser_page):
     session.get_by_label('Verdict').select_option('Clean')
     session.get_by_role('button', name='Send review').click()
     expect(page.get_by_role('status')).to_contain_text(re.compile(r'Review "Clean" sent .*answered 204'))
+
+    page.goto(exam_url)
+    expect(page.locator('.proctored-exam__review')).to_have_attribute('data-review', 'satisfactory')
+
+
+def exam_link(page, demo, description, learner):
+    """The address of the front page's exam ``description`` for ``learner``."""
+    page.goto(demo['url'] + '/')
+    row = page.locator('tr', has_text=description)
+    href = row.get_by_role('link', name='open as verified_learner').get_attribute('href')
+    return demo['url'] + href.replace('verified_learner', learner)
+
+
+def use_photo(page, step):
+    """Take the photo of ``step`` from the (fake) webcam and use it."""
+    item = page.locator(f'li[data-step={step}]')
+    expect(item).to_have_attribute('data-camera', 'on', timeout=30_000)
+    item.locator('[data-capture-action=take]').click()
+    expect(item).to_have_attribute('data-photo', 'taken')
+    item.locator('[data-capture-action=use]').click()
+
+
+def test_an_in_house_exam_recorded_analysed_and_decided(demo, browser_page):
+    page = browser_page
+    exam_url = exam_link(page, demo, 'Proctored exam with In-house proctoring', 'demo-recorded-learner')
+    root = page.locator('.proctored-exam')
+
+    page.goto(exam_url)  # the address names the learner: the demo signs the browser in as them
+    page.locator('[data-action=opt_in]').click()
+    expect(root).to_have_attribute('data-state', 'checks')
+    code = page.locator('input.proctored-exam__code-value').input_value()
+    page.locator('[name=accepted_terms]').check()
+    page.locator('[data-capture-action=consent]').click()
+    use_photo(page, 'user_photo')
+    use_photo(page, 'id_photo')
+    expect(root).to_have_attribute('data-capture-step', 'exam_code')
+    page.locator('form[data-action=confirm_checks] [name=exam_code]').fill(code)
+    page.locator('form[data-action=confirm_checks] button[type=submit]').click()
+    page.locator('[data-action=start]').click()
+    expect(root).to_have_attribute('data-state', 'started')
+    page.wait_for_function(  # two chunks of the webcam stored
+        "() => Number(document.querySelector('.proctored-exam__capture')"
+        ".getAttribute('data-stored-webcam') ?? -1) >= 1", timeout=30_000)
+    page.locator('[data-action=submit]').click()
+    expect(root).to_have_attribute('data-state', 'submitted', timeout=60_000)
+    expect(page.locator('.proctored-exam__review')).to_have_attribute('data-review', 'pending')
+
+    # The demo's staff user: the recording was analysed when the exam was submitted.
+    page.goto(demo['url'] + '/')
+    page.get_by_role('link', name='open the review queue as staff').click()
+    row = page.locator('tr', has_text='demo-recorded-learner')
+    expect(row.locator('.analysis[data-kind=webcam]')).to_have_attribute('data-state', 'analysed')
+    row.get_by_role('link', name='Review').click()
+    expect(page.get_by_role('img', name='Webcam: suggested moments')).to_be_visible()
+    page.get_by_role('radio', name='Satisfactory', exact=True).check()
+    page.get_by_role('button', name='Record the decision').click()
+    expect(page.locator('.review-queue--empty')).to_be_visible()
 
     page.goto(exam_url)
     expect(page.locator('.proctored-exam__review')).to_have_attribute('data-review', 'satisfactory')
