@@ -44,6 +44,7 @@ from .recordings.storage import media_storage
 from .reviews import callbacks, decisions, export
 from .reviews import queue as review_queue
 from .reviews.outcomes import Outcome
+from .video import AnalysisOptions
 
 log = logging.getLogger(__name__)
 CallbackRejected = callbacks.CallbackRejected
@@ -64,7 +65,7 @@ __all__ = [
     'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'record_consent',
     'recording_state', 'store_chunk', 'complete_recording', 'store_photo', 'flag_session', 'capture_plan',
     'analyse_recording', 'session_evidence', 'may_review', 'awaiting_review', 'attempt_under_review',
-    'may_decide', 'review_media',
+    'may_decide', 'review_media', 'requeue_stale_analyses',
 ]
 
 
@@ -842,7 +843,8 @@ def store_chunk(user, attempt_id, kind, index, data, content_type):
     return uploads.store_chunk(
         attempt, kind, index, data, content_type, max_chunk_bytes=limits['max_chunk_bytes'],
         max_recording_bytes=limits['max_recording_bytes'],
-        gap_seconds=getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS))
+        gap_seconds=getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS),
+        grace_seconds=_grace_seconds())
 
 
 def complete_recording(user, attempt_id, kind):
@@ -966,18 +968,22 @@ def capture_plan(user, exam):
 
 # ---- In-house proctoring: analysing the recordings ---------------------------------------------------------
 
-def _queue_analysis(recording_ids):
-    """Queue the analysis of recordings once the current transaction commits."""
+def _queue_analysis(recording_ids, countdown=None):
+    """Queue the analysis of recordings once the current transaction commits (``countdown`` seconds later)."""
     # The task module is a thin wrapper over this one; it is imported when work is queued, not at load.
     from .tasks import analyse_recording as analyse_task  # pylint: disable=import-outside-toplevel,cyclic-import
     for recording_id in recording_ids:
-        transaction.on_commit(partial(analyse_task.delay, recording_id))
+        transaction.on_commit(partial(analyse_task.apply_async, (recording_id,), countdown=countdown))
 
 
 def _queue_session_analysis(attempt, provider):
-    """After a session recorded on this site is submitted, analyse its complete recordings."""
+    """
+    After a session recorded on this site is submitted, analyse its recordings: at once, or, when the
+    clock ended it, once the grace for the page's last chunks is over.
+    """
     if isinstance(provider, LocalProvider):
-        _queue_analysis(uploads.recordings_to_analyse(attempt))
+        late = attempt.submit_reason == uploads.TIME_EXPIRED
+        _queue_analysis(uploads.recordings_to_analyse(attempt), countdown=_grace_seconds() + 5 if late else None)
 
 
 def _send_to_person(recording, reason):
@@ -1001,8 +1007,12 @@ def analyse_recording(recording_id):
     quarantined. A failed or quarantined analysis sends the attempt to a person; findings are only
     suggestions and never decide anything.
     """
+    uploads.close_if_over(recording_id)
     analyser = import_string(getattr(settings, 'PROCTORING_VIDEO_ANALYSER', None) or DEFAULT_ANALYSER)
-    kwargs = {'options': getattr(settings, 'PROCTORING_ANALYSIS_OPTIONS', None),
+    options = getattr(settings, 'PROCTORING_ANALYSIS_OPTIONS', None)
+    if isinstance(options, dict):  # the site's settings name the options as plain values
+        options = AnalysisOptions.from_dict(options)
+    kwargs = {'options': options,
               'timeout_s': getattr(settings, 'PROCTORING_ANALYSIS_TIMEOUT_SECONDS', None),
               'memory_limit_mb': getattr(settings, 'PROCTORING_ANALYSIS_MEMORY_LIMIT_MB', None)}
     return recording_analysis.run(
@@ -1011,6 +1021,23 @@ def analyse_recording(recording_id):
         progress_interval_s=float(getattr(settings, 'PROCTORING_ANALYSIS_PROGRESS_SECONDS', 5)),
         needs_person=_send_to_person,
         analyser_kwargs={name: value for name, value in kwargs.items() if value is not None})
+
+
+DEFAULT_ANALYSIS_REQUEUE_MINUTES = 15
+
+
+def requeue_stale_analyses(now=None):
+    """
+    Queue again the analyses that should have run by now (the periodic sweep; see
+    ``recordings.analysis.stale_recordings``): complete recordings of finished attempts, or analyses
+    with no progress, untouched for ``PROCTORING_ANALYSIS_REQUEUE_MINUTES`` (15). Returns their ids.
+    """
+    minutes = float(getattr(settings, 'PROCTORING_ANALYSIS_REQUEUE_MINUTES', DEFAULT_ANALYSIS_REQUEUE_MINUTES))
+    stale = recording_analysis.stale_recordings((now or timezone.now()) - timedelta(minutes=minutes))
+    if stale:
+        log.warning('Queueing the analysis of recordings %s again: no progress for %s minutes', stale, minutes)
+        _queue_analysis(stale)
+    return stale
 
 
 def session_evidence(attempt):

@@ -25,3 +25,9 @@ def analyse_recording(recording_id):
     that keeps killing workers.
     """
     return api.analyse_recording(recording_id)
+
+
+@shared_task(name='edx_proctoring_backend.tasks.requeue_stale_analyses', ignore_result=True)
+def requeue_stale_analyses():
+    """Queue again the recording analyses whose task was lost (periodic)."""
+    return api.requeue_stale_analyses()

@@ -118,9 +118,11 @@ class LocalProvider(ProctoringProvider):
     def on_submit(self, attempt):
         """
         The exam ended: close its recordings (late chunks are refused) and flag any recording the exam
-        needed that never arrived. The review stays pending: a person decides.
+        needed that never arrived. The review stays pending: a person decides. When the clock ended it,
+        the recordings stay open for the answers' grace: the page's last chunk is on its way.
         """
-        uploads.complete_open_recordings(attempt)
+        if attempt.submit_reason != uploads.TIME_EXPIRED:
+            uploads.complete_open_recordings(attempt)
         present = set(attempt.recordings.values_list('kind', flat=True))
         for kind in self.recording_kinds(attempt.exam):
             if kind not in present:

@@ -19,8 +19,10 @@ import time
 from contextlib import ExitStack
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from ..exams.statuses import AttemptStatus
 from .models import Recording, RecordingChunk, SessionFlag, VideoFinding
 from .storage import delete_quietly, local_copy, media_storage, new_name, read_pieces, save_bytes, write_atomic
 from .uploads import RECORDING_EXTENSIONS, lock_recording, main_type
@@ -104,7 +106,9 @@ def _claim(recording_id, max_deliveries, needs_person):
             return None
         recording.status = Recording.ANALYSING
         recording.analysis_progress = 0.0
-        recording.save(update_fields=['analysis_deliveries', 'status', 'analysis_progress'])
+        # ``modified`` is the analysis' heartbeat: the stale-analysis sweep looks at it.
+        recording.modified = timezone.now()
+        recording.save(update_fields=['analysis_deliveries', 'status', 'analysis_progress', 'modified'])
     return recording
 
 
@@ -140,8 +144,22 @@ def progress_saver(recording, interval_seconds, clock=time.monotonic):
         if last[0] is not None and now - last[0] < interval_seconds and fraction < 1.0:
             return
         last[0] = now
-        Recording.objects.filter(pk=recording.pk, status=Recording.ANALYSING).update(analysis_progress=fraction)
+        Recording.objects.filter(pk=recording.pk, status=Recording.ANALYSING).update(
+            analysis_progress=fraction, modified=timezone.now())
     return on_progress
+
+
+def stale_recordings(older_than):
+    """
+    The ids of recordings whose analysis should have happened by now: complete (or left open at
+    time-up) with the attempt over, or being analysed, with no sign of life since ``older_than``.
+    Their task was lost (a broker that dropped it, an error outside the analyser) and is queued again;
+    each new delivery is counted, so a recording that keeps failing is still quarantined.
+    """
+    waiting = Q(status__in=(Recording.COMPLETE, Recording.ANALYSING)) | Q(
+        status=Recording.RECORDING, next_chunk_index__gt=0)  # left open for the last chunks at time-up
+    return list(Recording.objects.filter(waiting, modified__lt=older_than).exclude(
+        attempt__status__in=AttemptStatus.IN_PROGRESS).values_list('pk', flat=True))
 
 
 def _rounded(seconds):

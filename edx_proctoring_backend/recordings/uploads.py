@@ -10,9 +10,11 @@ import hashlib
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from ..exams import timer
 from ..exams.errors import ProctoringError
 from ..exams.statuses import AttemptStatus
 from .models import AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag
@@ -64,6 +66,21 @@ def require_in_progress(attempt):
     """Refuse anything for an attempt that is over (submitted, reviewed, ended in error, reset, declined)."""
     if attempt.status not in S.IN_PROGRESS:
         raise UploadRefused('attempt_finished', gettext('This exam has ended: nothing more can be uploaded.'), 409)
+
+
+TIME_EXPIRED = 'time_expired'
+
+
+def still_recording(attempt, now, grace_seconds):
+    """
+    Whether chunks of the attempt are still accepted at ``now``: while it is in progress, and after the
+    clock ended it, as long as answers are (the deadline plus the grace): the page's last chunk, cut at
+    00:00, arrives after the server has submitted the exam.
+    """
+    if attempt.status in S.IN_PROGRESS:
+        return True
+    return (attempt.status == S.SUBMITTED and attempt.submit_reason == TIME_EXPIRED
+            and attempt.deadline is not None and timer.accepts_answers(attempt.deadline, now, grace_seconds))
 
 
 def require_before_start(attempt):
@@ -119,14 +136,15 @@ def _known_chunk(recording, index, digest):
 
 
 def store_chunk(attempt, kind, index, data, content_type, *, max_chunk_bytes, max_recording_bytes,
-                gap_seconds=None):
+                gap_seconds=None, grace_seconds=0):
     """
     Store chunk ``index`` of the attempt's recording of ``kind``; return ``(created, state)``.
 
     Chunks are accepted in order only. The same chunk again (same bytes) is answered as stored
     (``created`` False), so a page that lost an answer may send it again. The chunk's file is written
     completely before its row is: a crash in between leaves no counted half chunk. During the exam,
-    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer.
+    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer. When
+    the clock ended the exam, chunks are still accepted for ``grace_seconds`` after the deadline.
     """
     _require_kind(kind, Recording.KINDS)
     if not data:
@@ -136,7 +154,8 @@ def store_chunk(attempt, kind, index, data, content_type, *, max_chunk_bytes, ma
         raise UploadRefused('unsupported_type', gettext('Recordings are sent as WebM or MP4 video.'), 415)
     if len(data) > max_chunk_bytes:
         raise UploadRefused('chunk_too_large', gettext('This chunk is too large.'), 413, max_bytes=max_chunk_bytes)
-    require_in_progress(attempt)
+    if not still_recording(attempt, timezone.now(), grace_seconds):
+        require_in_progress(attempt)
     recording, _ = Recording.objects.get_or_create(attempt=attempt, kind=kind,
                                                    defaults={'content_type': content_type[:100]})
     digest = hashlib.sha256(data).hexdigest()
@@ -224,9 +243,21 @@ def complete_open_recordings(attempt):
     return [_complete(recording)[0] for recording in attempt.recordings.filter(status=Recording.RECORDING)]
 
 
+def close_if_over(recording_id):
+    """Close the recording if it is still open and its exam is over (its last chunks had their grace)."""
+    recording = Recording.objects.filter(pk=recording_id, status=Recording.RECORDING).exclude(
+        attempt__status__in=S.IN_PROGRESS).first()
+    if recording is not None and recording.next_chunk_index:
+        _complete(recording)
+
+
 def recordings_to_analyse(attempt):
-    """Return the ids of the attempt's complete recordings not analysed yet."""
-    return list(attempt.recordings.filter(status=Recording.COMPLETE).values_list('pk', flat=True))
+    """
+    Return the ids of the attempt's recordings not analysed yet: complete ones, and those left open for
+    the last chunks after the clock ended the exam.
+    """
+    waiting = Q(status=Recording.COMPLETE) | Q(status=Recording.RECORDING, next_chunk_index__gt=0)
+    return list(attempt.recordings.filter(waiting).values_list('pk', flat=True))
 
 
 def store_photo(attempt, kind, data, content_type, *, max_bytes):

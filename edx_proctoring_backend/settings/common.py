@@ -26,14 +26,20 @@ DEFAULTS = {
     'PROCTORING_ANALYSIS_OPTIONS': None,
     'PROCTORING_ANALYSIS_TIMEOUT_SECONDS': None,
     'PROCTORING_ANALYSIS_MEMORY_LIMIT_MB': None,
+    # An analysis untouched this long (its task lost, or failed outside the analyser) is queued again.
+    'PROCTORING_ANALYSIS_REQUEUE_MINUTES': 15,
 }
 
 EXPIRY_TASK = 'edx_proctoring_backend.tasks.submit_expired_attempts'
 RETRY_TASK = 'edx_proctoring_backend.tasks.retry_provider_calls'
+REQUEUE_ANALYSES_TASK = 'edx_proctoring_backend.tasks.requeue_stale_analyses'
 
 
 def plugin_settings(settings):
-    """Fill in defaults and schedule the expiry sweep and the provider-call retries every minute."""
+    """
+    Fill in defaults and schedule the expiry sweep and the provider-call retries every minute, and the
+    stale-analysis sweep every five.
+    """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
             setattr(settings, name, value)
@@ -44,3 +50,4 @@ def plugin_settings(settings):
         setattr(settings, schedule_name, schedule)
     schedule.setdefault('proctored-exams-submit-expired', {'task': EXPIRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-retry-provider-calls', {'task': RETRY_TASK, 'schedule': 60.0})
+    schedule.setdefault('proctored-exams-requeue-stale-analyses', {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0})

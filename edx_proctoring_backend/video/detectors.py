@@ -146,7 +146,11 @@ def _bundled_openmp_setter(site_packages):
 
 
 class YuNetOnnxDetector(FaceDetector):
-    """A YuNet-compatible ONNX model given by path, run by OpenCV's ``FaceDetectorYN``."""
+    """
+    A YuNet-compatible ONNX model given by path, run by OpenCV's ``FaceDetectorYN``.
+
+    Raises FileNotFoundError when there is no file at the path, ValueError when OpenCV cannot load it.
+    """
 
     name = 'YuNet (ONNX)'
     gives_landmarks = True
@@ -154,7 +158,13 @@ class YuNetOnnxDetector(FaceDetector):
     def __init__(self, model_path, score_threshold=0.3, nms_threshold=0.3, top_k=50):
         if not os.path.isfile(model_path):
             raise FileNotFoundError(f'no face detection model at {model_path}')
-        self._model = cv2.FaceDetectorYN.create(model_path, '', (320, 320), score_threshold, nms_threshold, top_k)
+        try:
+            self._model = cv2.FaceDetectorYN.create(model_path, '', (320, 320), score_threshold, nms_threshold, top_k)
+        except cv2.error as error:
+            # Re-raised as another type: the sandboxed child reports a cv2.error as a corrupt
+            # recording, and a site's unreadable model must not be blamed on the learner's video.
+            raise ValueError(f'cannot load the face detection model {model_path}: '
+                             f'{" ".join(str(error).split())}') from error
         self._size = (320, 320)
 
     def detect(self, frame_bgr):

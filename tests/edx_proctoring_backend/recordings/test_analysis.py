@@ -289,3 +289,126 @@ def test_the_real_pipeline_failing_on_a_broken_file_sends_the_attempt_to_a_perso
     assert recording.analysis_error in video.FAILURE_REASONS
     attempt.refresh_from_db()
     assert attempt.status == S.SECOND_REVIEW_REQUIRED
+
+
+# ---- the sweep for analyses whose task was lost ------------------------------------------------------------
+
+def sweep(minutes_later, django_capture_on_commit_callbacks):
+    """Run the periodic sweep ``minutes_later``; the analyses it queues run (Celery runs eagerly)."""
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+    from django.utils import timezone  # pylint: disable=import-outside-toplevel
+    with django_capture_on_commit_callbacks(execute=True):
+        return api.requeue_stale_analyses(now=timezone.now() + timedelta(minutes=minutes_later))
+
+
+def test_a_lost_analysis_task_is_queued_again_once_it_is_stale(submitted, django_capture_on_commit_callbacks):
+    _, recording = submitted  # its task never ran (lost with the broker, say)
+    assert not sweep(5, django_capture_on_commit_callbacks)
+    assert sweep(20, django_capture_on_commit_callbacks) == [recording.pk]
+    recording.refresh_from_db()
+    assert recording.status == Recording.ANALYSED and recording.analysis_deliveries == 1
+    assert not sweep(20, django_capture_on_commit_callbacks)  # done: nothing to queue again
+
+
+def test_an_analysis_without_progress_is_queued_again_and_still_quarantined_at_last(
+        submitted, settings, django_capture_on_commit_callbacks):
+    attempt, recording = submitted
+    settings.PROCTORING_VIDEO_ANALYSER = FAKES + 'two_events'
+    # A delivery began and then stopped showing signs of life (an error outside the analyser).
+    Recording.objects.filter(pk=recording.pk).update(status=Recording.ANALYSING, analysis_deliveries=3)
+    assert sweep(20, django_capture_on_commit_callbacks) == [recording.pk]
+    recording.refresh_from_db()
+    assert recording.status == Recording.QUARANTINED  # the fourth delivery is one too many
+    attempt.refresh_from_db()
+    assert attempt.status == S.SECOND_REVIEW_REQUIRED
+
+
+def test_recordings_of_exams_still_running_are_left_alone(learner, exam, django_capture_on_commit_callbacks):
+    attempt = start(learner, exam)
+    api.store_chunk(learner, attempt.pk, 'webcam', 0, CHUNKS[0], 'video/webm')
+    api.complete_recording(learner, attempt.pk, 'webcam')  # complete, but analysed after submission
+    assert not sweep(60, django_capture_on_commit_callbacks)
+
+
+def test_the_sweep_runs_every_five_minutes():
+    import types  # pylint: disable=import-outside-toplevel
+    from edx_proctoring_backend.settings.common import (  # pylint: disable=import-outside-toplevel
+        REQUEUE_ANALYSES_TASK, plugin_settings,
+    )
+    site = types.SimpleNamespace(CELERY_BEAT_SCHEDULE={})
+    plugin_settings(site)
+    entry = site.CELERY_BEAT_SCHEDULE['proctored-exams-requeue-stale-analyses']
+    assert entry == {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0}
+    assert site.PROCTORING_ANALYSIS_REQUEUE_MINUTES == 15
+    assert tasks.requeue_stale_analyses.name == REQUEUE_ANALYSES_TASK
+
+
+# ---- the clock ends the exam: the page's last chunks have the answers' grace -------------------------------
+
+def expire(learner, exam, after_deadline_s):
+    """Start a recorded attempt, store one chunk, and let the clock end it; return (attempt, recording)."""
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+    attempt = start(learner, exam)
+    api.store_chunk(learner, attempt.pk, 'webcam', 0, CHUNKS[0], 'video/webm')
+    attempt.refresh_from_db()
+    api.submit_expired_attempts(now=attempt.deadline + timedelta(seconds=after_deadline_s))
+    attempt.refresh_from_db()
+    assert attempt.status == S.SUBMITTED and attempt.submit_reason == 'time_expired'
+    return attempt, Recording.objects.get(attempt=attempt)
+
+
+def test_at_time_up_the_last_chunk_is_still_taken_within_the_grace(learner, exam, settings):
+    import time_machine  # pylint: disable=import-outside-toplevel
+    from datetime import timedelta  # pylint: disable=import-outside-toplevel
+    settings.PROCTORING_ANSWER_GRACE_SECONDS = 15
+    attempt, recording = expire(learner, exam, 1)
+    assert recording.status == Recording.RECORDING  # left open for the page's last chunk
+    with time_machine.travel(attempt.deadline + timedelta(seconds=10), tick=False):
+        created, state = api.store_chunk(learner, attempt.pk, 'webcam', 1, CHUNKS[1], 'video/webm')
+    assert created and state['next_index'] == 2
+    with time_machine.travel(attempt.deadline + timedelta(seconds=16), tick=False):
+        with pytest.raises(api.UploadRefused) as refused:
+            api.store_chunk(learner, attempt.pk, 'webcam', 2, CHUNKS[2], 'video/webm')
+    assert refused.value.code == 'attempt_finished'
+
+    # The analysis, queued for after the grace, closes the recording and analyses every chunk.
+    assert analyse(recording) == Recording.ANALYSED
+    recording.refresh_from_db()
+    assert recording.status == Recording.ANALYSED and recording.completed is not None
+    assert fake_analysers.CALLS[-1]['bytes'] == CHUNKS[0] + CHUNKS[1]
+
+
+def test_at_time_up_the_analysis_waits_for_the_grace(learner, exam, settings, django_capture_on_commit_callbacks):
+    from unittest import mock  # pylint: disable=import-outside-toplevel
+    settings.PROCTORING_ANSWER_GRACE_SECONDS = 15
+    with mock.patch.object(tasks.analyse_recording, 'apply_async') as queued:
+        with django_capture_on_commit_callbacks(execute=True):
+            _, recording = expire(learner, exam, 1)
+    queued.assert_called_once_with((recording.pk,), countdown=20)
+
+
+def test_an_exam_the_learner_ends_takes_no_late_chunk(learner, exam):
+    attempt = start(learner, exam)
+    api.store_chunk(learner, attempt.pk, 'webcam', 0, CHUNKS[0], 'video/webm')
+    api.submit(learner, exam)
+    assert Recording.objects.get(attempt=attempt).status == Recording.COMPLETE
+    with pytest.raises(api.UploadRefused) as refused:
+        api.store_chunk(learner, attempt.pk, 'webcam', 1, CHUNKS[1], 'video/webm')
+    assert refused.value.code == 'attempt_finished'
+
+
+def test_the_sweep_closes_and_analyses_a_recording_left_open_at_time_up(
+        learner, exam, django_capture_on_commit_callbacks):
+    _, recording = expire(learner, exam, 60)  # its delayed task was lost
+    assert sweep(20, django_capture_on_commit_callbacks) == [recording.pk]
+    recording.refresh_from_db()
+    assert recording.status == Recording.ANALYSED
+
+
+def test_the_site_names_analysis_options_as_plain_values(submitted, settings):
+    from edx_proctoring_backend.video import AnalysisOptions  # pylint: disable=import-outside-toplevel
+    _, recording = submitted
+    settings.PROCTORING_ANALYSIS_OPTIONS = {'min_event_s': 3.0, 'sample_fps': 4.0}
+    analyse(recording, 'two_events', settings)
+    options = fake_analysers.CALLS[-1]['options']
+    assert isinstance(options, AnalysisOptions) and (options.min_event_s, options.sample_fps) == (3.0, 4.0)
