@@ -67,6 +67,8 @@ def capture_messages(_):
         'finishing': _("Saving your recording before submitting..."),
         'capture_lost': _("Your camera or your screen is no longer shared. Share it again to continue the exam."),
         'upload_failed': _("The server could not be reached. Check your connection and try again."),
+        'recording_elsewhere': _("This exam is being recorded in another tab or window of this browser. Keep "
+                                 "that one open; if you close it, the recording goes on here."),
     }
 
 

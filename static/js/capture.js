@@ -716,6 +716,8 @@
             var streams = {};
             var finishing = null;
             var ended = false;
+            // Whether this tab records the attempt (one tab of the browser does: see `withRecordingLock`).
+            var recordingHere = false;
 
             function say(message) {
                 status.textContent = message || '';
@@ -726,8 +728,8 @@
                     var on = !!(recorders[kind] && recorders[kind].state() === 'recording');
                     panel.setAttribute('data-recording-' + kind, on ? 'on' : 'off');
                 });
-                cameraButton.hidden = ended || !!recorders.webcam;
-                screenButton.hidden = ended || wanted.indexOf('screen') < 0 || !!recorders.screen;
+                cameraButton.hidden = ended || !recordingHere || !!recorders.webcam;
+                screenButton.hidden = ended || !recordingHere || wanted.indexOf('screen') < 0 || !!recorders.screen;
             }
 
             function recordingMessage() {
@@ -849,6 +851,12 @@
             // Stop, upload what is left (at most `flush_seconds`), mark each recording complete.
             function finish() {
                 if (finishing) { return finishing; }
+                if (!recordingHere) {
+                    // The tab that records finishes its recordings: the server's answers stop it.
+                    ended = true;
+                    finishing = Promise.resolve();
+                    return finishing;
+                }
                 say(messages.finishing);
                 var limit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
                 finishing = stopAll().then(function () {
@@ -868,13 +876,45 @@
                 return finishing;
             }
 
+            /*
+             * One tab of the browser records an attempt, holding a Web Lock named after it: two recorders
+             * would cut one recording into interleaved pieces. Another tab of the exam says so and waits;
+             * when the recording tab closes, the lock passes to it, and its queues first send what the
+             * closed tab left in IndexedDB. Browsers without Web Locks record in every tab.
+             */
+            function withRecordingLock(start) {
+                var locks = global.navigator.locks;
+                var begin = function () {
+                    recordingHere = true;
+                    panel.removeAttribute('data-capture-elsewhere');
+                    start();
+                    return new Promise(function () { /* held for the page's life */ });
+                };
+                if (!locks || !locks.request) {
+                    begin();
+                    return;
+                }
+                var name = 'proctored-exam-capture:' + plan.attempt;
+                locks.request(name, {ifAvailable: true}, function (lock) {
+                    if (lock) { return begin(); }
+                    panel.setAttribute('data-capture-elsewhere', 'true');
+                    say(messages.recording_elsewhere);
+                    mark();
+                    locks.request(name, function () {
+                        if (ended) { return null; }
+                        return begin();
+                    });
+                    return null;
+                });
+            }
+
             cameraButton.addEventListener('click', startCamera);
             screenButton.addEventListener('click', startScreen);
             if (!supported()) {
                 say(messages.not_supported);
                 mark();
             } else {
-                startCamera();
+                withRecordingLock(startCamera);
             }
             return {finish: finish, queues: queues};
         }

@@ -393,6 +393,41 @@ def test_a_tab_closed_while_offline_loses_no_recorded_chunk(local_exam_url, medi
     assert again.evaluate(KEPT_CHUNKS) <= 1
 
 
+RECORDING_ELSEWHERE = (
+    'This exam is being recorded in another tab or window of this browser. Keep that one open; '
+    'if you close it, the recording goes on here.')
+
+
+def test_one_tab_records_and_another_takes_over_when_it_closes(local_exam_url, media_page, learner_name, orm):
+    page = media_page
+    url = local_exam_url(require_screen=False)
+    pass_checks(page, url)
+    attempt = orm(latest_attempt, learner_name)
+    wait_for_chunks(page, 'webcam', 2)
+
+    # A second tab of the same exam: it does not record beside the first one, and says why.
+    second = page.context.new_page()
+    log = chunk_log(second)
+    second.on('dialog', lambda dialog: dialog.accept())
+    second.goto(url)
+    panel = second.locator('.proctored-exam__capture')
+    expect(panel).to_have_attribute('data-capture-elsewhere', 'true')
+    expect(panel.locator('.proctored-exam__capture-status')).to_have_text(RECORDING_ELSEWHERE)
+    expect(panel.locator('[data-capture-action]')).to_have_count(2)
+    expect(panel.locator('[data-capture-action=camera]')).to_be_hidden()
+    wait_for_chunks(page, 'webcam', 4)  # the first tab goes on recording
+    assert not uploads(log)
+
+    # The first tab is closed: the second takes over and the numbering goes on.
+    held = len(orm(stored_chunks, attempt.pk, 'webcam')[1])
+    page.close()
+    expect(panel).to_have_attribute('data-recording-webcam', 'on', timeout=MEDIA_TIMEOUT)
+    expect(panel).not_to_have_attribute('data-capture-elsewhere', re.compile('.*'))
+    wait_for_chunks(second, 'webcam', held + 2)
+    webcam = orm(stored_chunks, attempt.pk, 'webcam')[1]
+    assert webcam == list(range(len(webcam)))
+
+
 def test_stopping_the_camera_ends_the_exam_where_the_site_says_so(local_exam_url, media_page, learner_name, orm):
     page = media_page
     pass_checks(page, local_exam_url(on_capture_lost='end'), reload_midway=True)
