@@ -77,9 +77,8 @@ def _flag(name):
 
 
 PROCTORING_DEMO_VENDORS = _flag('PROCTORING_DEMO_VENDORS')
-# In-house proctoring needs no vendor: recordings stay in var/proctoring-media.
+# In-house proctoring needs no vendor: recordings stay in var/proctoring-media (the default root).
 PROCTORING_PROVIDERS = {'null': {}, 'local': {}}
-PROCTORING_MEDIA_ROOT = os.path.join('var', 'proctoring-media')
 
 if PROCTORING_DEMO_VENDORS:
     from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET  # noqa: E402

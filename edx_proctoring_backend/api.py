@@ -1125,6 +1125,6 @@ def review_media(kind, object_id):
         raise AttemptNotFound()
     storage = media_storage()
     try:
-        return storage.open(name, 'rb'), storage.size(name), content_type(item).split(';')[0]
+        return storage.open(name, 'rb'), storage.size(name), uploads.main_type(content_type(item))
     except (FileNotFoundError, OSError) as error:
         raise AttemptNotFound() from error

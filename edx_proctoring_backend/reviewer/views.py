@@ -11,38 +11,40 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from .. import api
+from ..recordings.models import Recording, SessionFlag
+from ..video import events
 from .media import file_response
 from .timeline import clock, timeline_svg
 
 FINDING_LABELS = {
-    'no_face': gettext_lazy('No face'),
-    'multiple_faces': gettext_lazy('More than one face'),
-    'face_mismatch': gettext_lazy('Face does not match the photo'),
-    'looking_away': gettext_lazy('Looking away'),
-    'camera_covered_or_dark': gettext_lazy('Camera covered or dark'),
-    'screen_changed': gettext_lazy('Screen changed'),
+    events.NO_FACE: gettext_lazy('No face'),
+    events.MULTIPLE_FACES: gettext_lazy('More than one face'),
+    events.FACE_MISMATCH: gettext_lazy('Face does not match the photo'),
+    events.LOOKING_AWAY: gettext_lazy('Looking away'),
+    events.CAMERA_COVERED_OR_DARK: gettext_lazy('Camera covered or dark'),
+    events.SCREEN_CHANGED: gettext_lazy('Screen changed'),
 }
 RECORDING_LABELS = {
-    'webcam': gettext_lazy('Webcam'),
-    'screen': gettext_lazy('Screen'),
-    'room_scan': gettext_lazy('Room scan'),
+    Recording.WEBCAM: gettext_lazy('Webcam'),
+    Recording.SCREEN: gettext_lazy('Screen'),
+    Recording.ROOM_SCAN: gettext_lazy('Room scan'),
 }
 ANALYSIS_LABELS = {
-    'recording': gettext_lazy('recording'),
-    'complete': gettext_lazy('waiting for analysis'),
-    'analysing': gettext_lazy('analysing'),
-    'analysed': gettext_lazy('analysed'),
-    'analysis_failed': gettext_lazy('analysis failed: review it yourself'),
-    'quarantined': gettext_lazy('not analysable: review it yourself'),
+    Recording.RECORDING: gettext_lazy('recording'),
+    Recording.COMPLETE: gettext_lazy('waiting for analysis'),
+    Recording.ANALYSING: gettext_lazy('analysing'),
+    Recording.ANALYSED: gettext_lazy('analysed'),
+    Recording.ANALYSIS_FAILED: gettext_lazy('analysis failed: review it yourself'),
+    Recording.QUARANTINED: gettext_lazy('not analysable: review it yourself'),
 }
 FLAG_LABELS = {
-    'camera_stopped': gettext_lazy('Camera stopped'),
-    'screen_stopped': gettext_lazy('Screen sharing stopped'),
-    'recorder_closed': gettext_lazy('Recorder closed'),
-    'upload_gap': gettext_lazy('Upload gap'),
-    'recording_missing': gettext_lazy('Recording missing'),
-    'analysis_failed': gettext_lazy('Analysis failed'),
-    'analysis_quarantined': gettext_lazy('Analysis stopped: the file kept failing'),
+    SessionFlag.CAMERA_STOPPED: gettext_lazy('Camera stopped'),
+    SessionFlag.SCREEN_STOPPED: gettext_lazy('Screen sharing stopped'),
+    SessionFlag.RECORDER_CLOSED: gettext_lazy('Recorder closed'),
+    SessionFlag.UPLOAD_GAP: gettext_lazy('Upload gap'),
+    SessionFlag.RECORDING_MISSING: gettext_lazy('Recording missing'),
+    SessionFlag.ANALYSIS_FAILED: gettext_lazy('Analysis failed'),
+    SessionFlag.ANALYSIS_QUARANTINED: gettext_lazy('Analysis stopped: the file kept failing'),
 }
 # What a reviewer may decide; escalating asks support, then the course team, for another look.
 DECISIONS = (
@@ -91,12 +93,13 @@ class AttemptReviewView(ReviewerView):
         """The attempt's page."""
         attempt = _attempt_or_404(attempt_id)
         evidence = api.session_evidence(attempt)
+        flags = [(flag, FLAG_LABELS.get(flag.kind, flag.kind)) for flag in evidence['flags']]
         recordings = []
         for recording in evidence['recordings']:
             findings = list(recording.findings.all())
             # The video's 0:00 is the recording's first chunk: the flags are placed from there.
-            flags = [((flag.at - recording.started).total_seconds(), FLAG_LABELS.get(flag.kind, flag.kind))
-                     for flag in evidence['flags'] if flag.at >= recording.started]
+            marks = [((flag.at - recording.started).total_seconds(), label)
+                     for flag, label in flags if flag.at >= recording.started]
             duration = (recording.analysis_summary or {}).get('duration_s') or 0
             label = RECORDING_LABELS.get(recording.kind, recording.kind)
             recordings.append({
@@ -104,7 +107,7 @@ class AttemptReviewView(ReviewerView):
                 'findings': [{'finding': finding, 'label': FINDING_LABELS.get(finding.kind, finding.kind),
                               'start': clock(finding.start_s), 'end': clock(finding.end_s),
                               'confidence': round(finding.confidence * 100)} for finding in findings],
-                'timeline': timeline_svg(duration, findings, flags if recording.kind != 'room_scan' else (),
+                'timeline': timeline_svg(duration, findings, marks if recording.kind != Recording.ROOM_SCAN else (),
                                          labels=FINDING_LABELS,
                                          title=gettext('{recording}: suggested moments').format(recording=label)),
                 'warnings': (recording.analysis_summary or {}).get('warnings', []),
@@ -112,7 +115,7 @@ class AttemptReviewView(ReviewerView):
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
             'attempt': attempt, 'evidence': evidence, 'recordings': recordings, 'decisions': DECISIONS,
             'reviews': attempt.reviews.select_related('reviewer').order_by('created', 'pk'),
-            'error': error, 'decidable': api.may_decide(attempt), 'flag_labels': FLAG_LABELS, 'text': page_text(),
+            'error': error, 'decidable': api.may_decide(attempt), 'flags': flags, 'text': page_text(),
         }, status=status)
 
     def post(self, request, attempt_id):
