@@ -45,7 +45,8 @@ setup(
     },
     package_data={
         'proctored_xblock': ['templates/*.html'],
-        'edx_proctoring_backend': ['templates/edx_proctoring_backend/reviewer/*.html'],
+        'edx_proctoring_backend': ['templates/edx_proctoring_backend/*.html', 'templates/edx_proctoring_backend/*/*.html',
+                                   'templates/instructor_dashboard/*.html'],
         'proctored_xblock.static': ['js/*.js', 'css/*.css'],
         'proctored_xblock.translations': ['*/LC_MESSAGES/*.po', '*/LC_MESSAGES/*.mo'],
     },

@@ -35,6 +35,8 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
+from demo.databases import fresh_mariadb_database  # noqa: E402  pylint: disable=wrong-import-position
+
 TARGET_RATIO = 0.8
 TARGET_QUERIES = 2
 BARE_URL = '/bare'
@@ -63,25 +65,6 @@ def parse_args(argv=None):
 
 # ---- Database -------------------------------------------------------------------------------------------
 
-def _mariadb_connect():
-    import MySQLdb  # pylint: disable=import-outside-toplevel
-    return MySQLdb.connect(host=os.environ.get('MARIADB_HOST', '127.0.0.1'),
-                           port=int(os.environ.get('MARIADB_PORT', '3306')),
-                           user=os.environ.get('MARIADB_USER', 'root'),
-                           passwd=os.environ.get('MARIADB_PASSWORD', ''))
-
-
-def _mariadb_execute(*statements):
-    """Run statements outside Django (to create or drop the benchmark database)."""
-    conn = _mariadb_connect()
-    try:
-        cursor = conn.cursor()
-        for statement in statements:
-            cursor.execute(statement)
-    finally:
-        conn.close()
-
-
 def prepare_environment(args):
     """Choose the settings and create the empty database; return a function that removes it."""
     os.environ['DJANGO_SETTINGS_MODULE'] = 'bench.settings'
@@ -90,9 +73,7 @@ def prepare_environment(args):
         os.environ['BENCH_CONN_MAX_AGE'] = args.conn_max_age
     if args.db == 'mariadb':
         os.environ['BENCH_MARIADB_NAME'] = MARIADB_NAME
-        _mariadb_execute(f'DROP DATABASE IF EXISTS {MARIADB_NAME}',
-                         f'CREATE DATABASE {MARIADB_NAME} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci')
-        return lambda: _mariadb_execute(f'DROP DATABASE IF EXISTS {MARIADB_NAME}')
+        return fresh_mariadb_database(MARIADB_NAME)
     directory = tempfile.mkdtemp(prefix='bench-proctoring-')
     os.environ['BENCH_SQLITE_PATH'] = os.path.join(directory, 'bench.db')
     return lambda: shutil.rmtree(directory, ignore_errors=True)

@@ -1,5 +1,6 @@
 """Template context of the demo's pages."""
 from demo.apps import RUNNING_VENDORS
+from proctored_xblock.services import DEFAULT_COURSE_KEY
 
 
 def fake_vendor_consoles(request):
@@ -7,3 +8,8 @@ def fake_vendor_consoles(request):
     return {'fake_vendor_consoles': sorted(
         (style, f'{vendor.base_url}{vendor.console.PATH}') for style, vendor in RUNNING_VENDORS.items()
     )}
+
+
+def demo_course(request):
+    """The course the workbench's exams belong to, for the instructor dashboard's links."""
+    return {'demo_course_key': DEFAULT_COURSE_KEY}

@@ -31,6 +31,7 @@ TEMPLATES = [{
     'OPTIONS': {**TEMPLATES[0].get('OPTIONS', {}), 'context_processors': [  # noqa: F405
         *TEMPLATES[0].get('OPTIONS', {}).get('context_processors', []),  # noqa: F405
         'demo.context_processors.fake_vendor_consoles',
+        'demo.context_processors.demo_course',
     ]},
 }]
 MIDDLEWARE = [
@@ -39,6 +40,10 @@ MIDDLEWARE = [
     'demo.middleware.WorkbenchSignInMiddleware',
 ]
 PROCTORING_DEMO_STAFF = ('staff',)
+# The demo's course team (the LMS's own course roles decide there): they open the instructor dashboard.
+PROCTORING_STANDALONE_COURSE_ROLES = {
+    'course_staff': {'*': 'staff'}, 'instructor': {'*': 'instructor'}, 'support': {'*': 'support'},
+}
 LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands')]
 TIME_ZONE = 'UTC'
 

@@ -12,6 +12,7 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -19,18 +20,22 @@ from django.utils.translation import gettext
 
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
-from .exams import allowances, timer
+from .exams import allowances, search, timer
+from .exams import export as exam_export
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from .exams.codes import new_exam_code, normalise_exam_code
 from .exams.errors import (
-    AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition, InvalidExamCode,
-    InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
+    AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition,
+    InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
 )
-from .exams.models import Exam, ExamAttempt
-from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
+from .exams.models import Allowance, AllowanceChange, Exam, ExamAttempt
+from .exams.statuses import (
+    ALLOWED_TRANSITIONS, AttemptStatus, ExamType, ReviewStatus, practice_result, review_status,
+)
 from .exams.timer_tokens import read_timer_token, timer_token
 from .lms.effects import register_credit_requirement
 from .lms.enrollment import is_verified_track
+from .lms import roles
 from .lms.events import emit_attempt_event
 from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
@@ -53,7 +58,7 @@ S = AttemptStatus
 MAX_TIME_LIMIT_MINUTES = 24 * 60
 
 __all__ = [
-    'AnswersClosed', 'AttemptNotFound', 'ChecksNotPassed', 'ExamNotFound', 'IllegalTransition',
+    'AllowanceNotFound', 'AnswersClosed', 'AttemptNotFound', 'ChecksNotPassed', 'ExamNotFound', 'IllegalTransition',
     'InvalidExamCode', 'InvalidExamSettings', 'InvalidStatusToken', 'NotAllowed', 'ProctoringError',
     'validate_exam_settings', 'sync_exam', 'get_exam', 'learner_state', 'opt_in', 'opt_out',
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
@@ -65,7 +70,12 @@ __all__ = [
     'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'record_consent',
     'recording_state', 'store_chunk', 'complete_recording', 'store_photo', 'flag_session', 'capture_plan',
     'analyse_recording', 'session_evidence', 'may_review', 'awaiting_review', 'attempt_under_review',
-    'may_decide', 'review_media', 'requeue_stale_analyses',
+    'may_decide', 'review_media', 'requeue_stale_analyses', 'mark_submitted', 'Role', 'AllowanceResult', 'Page',
+    'course_role', 'may', 'course_exams', 'course_exam', 'find_learner', 'course_allowances', 'course_allowance',
+    'allowance_changes', 'BulkRow', 'bulk_set_allowances', 'search_attempts', 'course_attempt',
+    'attempt_history_with_people', 'review_queue_entries', 'allowances_csv', 'allowance_changes_csv',
+    'attempts_csv', 'reviews_csv', 'Readiness', 'learner_readiness', 'PERSON_DECISIONS',
+    'DEFAULT_PAGE_SIZE', 'paginate', 'allowed_next_statuses', 'Allowance',
 ]
 
 
@@ -414,9 +424,12 @@ def submit(user, exam, by=None, reason='learner'):
     return attempt
 
 
-def _submit(attempt, by=None, reason='learner'):
-    """Submit a started attempt and hand its session to the provider; no-op if already submitted."""
-    won = transition(attempt, S.SUBMITTED, by=by, reason=f'submitted: {reason}',
+def _submit(attempt, by=None, reason='learner', note=''):
+    """
+    Submit a started attempt and hand its session to the provider; no-op if already submitted.
+    ``reason`` is the submit reason (learner, time_expired, ...); ``note`` what the history says.
+    """
+    won = transition(attempt, S.SUBMITTED, by=by, reason=note or f'submitted: {reason}',
                      submitted_at=timezone.now(), submit_reason=reason)
     if not won:
         return
@@ -732,19 +745,37 @@ def reset_attempt(attempt, by, reason=''):
     return attempt
 
 
+STAFF_SUBMIT_REASON = 'staff'
+
+
+def mark_submitted(attempt, by, reason):
+    """
+    Staff end a stuck running attempt: it is submitted with what was answered, as if the learner had
+    pressed End My Exam, and goes to review as usual. ``reason`` is kept in the history.
+    """
+    attempt.refresh_from_db()
+    if attempt.status != S.STARTED:
+        raise IllegalTransition(attempt.status, S.SUBMITTED)
+    _submit(attempt, by=by, reason=STAFF_SUBMIT_REASON, note=f'submitted by staff: {reason}')
+    return attempt
+
+
 def attempt_history(attempt):
     """Return the attempt's status changes, oldest first."""
     return list(attempt.history.all())
 
 
 def set_allowance(exam, user, kind, value, created_by=None):
-    """Grant an allowance; it applies to attempts that start afterwards."""
+    """
+    Grant an allowance; it applies to attempts that start afterwards. Returns an
+    ``exams.allowances.AllowanceResult``: ``started_attempt`` is the attempt the change does not reach.
+    """
     return allowances.set_allowance(exam, user, kind, value, created_by=created_by)
 
 
-def remove_allowance(exam, user, kind):
-    """Remove an allowance; returns True if there was one."""
-    return allowances.remove_allowance(exam, user, kind)
+def remove_allowance(exam, user, kind, removed_by=None):
+    """Remove an allowance; returns an ``AllowanceResult`` whose ``change`` is None when there was none."""
+    return allowances.remove_allowance(exam, user, kind, removed_by=removed_by)
 
 
 def exam_rule_choices(provider):
@@ -1055,9 +1086,12 @@ def session_evidence(attempt):
 
 # ---- Reviewing sessions recorded on this site ----------------------------------------------------------------
 
-def may_review(user):
-    """Whether ``user`` may open the review queue, see recordings and decide reviews."""
-    return review_queue.may_review(user)
+def may_review(user, course_key=None):
+    """
+    Whether ``user`` may open the review queue, see recordings and decide reviews: in ``course_key``
+    (its instructors, support and global staff), or, without one, in every course (support and global staff).
+    """
+    return roles.may(user, roles.REVIEW, course_key)
 
 
 def _person_decides_providers():
@@ -1106,25 +1140,260 @@ def may_decide(attempt):
     return attempt.taking_as_proctored and attempt.status in S.COMPLETED
 
 
-def review_media(kind, object_id):
+def review_media(kind, object_id, viewer=None):
     """
     Open a stored file for a reviewer: ``kind`` is ``recording``, ``photo`` or ``thumbnail`` (of a finding).
-    Return ``(binary file, size, content type)``; raise ``AttemptNotFound`` when there is no such file.
+    Return ``(binary file, size, content type)``; raise ``AttemptNotFound`` when there is no such file, or
+    when ``viewer`` (if given) may not review the course of its attempt.
     """
     models_by_kind = {
-        'recording': (Recording, 'file_name', lambda item: item.content_type or 'video/webm'),
-        'photo': (AttemptPhoto, 'file_name', lambda item: item.content_type),
-        'thumbnail': (VideoFinding, 'thumbnail_name', lambda item: 'image/jpeg'),
+        'recording': (Recording, 'file_name', lambda item: item.content_type or 'video/webm', 'attempt'),
+        'photo': (AttemptPhoto, 'file_name', lambda item: item.content_type, 'attempt'),
+        'thumbnail': (VideoFinding, 'thumbnail_name', lambda item: 'image/jpeg', 'recording__attempt'),
     }
     if kind not in models_by_kind:
         raise AttemptNotFound()
-    model, name_field, content_type = models_by_kind[kind]
-    item = model.objects.filter(pk=object_id).first()
+    model, name_field, content_type, attempt_path = models_by_kind[kind]
+    item = model.objects.select_related(f'{attempt_path}__exam').filter(pk=object_id).first()
     name = getattr(item, name_field, '') if item is not None else ''
     if not name:
+        raise AttemptNotFound()
+    attempt = item.recording.attempt if kind == 'thumbnail' else item.attempt
+    if viewer is not None and not may_review(viewer, attempt.exam.course_key):
         raise AttemptNotFound()
     storage = media_storage()
     try:
         return storage.open(name, 'rb'), storage.size(name), uploads.main_type(content_type(item))
     except (FileNotFoundError, OSError) as error:
         raise AttemptNotFound() from error
+
+
+# ---- The instructor dashboard: roles, allowances, attempts, the review queue, exports -------------------------
+
+Role = roles
+AllowanceResult = allowances.AllowanceResult
+Page = search.Page
+DEFAULT_PAGE_SIZE = search.DEFAULT_PAGE_SIZE
+paginate = search.paginate
+
+
+def course_role(user, course_key):
+    """Return the role of ``user`` in the course (``lms.roles``: learner, staff, instructor, support, global_staff)."""
+    return roles.course_role(user, course_key)
+
+
+def allowed_next_statuses(status):
+    """The statuses an attempt in ``status`` may move to."""
+    return ALLOWED_TRANSITIONS.get(status, frozenset())
+
+
+def may(user, capability, course_key):
+    """Whether ``user`` may do ``capability`` (``roles.VIEW_ATTEMPTS``, ``MANAGE_ALLOWANCES``, ...) in the course."""
+    return roles.may(user, capability, course_key)
+
+
+def course_exams(course_key):
+    """The course's special exams, in the order they were created."""
+    return list(Exam.objects.filter(course_key=str(course_key)).order_by('pk'))
+
+
+def course_exam(course_key, exam_id):
+    """Return the course's exam ``exam_id``; an exam of another course is "not found"."""
+    exam = Exam.objects.filter(course_key=str(course_key), pk=exam_id).first()
+    if exam is None:
+        raise ExamNotFound()
+    return exam
+
+
+def find_learner(identifier):
+    """Return the user whose username or email is ``identifier``, or None."""
+    return search.find_user(identifier)
+
+
+def course_allowances(course_key, exam_id=None, query=''):
+    """The allowances in force in the course, by exam and learner (filter by exam and learner)."""
+    found = (Allowance.objects.filter(exam__course_key=str(course_key))
+             .select_related('exam', 'user', 'created_by').order_by('exam_id', 'user__username', 'kind'))
+    if exam_id:
+        found = found.filter(exam_id=exam_id)
+    if query and query.strip():
+        found = found.filter(search.learner_filter(query))
+    return found
+
+
+def course_allowance(course_key, allowance_id):
+    """Return the course's allowance ``allowance_id``; another course's is "not found"."""
+    allowance = (Allowance.objects.select_related('exam', 'user')
+                 .filter(pk=allowance_id, exam__course_key=str(course_key)).first())
+    if allowance is None:
+        raise AllowanceNotFound()
+    return allowance
+
+
+def allowance_changes(course_key, limit=None):
+    """Every change to the course's allowances, newest first, with who made it."""
+    changes = (AllowanceChange.objects.filter(exam__course_key=str(course_key))
+               .select_related('exam', 'user', 'changed_by').order_by('-created', '-pk'))
+    return changes[:limit] if limit else changes
+
+
+@dataclass(frozen=True)
+class BulkRow:
+    """What a bulk allowance did for one line of the file."""
+
+    identifier: str
+    outcome: str          # added, updated, unchanged, unknown_learner
+    user: object = None
+    started_attempt: object = None   # the attempt already running, which the allowance does not reach
+
+
+def bulk_set_allowances(exam, csv_text, kind, value, by):
+    """
+    Grant the same allowance to every learner a file names (usernames or emails, see
+    ``allowances.read_identifiers``; a first line ``username`` or ``email`` is the header unless a learner
+    has that name); return one ``BulkRow`` per learner. The value is checked before
+    anything is written; an unknown learner is reported and the others still get it.
+    """
+    allowances.parse_allowance_value(kind, value)
+    rows = []
+    for number, identifier in enumerate(allowances.read_identifiers(csv_text)):
+        user = search.find_user(identifier)
+        if user is None and number == 0 and allowances.looks_like_header(identifier):
+            continue  # the column's name, unless a learner is called so
+        if user is None:
+            rows.append(BulkRow(identifier, 'unknown_learner'))
+            continue
+        existed = Allowance.objects.filter(exam=exam, user=user, kind=kind).exists()
+        result = allowances.set_allowance(exam, user, kind, value, created_by=by)
+        outcome = 'unchanged' if result.change is None else ('updated' if existed else 'added')
+        rows.append(BulkRow(identifier, outcome, user, result.started_attempt))
+    return rows
+
+
+def search_attempts(course_key, query='', exam_id=None, status=None, page=1, page_size=search.DEFAULT_PAGE_SIZE,
+                    user=None):
+    """
+    One page (``exams.search.Page``) of the course's attempts, newest first, matching a learner
+    (``query``: username or email), an exam and a status; ``user``: that learner's own only. At most
+    five queries a page (see ``exams.search``), whatever the number of attempts. Raises ``ValueError``
+    for an unknown status.
+    """
+    return search.paginate(search.course_attempts(course_key, query=query, exam_id=exam_id, status=status,
+                                                  user=user), page=page, page_size=page_size)
+
+
+def course_attempt(course_key, attempt_id, user=None):
+    """Return the course's attempt ``attempt_id`` (``user``: only if it is theirs); else ``AttemptNotFound``."""
+    attempts = ExamAttempt.objects.select_related('exam', 'user').filter(pk=attempt_id,
+                                                                         exam__course_key=str(course_key))
+    if user is not None:
+        attempts = attempts.filter(user=user)
+    attempt = attempts.first()
+    if attempt is None:
+        raise AttemptNotFound()
+    return attempt
+
+
+def attempt_history_with_people(attempt):
+    """The attempt's status changes, oldest first, with who made each."""
+    return list(attempt.history.select_related('changed_by'))
+
+
+# What a person may decide on a review; the second review escalates (support, then the course team).
+PERSON_DECISIONS = (Outcome.SATISFACTORY, Outcome.UNSATISFACTORY, Outcome.SECOND_REVIEW)
+
+
+def review_queue_entries(course_key=None, limit=review_queue.PAGE_SIZE):
+    """
+    The attempts awaiting a person's decision (a second review, a suspicious verdict, a failed
+    analysis, or a session recorded on this site), oldest first, each with what was flagged::
+
+        {'attempt', 'recordings': [...as awaiting_review...], 'why': the history's reason for the wait,
+         'moments': [{'at': 'video 0:12–0:40' or a time, 'kind', 'source', 'text'}]}
+
+    A constant number of queries however long the queue.
+    """
+    entries = awaiting_review(course_key=course_key, limit=limit)
+    attempts = [entry['attempt'] for entry in entries]
+    prefetch_related_objects(attempts, 'recordings__findings', 'session_flags', 'reviews', 'history')
+    for entry in entries:
+        attempt = entry['attempt']
+        moments = []
+        for recording in attempt.recordings.all():
+            for finding in recording.findings.all():
+                moments.append({'kind': finding.kind, 'source': recording.kind, 'start_s': finding.start_s,
+                                'end_s': finding.end_s, 'text': ''})
+        for flag in attempt.session_flags.all():
+            moments.append({'kind': flag.kind, 'source': 'session', 'at': flag.at, 'text': flag.detail})
+        for review in attempt.reviews.all():
+            for comment in review.comments:
+                moments.append({'kind': comment.get('status') or 'remark', 'source': review.provider,
+                                'start_s': comment.get('start_s'), 'end_s': comment.get('end_s'),
+                                'text': comment.get('comment', '')})
+        waits = [change for change in attempt.history.all() if change.to_status == attempt.status]
+        entry['why'] = waits[-1].reason if waits else ''
+        entry['moments'] = moments
+    return entries
+
+
+def allowances_csv(course_key):
+    """The course's allowances in force (CSV text)."""
+    return exam_export.allowances_csv(course_key)
+
+
+def allowance_changes_csv(course_key):
+    """Every change to the course's allowances, with who made it (CSV text)."""
+    return exam_export.allowance_changes_csv(course_key)
+
+
+def attempts_csv(course_key):
+    """Every attempt at the course's special exams (CSV text)."""
+    return exam_export.attempts_csv(course_key)
+
+
+def reviews_csv(course_key):
+    """Every review of the course's attempts, vendors' verdicts and people's decisions (CSV text)."""
+    return export.reviews_csv(course_key)
+
+
+@dataclass
+class Readiness:
+    """How ready a learner is for the course's proctored exams: practice attempts and onboarding."""
+
+    user: object
+    practice: list    # [{'exam', 'attempt' or None, 'result': 'complete' / 'failed' / None, 'attempts': n}]
+    onboarding: list  # [{'provider', 'verbose_name', 'status': 'approved' / ... / 'unavailable'}]
+
+
+def learner_readiness(user, course_key):
+    """
+    Return the learner's ``Readiness`` in the course: each practice exam's latest attempt and result,
+    and, for each provider with onboarding that a proctored exam of the course uses, the learner's
+    onboarding status as the vendor says (``unavailable`` while it cannot be reached).
+    """
+    exams = course_exams(course_key)
+    attempts = {}
+    counts = {}
+    for attempt in ExamAttempt.objects.filter(exam__in=exams, user=user).order_by('attempt_number'):
+        attempts[attempt.exam_id] = attempt
+        counts[attempt.exam_id] = counts.get(attempt.exam_id, 0) + 1
+    practice = []
+    for exam in exams:
+        if exam.exam_type == ExamType.PRACTICE:
+            latest = attempts.get(exam.pk)
+            practice.append({'exam': exam, 'attempt': latest, 'attempts': counts.get(exam.pk, 0),
+                             'result': practice_result(latest.status) if latest else None})
+    onboarding = []
+    for name in sorted({exam.provider for exam in exams if exam.exam_type == ExamType.PROCTORED}):
+        try:
+            provider = get_provider(name)
+        except (UnknownProvider, ImportError):
+            continue
+        if Feature.ONBOARDING not in provider.features:
+            continue
+        try:
+            status = provider.onboarding_status(user)
+        except VendorError:
+            status = 'unavailable'
+        onboarding.append({'provider': name, 'verbose_name': provider.verbose_name or name, 'status': status})
+    return Readiness(user=user, practice=practice, onboarding=onboarding)

@@ -1,6 +1,6 @@
 """Django looks for the app's models here; they are defined beside their rules."""
 # pylint: disable=unused-import
-from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt  # noqa: F401
+from .exams.models import Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt  # noqa: F401
 from .reviews.models import ReceivedMessage, Review  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
 from .credit.models import CreditRecord  # noqa: F401

@@ -4,6 +4,8 @@ from django.urls import path
 from .recordings.views import (
     ConsentView, FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView,
 )
+from .dashboard.urls import urlpatterns as dashboard_urlpatterns
+from .rest.urls import urlpatterns as rest_urlpatterns
 from .reviewer.views import AttemptReviewView, ReviewMediaView, ReviewQueueView
 from .views import AttemptTimerView, ProviderCallbackView
 
@@ -25,4 +27,7 @@ urlpatterns = [
     path('review/', ReviewQueueView.as_view(), name='review-queue'),
     path('review/attempts/<int:attempt_id>', AttemptReviewView.as_view(), name='review-attempt'),
     path('review/media/<slug:kind>/<int:object_id>', ReviewMediaView.as_view(), name='review-media'),
+    # The instructor dashboard's REST API (rest/) and pages (dashboard/).
+    *rest_urlpatterns,
+    *dashboard_urlpatterns,
 ]

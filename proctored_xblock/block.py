@@ -184,7 +184,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
                 fragment.add_fragment_resources(child_fragment)
                 children.append(child_fragment.body_html())
         fragment.add_content(views.render_template('exam.html', self.i18n(), **self._page_context(
-            state, state_name, content_visible, children, capture)))
+            state, state_name, content_visible, children, capture), dashboard_url=self._dashboard_url(user)))
         fragment.add_css(read_static('css/proctored_exam.css'))
         if capture is not None:
             # Only exams recorded in the learner's browser load the capture script.
@@ -192,6 +192,15 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         fragment.add_javascript(read_static('js/proctored_exam.js'))
         fragment.initialize_js('ProctoredExamBlock', self._js_init(state, state_name, capture))
         return fragment
+
+    def _dashboard_url(self, user):
+        """The course's instructor dashboard pages, for course staff, support and global staff; else ''."""
+        if user is None or not api.Role.capabilities(user, self.course_key):
+            return ''
+        try:
+            return reverse('edx_proctoring_backend:dashboard', args=[self.course_key])
+        except NoReverseMatch:
+            return ''  # a runtime without the app's URLs
 
     def _page_context(self, state, state_name, content_visible, children, capture=None):
         """The template context of the exam page."""

@@ -5,24 +5,14 @@ Inside Open edX the platform's XBlock i18n service loads ``translations/<lang>/L
 from this package. ``BlockI18nService`` does the same for runtimes that have no such service (the
 demo's workbench, the tests), following Django's active language.
 """
-import gettext
-
 from django.utils import translation
 
-from .resources import resource_dir
-
-DOMAIN = 'text'
+from edx_proctoring_backend.i18n import DOMAIN, translations_for  # noqa: F401  pylint: disable=unused-import
 
 
 def _(text):
     """Mark a field label or default for extraction; Studio translates it when it shows the field."""
     return text
-
-
-def translations_for(language):
-    """Return the block's catalogue for ``language`` (a null catalogue when there is none)."""
-    locale = translation.to_locale(language or 'en')
-    return gettext.translation(DOMAIN, str(resource_dir('translations')), [locale], fallback=True)
 
 
 class BlockI18nService:

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from edx_proctoring_backend import api
 from edx_proctoring_backend.lms import platform
 from tests.fakes.edx_platform import FakePlatform
+from demo.databases import mariadb_connect
 from demo.fake_vendors import FakeVendor
 
 
@@ -26,12 +27,7 @@ def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argu
 def _mariadb_unreachable():
     """Return why MariaDB cannot be reached, or '' when it can."""
     try:
-        import MySQLdb  # pylint: disable=import-outside-toplevel
-        connection = MySQLdb.connect(host=os.environ.get('MARIADB_HOST', '127.0.0.1'),
-                                     port=int(os.environ.get('MARIADB_PORT', '3306')),
-                                     user=os.environ.get('MARIADB_USER', 'root'),
-                                     passwd=os.environ.get('MARIADB_PASSWORD', ''), connect_timeout=3)
-        connection.close()
+        mariadb_connect(connect_timeout=3).close()
     except Exception as error:  # pylint: disable=broad-except
         return str(error)
     return ''

@@ -1,8 +1,19 @@
-"""Allowances: extra time, time multipliers, review exemptions and opt-out permissions."""
+"""
+Allowances: extra time, time multipliers, review exemptions and opt-out permissions.
+
+Every change is recorded (``AllowanceChange``) with who made it. An allowance is read when the
+learner's clock starts, so a change made after the start leaves that attempt as it is; the change
+record names the attempt it did not reach.
+"""
+import csv
+import io
 from dataclasses import dataclass
 
+from django.db import transaction
+
 from .errors import NotAllowed
-from .models import Allowance
+from .models import Allowance, AllowanceChange, ExamAttempt
+from .statuses import AttemptStatus
 
 MAX_EXTRA_MINUTES = 24 * 60
 MAX_MULTIPLIER = 10.0
@@ -51,16 +62,82 @@ def effective_allowance(exam, user):
     )
 
 
+def started_attempt(exam, user):
+    """
+    The learner's current attempt whose clock already started (or that is finished), which an
+    allowance changed now no longer reaches; None when the next start will read it.
+    """
+    attempt = ExamAttempt.objects.filter(exam=exam, user=user).order_by('-attempt_number').first()
+    if attempt is None or attempt.status in (AttemptStatus.CREATED, AttemptStatus.READY_TO_START,
+                                             AttemptStatus.RESET):
+        return None
+    return attempt
+
+
+@dataclass(frozen=True)
+class AllowanceResult:
+    """What setting or removing an allowance did."""
+
+    allowance: Allowance       # the allowance now in force (None after a removal)
+    change: AllowanceChange    # the record of the change (None when nothing changed)
+    started_attempt: ExamAttempt = None  # the attempt the change does not reach (already started)
+
+
 def set_allowance(exam, user, kind, value, created_by=None):
-    """Create or replace one allowance; returns the ``Allowance``."""
+    """Create or replace one allowance and record the change; returns an ``AllowanceResult``."""
     normalised = parse_allowance_value(kind, value)
-    allowance, _ = Allowance.objects.update_or_create(
-        exam=exam, user=user, kind=kind, defaults={'value': normalised, 'created_by': created_by},
-    )
-    return allowance
+    with transaction.atomic():
+        current = Allowance.objects.select_for_update().filter(exam=exam, user=user, kind=kind).first()
+        old_value = current.value if current is not None else ''
+        allowance, _ = Allowance.objects.update_or_create(
+            exam=exam, user=user, kind=kind, defaults={'value': normalised, 'created_by': created_by},
+        )
+        started = started_attempt(exam, user)
+        change = None
+        if old_value != normalised:
+            change = AllowanceChange.objects.create(
+                exam=exam, user=user, kind=kind, old_value=old_value, new_value=normalised,
+                changed_by=created_by, started_attempt=started)
+    return AllowanceResult(allowance, change, started)
 
 
-def remove_allowance(exam, user, kind):
-    """Remove one allowance; returns True if there was one."""
-    deleted, _ = Allowance.objects.filter(exam=exam, user=user, kind=kind).delete()
-    return bool(deleted)
+def remove_allowance(exam, user, kind, removed_by=None):
+    """Remove one allowance and record the change; returns an ``AllowanceResult`` (``change`` None: there was none)."""
+    with transaction.atomic():
+        current = Allowance.objects.select_for_update().filter(exam=exam, user=user, kind=kind).first()
+        if current is None:
+            return AllowanceResult(None, None, None)
+        current.delete()
+        started = started_attempt(exam, user)
+        change = AllowanceChange.objects.create(
+            exam=exam, user=user, kind=kind, old_value=current.value, new_value='', changed_by=removed_by,
+            started_attempt=started)
+    return AllowanceResult(None, change, started)
+
+
+MAX_BULK_ROWS = 5000
+HEADER_NAMES = frozenset({'username', 'email', 'user', 'learner'})
+
+
+def read_identifiers(csv_text):
+    """
+    Read the usernames or emails of a bulk allowance file: one per line, or the first column of a CSV.
+    Blank lines and repeats are dropped; the order is kept. Raises ``NotAllowed`` for a file that is too
+    long. A first row naming the column (see ``looks_like_header``) is kept: only the caller knows
+    whether a learner has that name.
+    """
+    identifiers, seen = [], set()
+    for row in csv.reader(io.StringIO(csv_text)):
+        cell = (row[0] if row else '').strip()
+        if not cell or cell.lower() in seen:
+            continue
+        seen.add(cell.lower())
+        identifiers.append(cell)
+        if len(identifiers) > MAX_BULK_ROWS:
+            raise NotAllowed(f'A bulk file may name at most {MAX_BULK_ROWS} learners.', code='too_many_rows')
+    return identifiers
+
+
+def looks_like_header(identifier):
+    """Whether the first cell of a bulk file may be its column's name (``username``, ``email``, ...)."""
+    return identifier.lower() in HEADER_NAMES

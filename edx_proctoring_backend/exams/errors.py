@@ -76,3 +76,9 @@ class InvalidStatusToken(ProctoringError):
     """The timer token is not valid."""
 
     code = 'invalid_token'
+
+
+class AllowanceNotFound(ProctoringError):
+    """There is no such allowance in this course."""
+
+    code = 'allowance_not_found'

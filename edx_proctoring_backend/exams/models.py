@@ -40,6 +40,11 @@ class Exam(models.Model):
         return f'{self.display_name or self.usage_key} ({self.exam_type})'
 
     @property
+    def name(self):
+        """What people call the exam: its display name, else its usage key."""
+        return self.display_name or self.usage_key
+
+    @property
     def is_proctored_kind(self):
         """True for proctored and practice proctored exams."""
         return self.exam_type in ExamType.PROCTORED_KINDS
@@ -79,7 +84,11 @@ class ExamAttempt(models.Model):
         constraints = [
             models.UniqueConstraint(fields=['exam', 'user', 'attempt_number'], name='one_attempt_per_number'),
         ]
-        indexes = [models.Index(fields=['status', 'deadline'], name='attempt_status_deadline')]
+        indexes = [
+            models.Index(fields=['status', 'deadline'], name='attempt_status_deadline'),
+            # The instructor dashboard lists a course's attempts by exam and status, newest first.
+            models.Index(fields=['exam', 'status'], name='attempt_exam_status'),
+        ]
 
     def __str__(self):
         return f'attempt {self.pk} ({self.status})'
@@ -141,3 +150,37 @@ class AttemptTransition(models.Model):
     def delete(self, *args, **kwargs):
         """The history is never deleted row by row."""
         raise ValueError('The attempt history is append-only.')
+
+
+class AllowanceChange(models.Model):
+    """
+    One change to a learner's allowance: what it was, what it became, who changed it and when.
+
+    Append-only, like the attempt history: ``old_value`` is empty for an allowance added and
+    ``new_value`` empty for one removed. ``applies_to_attempt`` is the attempt already started when
+    the change was made (it keeps the allowances it started with), else None.
+    """
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='allowance_changes')
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    kind = models.CharField(max_length=32, choices=Allowance.KIND_CHOICES)
+    old_value = models.CharField(max_length=64, blank=True)
+    new_value = models.CharField(max_length=64, blank=True)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name='+')
+    started_attempt = models.ForeignKey(ExamAttempt, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name='+')
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['created', 'pk']
+
+    def __str__(self):
+        return f'{self.kind}: {self.old_value or "-"} -> {self.new_value or "-"}'
+
+    def save(self, *args, **kwargs):
+        """Insert only: the record of changes is never rewritten."""
+        if self.pk is not None:
+            raise ValueError('The allowance history is append-only.')
+        super().save(*args, **kwargs)

@@ -109,3 +109,15 @@ def undo_subsection_grade_override(user, course_key, subsection_key):
     service = _module('lms.djangoapps.grades.services').GradesService()
     service.undo_override_subsection_grade(
         user_id=user.pk, course_key_or_id=str(course_key), usage_key_or_id=str(subsection_key))
+
+
+# ---- Course roles -------------------------------------------------------------------------------
+
+def has_access(user, action, course_key=None):
+    """
+    Return True when the platform grants ``user`` the ``action`` (``staff``, ``instructor``) on the
+    course, or, without a course, site-wide (``staff``: global staff, ``support``: the support team).
+    """
+    access = _module('lms.djangoapps.courseware.access')
+    target = _course_key(course_key) if course_key is not None else 'global'
+    return bool(access.has_access(user, action, target))

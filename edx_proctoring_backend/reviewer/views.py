@@ -1,16 +1,20 @@
 """
 The reviewer's pages: the queue (``GET``), one attempt (``GET`` the evidence, ``POST`` the decision)
-and its media (recordings, photos, thumbnails), for global staff only. Thin over ``api``.
+and its media (recordings, photos, thumbnails), for the people who review the attempt's course (its
+instructors, support and global staff; the queue of every course for support and global staff).
+Thin over ``api``.
 """
+from urllib.parse import urlencode
+
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from .. import api
+from ..i18n import gettext, gettext_lazy
 from ..recordings.models import Recording, SessionFlag
 from ..video import events
 from .media import file_response
@@ -55,13 +59,11 @@ DECISIONS = (
 
 
 class ReviewerView(View):
-    """Only people allowed to review get past ``dispatch``; others sign in or get a 403."""
+    """Anonymous visitors sign in first; each view checks who may review what it shows."""
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not api.may_review(request.user):
-            raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
 
@@ -73,6 +75,8 @@ class ReviewQueueView(ReviewerView):
     def get(self, request):
         """The queue page (``?course_id=`` to show one course)."""
         course_key = request.GET.get('course_id') or None
+        if not api.may_review(request.user, course_key):
+            raise PermissionDenied
         entries = api.awaiting_review(course_key=course_key)
         for entry in entries:
             entry['status_label'] = entry['attempt'].get_status_display()
@@ -91,7 +95,7 @@ class AttemptReviewView(ReviewerView):
 
     def get(self, request, attempt_id, error='', status=200):
         """The attempt's page."""
-        attempt = _attempt_or_404(attempt_id)
+        attempt = _attempt_or_404(attempt_id, request.user)
         evidence = api.session_evidence(attempt)
         flags = [(flag, FLAG_LABELS.get(flag.kind, flag.kind)) for flag in evidence['flags']]
         recordings = []
@@ -120,7 +124,7 @@ class AttemptReviewView(ReviewerView):
 
     def post(self, request, attempt_id):
         """Record the decision and go back to the queue; a refused one shows the page again with why."""
-        attempt = _attempt_or_404(attempt_id)
+        attempt = _attempt_or_404(attempt_id, request.user)
         outcome = request.POST.get('outcome', '')
         comment = request.POST.get('comment', '').strip()
         if outcome not in dict(DECISIONS):
@@ -131,7 +135,10 @@ class AttemptReviewView(ReviewerView):
             api.record_review(attempt, outcome, by=request.user, comment=comment)
         except api.NotAllowed as error:
             return self.get(request, attempt_id, error=str(error), status=409)
-        return HttpResponseRedirect(reverse('edx_proctoring_backend:review-queue'))
+        queue = reverse('edx_proctoring_backend:review-queue')
+        if not api.may_review(request.user):  # a course's reviewer sees that course's queue
+            queue += '?' + urlencode({'course_id': attempt.exam.course_key})
+        return HttpResponseRedirect(queue)
 
 
 class ReviewMediaView(ReviewerView):
@@ -142,7 +149,7 @@ class ReviewMediaView(ReviewerView):
     def get(self, request, kind, object_id):
         """The file's bytes, or 404."""
         try:
-            handle, size, content_type = api.review_media(kind, object_id)
+            handle, size, content_type = api.review_media(kind, object_id, viewer=request.user)
         except api.AttemptNotFound as error:
             raise Http404 from error
         return file_response(request, handle, size, content_type)
@@ -174,8 +181,12 @@ def page_text():
     }
 
 
-def _attempt_or_404(attempt_id):
+def _attempt_or_404(attempt_id, viewer):
+    """The attempt, if ``viewer`` may review its course; else "not found" (nothing is told about it)."""
     try:
-        return api.attempt_under_review(attempt_id)
+        attempt = api.attempt_under_review(attempt_id)
     except api.AttemptNotFound as error:
         raise Http404 from error
+    if not api.may_review(viewer, attempt.exam.course_key):
+        raise Http404
+    return attempt

@@ -3,10 +3,9 @@ The results file of a course's proctored sessions, like the vendors' own: one ro
 its status, review status, every vendor remark with its time, the people's decisions, and the calls
 to the vendor that have not gone through (retrying or dead).
 """
-import csv
-import io
-
+from ..exams.csvfiles import csv_text
 from ..exams.models import ExamAttempt
+from .models import Review
 from ..exams.statuses import review_status
 
 COLUMNS = ('exam', 'exam_type', 'provider', 'username', 'attempt', 'attempt_number', 'status', 'review_status',
@@ -19,12 +18,6 @@ def _remark(comment):
     span = f"{comment.get('start_s', '')}–{comment.get('end_s', '')} s"
     status = f"{comment['status']}: " if comment.get('status') else ''
     return f"[{span}] {status}{comment.get('comment', '')}"
-
-
-def _cell(value):
-    """Spreadsheets run cells that start with =, +, - or @ as formulas: quote those."""
-    text = '' if value is None else str(value)
-    return f"'{text}" if text[:1] in ('=', '+', '-', '@') else text
 
 
 def results_rows(course_key):
@@ -58,9 +51,29 @@ def results_rows(course_key):
 
 def results_csv(course_key):
     """Return the course's results file as CSV text."""
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS)
-    writer.writeheader()
-    for row in results_rows(course_key):
-        writer.writerow({name: _cell(value) for name, value in row.items()})
-    return out.getvalue()
+    return csv_text(COLUMNS, results_rows(course_key))
+
+
+REVIEW_COLUMNS = ('exam', 'username', 'attempt', 'attempt_number', 'attempt_status', 'reviewed_at', 'by',
+                  'provider', 'verdict', 'outcome', 'comment', 'vendor_comments', 'contradicts_review')
+
+
+def review_rows(course_key):
+    """Yield every review of the course's attempts, oldest first: vendors' verdicts and people's decisions."""
+    reviews = (Review.objects.filter(attempt__exam__course_key=str(course_key))
+               .select_related('attempt__exam', 'attempt__user', 'reviewer').order_by('created', 'pk'))
+    for review in reviews:
+        attempt = review.attempt
+        yield {
+            'exam': attempt.exam.display_name or attempt.exam.usage_key, 'username': attempt.user.username,
+            'attempt': attempt.pk, 'attempt_number': attempt.attempt_number, 'attempt_status': attempt.status,
+            'reviewed_at': review.created.isoformat(), 'by': review.reviewer.username if review.reviewer else '',
+            'provider': review.provider, 'verdict': review.verdict, 'outcome': review.outcome,
+            'comment': review.comment, 'vendor_comments': ' | '.join(_remark(comment) for comment in review.comments),
+            'contradicts_review': review.conflicts_with_id or '',
+        }
+
+
+def reviews_csv(course_key):
+    """Return every review of the course's attempts as CSV text, one line per review."""
+    return csv_text(REVIEW_COLUMNS, review_rows(course_key))

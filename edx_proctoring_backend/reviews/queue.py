@@ -12,11 +12,6 @@ from ..exams.statuses import AttemptStatus, ExamType
 PAGE_SIZE = 50
 
 
-def may_review(user):
-    """Whether ``user`` may see recordings and decide reviews: global staff (course roles come with the dashboard)."""
-    return bool(user is not None and user.is_authenticated and user.is_active and (user.is_staff or user.is_superuser))
-
-
 def awaiting_person(person_decides_providers, course_key=None):
     """
     The attempts awaiting a person's decision, oldest submission first, with their exam, learner and

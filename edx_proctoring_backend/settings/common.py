@@ -37,8 +37,9 @@ REQUEUE_ANALYSES_TASK = 'edx_proctoring_backend.tasks.requeue_stale_analyses'
 
 def plugin_settings(settings):
     """
-    Fill in defaults and schedule the expiry sweep and the provider-call retries every minute, and the
-    stale-analysis sweep every five.
+    Fill in defaults, schedule the expiry sweep and the provider-call retries every minute and the
+    stale-analysis sweep every five, and add the instructor dashboard's tab to the openedx-filters
+    pipelines.
     """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
@@ -51,3 +52,6 @@ def plugin_settings(settings):
     schedule.setdefault('proctored-exams-submit-expired', {'task': EXPIRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-retry-provider-calls', {'task': RETRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-requeue-stale-analyses', {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0})
+    # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py).
+    from ..lms.dashboard_tab import register  # pylint: disable=import-outside-toplevel
+    register(settings)

@@ -40,6 +40,7 @@ CREDIT_SERVICES = 'openedx.core.djangoapps.credit.services'
 CREDIT_EXCEPTIONS = 'openedx.core.djangoapps.credit.exceptions'
 GRADES_SERVICES = 'lms.djangoapps.grades.services'
 GRADES_CONSTANTS = 'lms.djangoapps.grades.constants'
+COURSEWARE_ACCESS = 'lms.djangoapps.courseware.access'
 
 
 class InvalidCreditRequirements(Exception):
@@ -74,6 +75,8 @@ class FakePlatform:
         self.override_rows = {}        # (user id, course key, usage key) -> override
         self.calls = []                # (dotted name, arguments) of every platform call, in order
         self.failures = {}             # callable name -> the exception its next calls raise
+        self.course_roles = {}         # (user id, course key) -> 'staff' or 'instructor' (CourseStaffRole, ...)
+        self.support_users = set()     # user ids with SupportStaffRole
         self.modules = _platform_modules(self)
         self._saved = {}
 
@@ -132,6 +135,14 @@ class FakePlatform:
         """
         self.modules[CREDIT_API]['set_credit_requirements'](CourseKey.from_string(str(course_key)),
                                                             [dict(requirement) for requirement in requirements])
+
+    def grant(self, user, course_key, role):
+        """Give ``user`` a course role: ``staff`` (CourseStaffRole) or ``instructor`` (CourseInstructorRole)."""
+        self.course_roles[(user.pk, str(course_key))] = role
+
+    def make_support(self, user):
+        """Give ``user`` the site's SupportStaffRole."""
+        self.support_users.add(user.pk)
 
     def fail(self, name, error):
         """Make every later call of the platform callable ``name`` raise ``error``."""
@@ -346,7 +357,43 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
             if override is not None and override['feature'] == feature:
                 del platform.override_rows[key]
 
+    # ---- lms/djangoapps/courseware/access.py ------------------------------------------------------
+
+    class AccessResponse:  # pylint: disable=too-few-public-methods
+        """lms.djangoapps.courseware.access_response.AccessResponse: true when access is granted."""
+
+        def __init__(self, has_access):
+            self.has_access = has_access
+
+        def __bool__(self):
+            return self.has_access
+
+    def has_access(user, action, obj, course_key=None):
+        """
+        As edx-platform for the objects the package passes: on a ``CourseKey``, ``staff`` is granted to
+        global staff and the course's staff and instructors, ``instructor`` to global staff and the
+        course's instructors; on ``'global'``, ``staff`` to global staff (``is_staff``) and ``support``
+        to global staff and the support team. Anything else raises TypeError, as the platform does.
+        """
+        platform.enter(f'{COURSEWARE_ACCESS}.has_access', user=user, action=action, obj=obj, course_key=course_key)
+        global_staff = bool(user is not None and user.is_authenticated and user.is_staff)
+        if isinstance(obj, CourseKey):
+            role = platform.course_roles.get((getattr(user, 'pk', None), str(obj)))
+            if action == 'staff':
+                return AccessResponse(global_staff or role in ('staff', 'instructor'))
+            if action == 'instructor':
+                return AccessResponse(global_staff or role == 'instructor')
+            raise ValueError(f"Unknown action for object type '{type(obj)}': '{action}'")
+        if obj == 'global':
+            if action == 'staff':
+                return AccessResponse(global_staff)
+            if action == 'support':
+                return AccessResponse(global_staff or getattr(user, 'pk', None) in platform.support_users)
+            raise ValueError(f"Unknown action for object type '{type(obj)}': '{action}'")
+        raise TypeError(f'Unknown object type in has_access(): {type(obj)}')
+
     return {
+        COURSEWARE_ACCESS: {'has_access': has_access},
         STUDENT_MODELS: {'CourseEnrollment': CourseEnrollment},
         CREDIT_API: {'is_credit_course': is_credit_course, 'get_credit_requirements': get_credit_requirements,
                      'set_credit_requirements': set_credit_requirements},

@@ -295,3 +295,12 @@ def test_learner_is_told_when_the_vendor_session_is_being_set_up(workbench, fake
     html, _ = page(block)
     assert 'data-session-pending="true"' in html and 'readonly value="' in html
     vendor.come_back()
+
+
+def test_course_staff_find_the_instructor_dashboard_under_the_exam(workbench, settings):
+    settings.PROCTORING_STANDALONE_COURSE_ROLES = {'course_staff': {'*': 'staff'}}
+    _, block = workbench(4, student='course_staff')
+    html = block.render('student_view').body_html()
+    assert '/api/proctored-exams/dashboard/course-v1:Demo+Proctoring+Standalone/' in html
+    _, block = workbench(4, student='learner')
+    assert '/dashboard/' not in block.render('student_view').body_html()

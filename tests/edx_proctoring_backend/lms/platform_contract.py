@@ -110,6 +110,17 @@ CONTRACT = (
         source='lms/djangoapps/grades/services.py',
         semantics='Deletes the override the same feature made; undoing a missing override is a no-op.',
     ),
+    PlatformCallable(
+        module='lms.djangoapps.courseware.access',
+        qualname='has_access',
+        kind='function',
+        signature='(user, action, obj, course_key=None)',
+        source='lms/djangoapps/courseware/access.py',
+        semantics=('An AccessResponse (true when granted). On a CourseKey: "staff" for global staff and the '
+                   'course\'s staff and instructors, "instructor" for global staff and its instructors. On the '
+                   'string "global": "staff" for global staff (is_staff), "support" for global staff and '
+                   'SupportStaffRole.'),
+    ),
 )
 
 BY_NAME = {entry.dotted_name: entry for entry in CONTRACT}

@@ -236,6 +236,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     platform.remove_credit_requirement_status(learner, COURSE, FINAL)
     platform.zero_subsection_grade(learner, COURSE, WEEK1)
     platform.undo_subsection_grade_override(learner, COURSE, WEEK1)
+    platform.has_access(learner, 'staff', COURSE)
 
     assert {dotted for dotted, _ in edx_platform.calls} == set(BY_NAME)
 

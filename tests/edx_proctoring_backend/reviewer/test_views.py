@@ -202,9 +202,10 @@ def test_learners_and_strangers_see_nothing(submitted, client):
         answer = client.get(url)
         assert answer.status_code == 302 and '/login' in answer['Location']
     client.force_login(submitted.user)  # the learner: not their job to review, not even their own
-    for url in urls:
-        assert client.get(url).status_code == 403
-    assert client.post(page_of(submitted), {'outcome': 'satisfactory'}).status_code == 403
+    assert client.get(QUEUE).status_code == 403
+    for url in urls[1:]:  # an attempt or file the viewer may not review is not found: nothing is told
+        assert client.get(url).status_code == 404
+    assert client.post(page_of(submitted), {'outcome': 'satisfactory'}).status_code == 404
     submitted.refresh_from_db()
     assert submitted.status == S.SUBMITTED
 

@@ -1,0 +1,1 @@
+"""The instructor dashboard's pages: allowances, attempts, the review queue, exports and learners."""

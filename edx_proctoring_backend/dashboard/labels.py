@@ -1,0 +1,251 @@
+"""
+Every text the dashboard's pages show, in the active language, through the package's catalogues
+(``edx_proctoring_backend.i18n``).
+"""
+from .. import api
+from ..i18n import gettext, gettext_lazy, ngettext
+from ..reviewer.views import FINDING_LABELS, FLAG_LABELS
+
+Role = api.Role
+S = api.AttemptStatus
+
+STATUS_LABELS = {
+    S.CREATED: gettext_lazy('Opted in, checks not passed'),
+    S.DECLINED: gettext_lazy('Declined proctoring'),
+    S.READY_TO_START: gettext_lazy('Ready to start'),
+    S.STARTED: gettext_lazy('Started'),
+    S.SUBMITTED: gettext_lazy('Submitted'),
+    S.SECOND_REVIEW_REQUIRED: gettext_lazy('Second review required'),
+    S.VERIFIED: gettext_lazy('Verified'),
+    S.REJECTED: gettext_lazy('Rejected'),
+    S.ERROR: gettext_lazy('Error'),
+    S.RESET: gettext_lazy('Reset'),
+}
+KIND_LABELS = {
+    api.Allowance.ADDITIONAL_MINUTES: gettext_lazy('Additional minutes'),
+    api.Allowance.TIME_MULTIPLIER: gettext_lazy('Time multiplier'),
+    api.Allowance.REVIEW_EXEMPTION: gettext_lazy('Exempt from review'),
+    api.Allowance.OPT_OUT_PERMISSION: gettext_lazy('May opt out of proctoring'),
+}
+DECISION_LABELS = {
+    api.Outcome.SATISFACTORY: gettext_lazy('Satisfactory'),
+    api.Outcome.UNSATISFACTORY: gettext_lazy('Unsatisfactory'),
+    api.Outcome.SECOND_REVIEW: gettext_lazy('Escalate for another review'),
+}
+BULK_LABELS = {
+    'added': gettext_lazy('added'),
+    'updated': gettext_lazy('updated'),
+    'unchanged': gettext_lazy('unchanged'),
+    'unknown_learner': gettext_lazy('no learner has this username or email'),
+}
+ONBOARDING_LABELS = {
+    'approved': gettext_lazy('approved'),
+    'pending': gettext_lazy('pending review'),
+    'submitted': gettext_lazy('submitted, awaiting review'),
+    'rejected': gettext_lazy('rejected'),
+    'expired': gettext_lazy('expired'),
+    'not_started': gettext_lazy('not started'),
+    'unavailable': gettext_lazy('unknown: the proctoring service cannot be reached'),
+}
+NOTICES = {
+    'saved': gettext_lazy('Allowance saved for {learner}. It applies when they start the exam.'),
+    'saved_after_start': gettext_lazy('Allowance saved for {learner}, who has already started this exam: the '
+                                      'attempt in progress (or finished) keeps its time; the change applies '
+                                      'from their next attempt.'),
+    'unchanged': gettext_lazy('{learner} already had this allowance: nothing changed.'),
+    'removed': gettext_lazy('Allowance removed for {learner}.'),
+    'removed_after_start': gettext_lazy('Allowance removed for {learner}; the attempt already started keeps '
+                                        'the time it started with.'),
+    'attempt_reset': gettext_lazy('The attempt was reset: the learner may take the exam again.'),
+    'attempt_submitted': gettext_lazy('The attempt was submitted with the answers saved so far.'),
+    'attempt_errored': gettext_lazy('The attempt was marked as an error.'),
+    'review_recorded': gettext_lazy('Your decision was recorded.'),
+}
+
+
+def tabs():
+    """The dashboard's pages: (name, label, the capability it needs), in order."""
+    return (
+        ('allowances', gettext('Allowances'), Role.MANAGE_ALLOWANCES),
+        ('attempts', gettext('Attempts'), Role.VIEW_ATTEMPTS),
+        ('reviews', gettext('Review queue'), Role.REVIEW),
+        ('learners', gettext('Practice and onboarding'), Role.VIEW_ATTEMPTS),
+        ('exports', gettext('Exports'), Role.EXPORT),
+    )
+
+
+def status(value):
+    """The label of an attempt status."""
+    return str(STATUS_LABELS.get(value, value))
+
+
+def statuses():
+    """(status, label) of every status, for the search form."""
+    return [(value, str(label)) for value, label in STATUS_LABELS.items()]
+
+
+def allowance_kind(kind):
+    """The label of a kind of allowance."""
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def allowance_kinds():
+    """(kind, label) of every kind of allowance."""
+    return [(kind, str(label)) for kind, label in KIND_LABELS.items()]
+
+
+def bulk_outcome(row):
+    """What a bulk add did for one learner."""
+    return str(BULK_LABELS.get(row.outcome, row.outcome))
+
+
+def decisions():
+    """(outcome, label) of what a person may decide."""
+    return [(outcome, str(DECISION_LABELS[outcome])) for outcome in api.PERSON_DECISIONS]
+
+
+def notice(key, query):
+    """The message shown after a change (``key`` from the address), or ''."""
+    template = NOTICES.get(key)
+    return str(template).format(learner=query.get('learner', '')[:150]) if template else ''
+
+
+def exports():
+    """(kind, label) of the course's CSV files."""
+    return (
+        ('allowances', gettext('Allowances in force')),
+        ('allowance-changes', gettext('Every change to the allowances, with who made it')),
+        ('attempts', gettext('Attempts')),
+        ('reviews', gettext('Reviews: vendor verdicts and people\'s decisions')),
+        ('results', gettext('Proctoring results (one line per attempt)')),
+    )
+
+
+def _seconds(value):
+    if value is None:
+        return ''
+    minutes, seconds = divmod(int(value), 60)
+    return f'{minutes}:{seconds:02d}'
+
+
+def moment(entry):
+    """One flagged moment of a session as text: where, what, and the vendor's words if any."""
+    if entry.get('at') is not None:
+        where = entry['at'].strftime('%H:%M:%S')
+    elif entry.get('start_s') is not None:
+        where = f"{_seconds(entry['start_s'])}–{_seconds(entry.get('end_s'))}"
+    else:
+        where = ''
+    label = FINDING_LABELS.get(entry['kind']) or FLAG_LABELS.get(entry['kind']) or entry['kind']
+    return {'where': where, 'kind': entry['kind'], 'label': str(label), 'source': entry['source'],
+            'text': entry.get('text', '')}
+
+
+def practice(item):
+    """A practice exam's result for a learner."""
+    if item['attempt'] is None:
+        return gettext('not taken')
+    if item['result'] == 'complete':
+        return gettext('completed')
+    if item['result'] == 'failed':
+        return gettext('failed: the proctoring session had a problem')
+    return status(item['attempt'].status)
+
+
+def onboarding(value):
+    """A learner's onboarding status with a provider."""
+    if value is None:
+        return gettext('not started')
+    return str(ONBOARDING_LABELS.get(value, value))
+
+
+def page_text():
+    """The pages' fixed texts."""
+    return {
+        'title': gettext('Proctored exams'), 'course': gettext('Course'), 'tabs': gettext('Sections'),
+        'learner': gettext('Learner'), 'learner_hint': gettext('Username or email'), 'exam': gettext('Exam'),
+        'kind': gettext('Kind'), 'value': gettext('Value'), 'granted_by': gettext('Granted by'),
+        'changed': gettext('Changed'), 'actions': gettext('Actions'), 'save': gettext('Save'),
+        'remove': gettext('Remove'), 'any_exam': gettext('Any exam'), 'any_status': gettext('Any status'),
+        'allowances_title': gettext('Allowances'),
+        'allowances_intro': gettext('Extra time, a time multiplier, an exemption from review or permission to opt '
+                                    'out, per learner and exam. Allowances are read when the learner starts: add '
+                                    'them before.'),
+        'in_force': gettext('Allowances in force'), 'no_allowances': gettext('No allowances.'),
+        'add_title': gettext('Add an allowance'), 'add': gettext('Add the allowance'),
+        'value_hint': gettext('Minutes (1 to 1440) or a multiplier (1.0 to 10.0); leave empty for an exemption '
+                              'or a permission.'),
+        'bulk_title': gettext('Add an allowance for many learners'),
+        'bulk_learners': gettext('Usernames or emails, one per line'),
+        'bulk_file': gettext('or a CSV file (first column)'), 'bulk_add': gettext('Add for every learner listed'),
+        'bulk_result': gettext('What the bulk add did'), 'outcome': gettext('Result'),
+        'started_note': gettext('already started: the attempt keeps its time'),
+        'history_title': gettext('Latest changes'), 'old_value': gettext('Before'), 'new_value': gettext('After'),
+        'by': gettext('By'), 'when': gettext('When'), 'no_changes': gettext('No changes yet.'),
+        'filter': gettext('Filter'), 'search': gettext('Search'),
+        'attempts_title': gettext('Attempts'), 'status': gettext('Status'), 'attempt': gettext('Attempt'),
+        'started': gettext('Started'), 'submitted': gettext('Submitted'), 'open': gettext('Open'),
+        'no_attempts': gettext('No attempts match.'), 'previous': gettext('Previous page'),
+        'next': gettext('Next page'), 'pages': gettext('Pages of results'),
+        'attempt_title': gettext('Attempt'), 'back': gettext('Back to the attempts'),
+        'number': gettext('Attempt number'), 'deadline': gettext('Deadline'),
+        'extra_time': gettext('Extra minutes and multiplier it started with'),
+        'proctored': gettext('Proctoring'), 'with_proctoring': gettext('Taken with proctoring'),
+        'without_proctoring': gettext('Taken without proctoring'), 'granted': gettext('Granted'),
+        'history': gettext('Status history'), 'from': gettext('From'), 'to': gettext('To'),
+        'reason': gettext('Reason'), 'system': gettext('the system'),
+        'reset_title': gettext('Reset the attempt'),
+        'reset_intro': gettext('The learner may take the exam again; this attempt stays in the history.'),
+        'reset': gettext('Reset the attempt'),
+        'stuck_title': gettext('A stuck attempt'),
+        'stuck_intro': gettext('Submit a running attempt with what was answered, or end it in error. Say why.'),
+        'mark_submitted': gettext('Mark as submitted'), 'mark_error': gettext('Mark as error'),
+        'reviews_history': gettext('Reviews'), 'decision_title': gettext('Decide the review'),
+        'decision': gettext('Decision'), 'comment': gettext('Comment (required unless satisfactory)'),
+        'record': gettext('Record the decision'), 'evidence': gettext('See the recordings and photos'),
+        'reviews_title': gettext('Review queue'),
+        'reviews_intro': gettext('Attempts awaiting a decision by a person, oldest first: second reviews, '
+                                 'suspicious sessions and failed analyses. A person always decides.'),
+        'waiting_since': gettext('Submitted'), 'why': gettext('Why'), 'moments': gettext('Flagged moments'),
+        'no_moments': gettext('None'), 'decide': gettext('Decide'), 'queue_empty': gettext('Nothing awaits review.'),
+        'exports_title': gettext('Exports'), 'exports_intro': gettext('CSV files of this course, to open in a '
+                                                                      'spreadsheet.'),
+        'learners_title': gettext('Practice and onboarding'),
+        'learners_intro': gettext('Look up a learner to help them before the real exam: their practice exams and '
+                                  'their onboarding with the proctoring service.'),
+        'look_up': gettext('Look up'), 'practice': gettext('Practice exams'), 'result': gettext('Result'),
+        'attempts_count': gettext('Attempts'), 'onboarding': gettext('Onboarding'),
+        'provider': gettext('Proctoring service'), 'no_practice': gettext('This course has no practice exam.'),
+        'no_onboarding': gettext('No proctoring service of this course asks for onboarding.'),
+        'not_allowed': gettext('Your role in this course does not allow this.'),
+        'errors': gettext('Please correct the following:'),
+    }
+
+
+def attempts_found(page):
+    """How many attempts the search found, and which page this is."""
+    found = ngettext('{count} attempt found', '{count} attempts found', page.count).format(count=page.count)
+    where = gettext('page {number} of {pages}').format(number=page.number, pages=page.num_pages)
+    return f'{found} · {where}'
+
+
+def error_messages():
+    """Staff-facing messages for the API's error codes (``ProctoringError.code``)."""
+    return {
+        'invalid_allowance': gettext('This value does not suit the kind of allowance: whole minutes from 1 to 1440, '
+                                     'a multiplier from 1.0 to 10.0, or nothing for an exemption or a permission.'),
+        'too_many_rows': gettext('A bulk file may name at most 5000 learners.'),
+        'not_reviewable': gettext('This attempt cannot be reviewed in its current state.'),
+        'illegal_transition': gettext('The attempt changed meanwhile: this is no longer possible.'),
+        'invalid_review': gettext('Choose a decision.'),
+        'exam_not_found': gettext('There is no such exam in this course.'),
+        'attempt_not_found': gettext('There is no such attempt in this course.'),
+        'allowance_not_found': gettext('There is no such allowance in this course.'),
+        'default': gettext('This is not possible for this exam.'),
+    }
+
+
+def error_message(error):
+    """The message staff read for a refusal of the exam rules."""
+    messages = error_messages()
+    return messages.get(error.code, messages['default'])

@@ -1,0 +1,372 @@
+"""
+The instructor dashboard's pages, one course at a time: plain HTML forms (they work with the keyboard
+and without JavaScript), thin over ``api`` like the REST API beside them. Inside the LMS they are the
+"Proctored exams" tab of the instructor dashboard (``lms/dashboard_tab.py``); they can be framed by
+the LMS's own pages only.
+
+Each page checks the caller's role in the course: a user who may do nothing there gets a 403, and an
+object of another course is "not found".
+"""
+from urllib.parse import urlencode
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+
+from .. import api
+from ..i18n import gettext
+from . import labels
+
+Role = api.Role
+TEMPLATES = 'edx_proctoring_backend/dashboard/'
+
+
+def dashboard_url(course_key, name='allowances', **query):
+    """The address of one of the dashboard's pages for the course."""
+    url = reverse(f'edx_proctoring_backend:dashboard-{name}', args=[str(course_key)])
+    query = {key: value for key, value in query.items() if value not in (None, '')}
+    return f'{url}?{urlencode(query)}' if query else url
+
+
+@method_decorator(xframe_options_sameorigin, name='dispatch')
+class DashboardView(View):
+    """A page of one course's dashboard; ``capability`` is what the caller's role must allow."""
+
+    capability = Role.VIEW_ATTEMPTS
+    tab = ''
+    course_key = None
+    granted = frozenset()
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.course_key = kwargs['course_id']
+        self.granted = api.Role.capabilities(request.user, self.course_key)
+        if self.capability not in self.granted:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def page(self, template, status=200, **context):
+        """Render the page with the dashboard's tabs and texts."""
+        tabs = [(name, label, dashboard_url(self.course_key, name)) for name, label, needs in labels.tabs()
+                if needs in self.granted]
+        return render(self.request, TEMPLATES + template, {
+            'course_key': self.course_key, 'tabs': tabs, 'current_tab': self.tab, 'text': labels.page_text(),
+            'notice': labels.notice(self.request.GET.get('notice', ''), self.request.GET)
+            if self.request.method == 'GET' else '',
+            'embedded': self.request.GET.get('embedded') == '1', 'granted': self.granted, **context,
+        }, status=status)
+
+    def back(self, name, **query):
+        """Go to a page of the dashboard after a change (so a reload sends nothing twice)."""
+        if self.request.GET.get('embedded') == '1':
+            query['embedded'] = '1'
+        return HttpResponseRedirect(dashboard_url(self.course_key, name, **query))
+
+    def exam_or_none(self, exam_id):
+        """The course's exam of a form field, or None."""
+        try:
+            return api.course_exam(self.course_key, int(exam_id))
+        except (TypeError, ValueError, api.ExamNotFound):
+            return None
+
+
+# ---- Allowances -------------------------------------------------------------------------------------------
+
+class AllowancesPage(DashboardView):
+    """GET: the allowances in force and the latest changes; POST: add, change, remove, bulk add."""
+
+    capability = Role.MANAGE_ALLOWANCES
+    tab = 'allowances'
+    HISTORY_ROWS = 20
+
+    def get(self, request, course_id, errors=None, bulk_rows=None, status=200,  # pylint: disable=unused-argument
+            form=None):
+        """The allowances page (after a refused form: its ``errors``, and the ``form`` as it was sent)."""
+        query = request.GET.get('q', '')
+        exam_id = request.GET.get('exam_id', '')
+        found = api.course_allowances(self.course_key, exam_id=_int_or_none(exam_id), query=query)
+        return self.page('allowances.html', status=status, exams=api.course_exams(self.course_key),
+                         allowances=[(allowance, labels.allowance_kind(allowance.kind)) for allowance in found],
+                         changes=[(change, labels.allowance_kind(change.kind))
+                                  for change in api.allowance_changes(self.course_key, limit=self.HISTORY_ROWS)],
+                         kinds=labels.allowance_kinds(), errors=errors or [], bulk_rows=bulk_rows,
+                         form=form or {}, query=query, exam_id=exam_id)
+
+    def post(self, request, course_id):
+        """One change, then back to the page saying what it did (a bulk add lists each learner)."""
+        action = request.POST.get('action', '')
+        handler = {'add': self._add, 'update': self._update, 'remove': self._remove, 'bulk': self._bulk}.get(action)
+        if handler is None:
+            return self.get(request, course_id, errors=[gettext('Unknown action.')], status=400)
+        try:
+            return handler(request)
+        except api.NotAllowed as error:
+            return self.get(request, course_id, errors=[labels.error_message(error)], status=400, form=request.POST)
+
+    def _saved(self, result, learner):
+        """Back to the page, saying whether the change reaches the learner's next start only."""
+        if result.started_attempt is not None:
+            return self.back('allowances', notice='saved_after_start', learner=learner)
+        return self.back('allowances', notice='saved' if result.change else 'unchanged', learner=learner)
+
+    def _add(self, request):
+        """One allowance for one learner (named by username or email)."""
+        exam = self.exam_or_none(request.POST.get('exam_id'))
+        user = api.find_learner(request.POST.get('learner', ''))
+        errors = []
+        if exam is None:
+            errors.append(gettext('Choose an exam.'))
+        if user is None:
+            errors.append(gettext('No learner has this username or email.'))
+        if request.POST.get('kind') not in api.Allowance.KINDS:
+            errors.append(gettext('Choose a kind of allowance.'))
+        if errors:
+            return self.get(request, self.course_key, errors=errors, status=400, form=request.POST)
+        value = request.POST.get('value', '').strip() or 'true'
+        result = api.set_allowance(exam, user, request.POST['kind'], value, created_by=request.user)
+        return self._saved(result, user.username)
+
+    def _allowance(self, request):
+        try:
+            return api.course_allowance(self.course_key, int(request.POST.get('allowance_id', '')))
+        except (ValueError, api.AllowanceNotFound) as error:
+            raise Http404 from error
+
+    def _update(self, request):
+        allowance = self._allowance(request)
+        result = api.set_allowance(allowance.exam, allowance.user, allowance.kind, request.POST.get('value', ''),
+                                   created_by=request.user)
+        return self._saved(result, allowance.user.username)
+
+    def _remove(self, request):
+        allowance = self._allowance(request)
+        result = api.remove_allowance(allowance.exam, allowance.user, allowance.kind, removed_by=request.user)
+        notice = 'removed_after_start' if result.started_attempt is not None else 'removed'
+        return self.back('allowances', notice=notice, learner=allowance.user.username)
+
+    def _bulk(self, request):
+        """The same allowance for every learner of a list or a CSV file; a table says what each got."""
+        exam = self.exam_or_none(request.POST.get('exam_id'))
+        kind = request.POST.get('kind', '')
+        text = request.POST.get('learners', '')
+        upload = request.FILES.get('file')
+        errors = []
+        if upload is not None:
+            try:
+                text = upload.read(1024 * 1024 + 1).decode('utf-8-sig')
+                if len(text) > 1024 * 1024:
+                    errors.append(gettext('The file is too large (at most 1 MB).'))
+            except UnicodeDecodeError:
+                errors.append(gettext('The file is not UTF-8 text.'))
+        if exam is None:
+            errors.append(gettext('Choose an exam.'))
+        if kind not in api.Allowance.KINDS:
+            errors.append(gettext('Choose a kind of allowance.'))
+        if not errors and not text.strip():
+            errors.append(gettext('List at least one username or email.'))
+        if errors:
+            return self.get(request, self.course_key, errors=errors, status=400, form=request.POST)
+        value = request.POST.get('value', '').strip() or 'true'
+        rows = api.bulk_set_allowances(exam, text, kind, value, by=request.user)
+        return self.get(request, self.course_key, bulk_rows=[(row, labels.bulk_outcome(row)) for row in rows])
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+# ---- Attempts ---------------------------------------------------------------------------------------------
+
+class AttemptsPage(DashboardView):
+    """GET: search the course's attempts by learner, exam and status, a page at a time."""
+
+    tab = 'attempts'
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """The search form and one page of results."""
+        params = request.GET
+        status = params.get('status', '')
+        if status not in api.AttemptStatus.ALL:
+            status = ''
+        page = api.search_attempts(self.course_key, query=params.get('q', ''),
+                                   exam_id=_int_or_none(params.get('exam_id', '')), status=status or None,
+                                   page=_int_or_none(params.get('page', '')) or 1)
+        query = {'q': params.get('q', ''), 'exam_id': params.get('exam_id', ''), 'status': status}
+        if params.get('embedded') == '1':
+            query['embedded'] = '1'
+        return self.page('attempts.html', page=page, exams=api.course_exams(self.course_key), query=query,
+                         count_text=labels.attempts_found(page),
+                         statuses=labels.statuses(),
+                         rows=[(attempt, labels.status(attempt.status)) for attempt in page.items],
+                         previous_url=dashboard_url(self.course_key, 'attempts', **query, page=page.number - 1)
+                         if page.has_previous else '',
+                         next_url=dashboard_url(self.course_key, 'attempts', **query, page=page.number + 1)
+                         if page.has_next else '')
+
+
+class AttemptPage(DashboardView):
+    """GET: one attempt, its whole history and what staff may do; POST: reset, end, decide."""
+
+    tab = 'attempts'
+
+    def _attempt(self, attempt_id):
+        """The course's attempt, or a 404."""
+        try:
+            return api.course_attempt(self.course_key, attempt_id)
+        except api.AttemptNotFound as error:
+            raise Http404 from error
+
+    def get(self, request, course_id, attempt_id, error='', status=200):  # pylint: disable=unused-argument
+        """The attempt's page."""
+        attempt = self._attempt(attempt_id)
+        history = [(change, labels.status(change.from_status) if change.from_status else '',
+                    labels.status(change.to_status)) for change in api.attempt_history_with_people(attempt)]
+        reviews = attempt.reviews.select_related('reviewer').order_by('created', 'pk')
+        may_review = Role.REVIEW in self.granted
+        return self.page(
+            'attempt.html', status=status, attempt=attempt, status_label=labels.status(attempt.status),
+            history=history, reviews=reviews, error=error,
+            may_manage=Role.MANAGE_ATTEMPTS in self.granted,
+            may_reset=attempt.status != api.AttemptStatus.RESET,
+            may_submit=attempt.status == api.AttemptStatus.STARTED,
+            may_error=api.AttemptStatus.ERROR in api.allowed_next_statuses(attempt.status),
+            may_decide=may_review and api.may_decide(attempt), decisions=labels.decisions(),
+            evidence_url=reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
+            if may_review and attempt.exam.exam_type == api.ExamType.PROCTORED else '',
+        )
+
+    def post(self, request, course_id, attempt_id):
+        """Do what the form asks, then show the attempt again."""
+        attempt = self._attempt(attempt_id)
+        action = request.POST.get('action', '')
+        reason = request.POST.get('reason', '').strip()[:200]
+        needs = Role.REVIEW if action == 'decide' else Role.MANAGE_ATTEMPTS
+        if needs not in self.granted:
+            raise PermissionDenied
+        try:
+            if action == 'reset':
+                api.reset_attempt(attempt, by=request.user, reason=f'reset by staff: {reason}' if reason else '')
+                notice = 'attempt_reset'
+            elif action in ('submit', 'error'):
+                if not reason:
+                    return self.get(request, course_id, attempt_id, status=400,
+                                    error=gettext('Say why in the reason.'))
+                if action == 'submit':
+                    api.mark_submitted(attempt, by=request.user, reason=reason)
+                else:
+                    api.mark_error(attempt, by=request.user, reason=f'marked as error by staff: {reason}')
+                notice = 'attempt_submitted' if action == 'submit' else 'attempt_errored'
+            elif action == 'decide':
+                return self._decide(request, attempt)
+            else:
+                return self.get(request, course_id, attempt_id, error=gettext('Unknown action.'), status=400)
+        except api.IllegalTransition:
+            return self.get(request, course_id, attempt_id, status=409,
+                            error=labels.error_message(api.IllegalTransition(attempt.status, '')))
+        return self._back_to(attempt, notice)
+
+    def _decide(self, request, attempt):
+        """A person's decision on the attempt's review, or why it was refused."""
+        outcome = request.POST.get('outcome', '')
+        comment = request.POST.get('comment', '').strip()
+        if outcome not in api.PERSON_DECISIONS:
+            return self.get(request, self.course_key, attempt.pk, error=gettext('Choose a decision.'), status=400)
+        if outcome != api.Outcome.SATISFACTORY and not comment:
+            return self.get(request, self.course_key, attempt.pk, error=gettext('Say why in the comment.'), status=400)
+        if not api.may_decide(attempt):
+            return self.get(request, self.course_key, attempt.pk, status=409,
+                            error=labels.error_message(api.NotAllowed(code='not_reviewable')))
+        try:
+            api.record_review(attempt, outcome, by=request.user, comment=comment)
+        except api.NotAllowed as error:
+            return self.get(request, self.course_key, attempt.pk, error=labels.error_message(error), status=409)
+        return self._back_to(attempt, 'review_recorded')
+
+    def _back_to(self, attempt, notice):
+        """Back to the attempt's page, saying what was done."""
+        query = {'notice': notice}
+        if self.request.GET.get('embedded') == '1':
+            query['embedded'] = '1'
+        url = reverse('edx_proctoring_backend:dashboard-attempt', args=[self.course_key, attempt.pk])
+        return HttpResponseRedirect(f'{url}?{urlencode(query)}')
+
+
+# ---- The review queue, exports, learners -----------------------------------------------------------------
+
+class ReviewsPage(DashboardView):
+    """GET: the attempts awaiting a person's decision, oldest first, with the flagged moments."""
+
+    capability = Role.REVIEW
+    tab = 'reviews'
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """The queue."""
+        entries = api.review_queue_entries(self.course_key)
+        for entry in entries:
+            entry['status_label'] = labels.status(entry['attempt'].status)
+            entry['moment_rows'] = [labels.moment(moment) for moment in entry['moments']]
+        return self.page('reviews.html', entries=entries)
+
+
+class ExportsPage(DashboardView):
+    """GET: the course's CSV files."""
+
+    capability = Role.EXPORT
+    tab = 'exports'
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """Links to each file (served by the REST API)."""
+        files = [(label, reverse('edx_proctoring_backend:rest-export', args=[self.course_key, kind]))
+                 for kind, label in labels.exports()]
+        return self.page('exports.html', files=files)
+
+
+class LearnersPage(DashboardView):
+    """GET: a learner's practice exams and onboarding (``?learner=`` a username or email)."""
+
+    tab = 'learners'
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """The look-up form and, for a learner found, their readiness."""
+        identifier = request.GET.get('learner', '').strip()
+        readiness, error = None, ''
+        if identifier:
+            user = api.find_learner(identifier)
+            if user is None:
+                error = gettext('No learner has this username or email.')
+            else:
+                readiness = api.learner_readiness(user, self.course_key)
+                readiness.practice_rows = [(item, labels.practice(item)) for item in readiness.practice]
+                readiness.onboarding_rows = [({**item, 'verbose_name': _provider_name(item['verbose_name'])},
+                                              labels.onboarding(item['status'])) for item in readiness.onboarding]
+        return self.page('learners.html', identifier=identifier, readiness=readiness, error=error)
+
+
+def _provider_name(verbose_name):
+    """A provider's name in the active language: providers name themselves with the catalogue's messages."""
+    return gettext(verbose_name)  # pylint: disable=translation-of-non-string
+
+
+class CourseHome(DashboardView):
+    """GET: the course's dashboard: its first page the caller may see."""
+
+    capability = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        granted = api.Role.capabilities(request.user, kwargs['course_id'])
+        for name, _, needs in labels.tabs():
+            if needs in granted:
+                query = {'embedded': '1'} if request.GET.get('embedded') == '1' else {}
+                return HttpResponseRedirect(dashboard_url(kwargs['course_id'], name, **query))
+        raise PermissionDenied

@@ -1,0 +1,444 @@
+"""
+The instructor dashboard's REST API: allowances, attempts, the review queue, exports and learners'
+readiness, per course. Thin over ``api``: each view checks the caller's role in the course, reads its
+input with a serializer and returns what ``api`` answers.
+
+Every endpoint answers 401 to anonymous callers, 403 to a user whose role in the course does not
+allow the action, and 404 for an object of another course (nothing of it is told). Session callers
+send the CSRF token with every state-changing request.
+"""
+from django.http import HttpResponse
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.views import SpectacularAPIView
+from rest_framework import status as http_status
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import api
+from ..dashboard import labels
+from ..i18n import gettext
+from . import serializers as out
+
+try:  # inside the LMS, scripts and the dashboard app also call with a JWT
+    from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+    AUTHENTICATION = (JwtAuthentication, SessionAuthentication)
+except ImportError:
+    AUTHENTICATION = (SessionAuthentication,)
+
+Role = api.Role
+API_DESCRIPTION = __doc__
+COURSE_ID = OpenApiParameter('course_id', str, OpenApiParameter.PATH, description='e.g. course-v1:Org+Course+Run')
+PAGE_PARAMETERS = [OpenApiParameter('page', int), OpenApiParameter('page_size', int)]
+ERRORS = {400: out.ErrorSerializer, 403: out.ErrorSerializer, 404: out.ErrorSerializer, 409: out.ErrorSerializer}
+
+
+class DashboardSchema(AutoSchema):
+    """
+    The OpenAPI description of a view, from its ``docs`` attribute: ``{method: {'parameters',
+    'request', 'responses'}}``. (drf-spectacular's decorators need the site's DEFAULT_SCHEMA_CLASS to
+    be its own, which the LMS does not set.)
+    """
+
+    def _docs(self):
+        """What the view's ``docs`` say of this method."""
+        return getattr(self.view, 'docs', {}).get(self.method.lower(), {})
+
+    def get_override_parameters(self):
+        return [COURSE_ID, *self._docs().get('parameters', ())]
+
+    def get_request_serializer(self):
+        docs = self._docs()
+        return docs['request'] if 'request' in docs else super().get_request_serializer()
+
+    def get_response_serializers(self):
+        docs = self._docs()
+        return {**ERRORS, **docs['responses']} if 'responses' in docs else super().get_response_serializers()
+
+
+def _error(error, status):
+    """A refusal of the exam rules: its code, and the message for people in the active language."""
+    return Response({'code': error.code, 'message': labels.error_message(error)}, status=status)
+
+
+class CourseView(APIView):
+    """
+    A view of one course: ``capability`` is what the caller's role must allow (None: any signed-in
+    user; the view then limits a learner to their own objects).
+    """
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = (IsAuthenticated,)
+    parser_classes = (JSONParser, FormParser, MultiPartParser)
+    renderer_classes = (JSONRenderer,)
+    schema = DashboardSchema()
+    capability = None
+
+    course_key = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.course_key = kwargs['course_id']
+        if self.capability and not api.may(request.user, self.capability, self.course_key):
+            raise PermissionDenied(gettext('Your role in this course does not allow this.'))
+
+    def handle_exception(self, exc):
+        refusals = ((api.ExamNotFound, 404), (api.AttemptNotFound, 404), (api.AllowanceNotFound, 404),
+                    (api.IllegalTransition, 409), (api.NotAllowed, 400), (api.ProctoringError, 400))
+        for error_class, status in refusals:
+            if isinstance(exc, error_class):
+                return _error(exc, status)
+        return super().handle_exception(exc)
+
+    def read(self, serializer_class):
+        """Validate the request's body with ``serializer_class``; return its data."""
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    def learner(self, identifier):
+        """The user behind a username or email, or a 400."""
+        user = api.find_learner(identifier)
+        if user is None:
+            raise ValidationError({'learner': [gettext('No learner has this username or email.')]})
+        return user
+
+
+# ---- Exams ------------------------------------------------------------------------------------------------
+
+class ExamListView(CourseView):
+    """The course's special exams."""
+
+    capability = Role.VIEW_ATTEMPTS
+    docs = {
+        'get': {'responses': {200: out.ExamSerializer(many=True)}},
+    }
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """List the course's proctored, practice and timed exams."""
+        return Response(out.ExamSerializer(api.course_exams(self.course_key), many=True).data)
+
+
+# ---- Allowances -------------------------------------------------------------------------------------------
+
+def _allowance_result(result):
+    """What the API answers after a change of allowance."""
+    if result.started_attempt is not None:
+        message = gettext('Saved. The learner has already started this exam: the change applies from their '
+                          'next attempt, not to the one in progress or finished.')
+    elif result.change is None:
+        message = gettext('Nothing changed.')
+    else:
+        message = gettext('Saved. It applies when the learner starts the exam.')
+    return {'allowance': result.allowance, 'changed': result.change is not None,
+            'started_attempt_id': result.started_attempt.pk if result.started_attempt else None,
+            'message': message}
+
+
+class AllowanceListView(CourseView):
+    """GET: the allowances in force; POST: add or replace one."""
+
+    capability = Role.MANAGE_ALLOWANCES
+    docs = {
+        'get': {'parameters': [OpenApiParameter('exam_id', int), OpenApiParameter('q', str)],
+                'responses': {200: out.AllowanceSerializer(many=True)}},
+        'post': {'request': out.AllowanceInputSerializer, 'responses': {201: out.AllowanceResultSerializer}},
+    }
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """List the course's allowances (``exam_id``: one exam; ``q``: a learner's username or email)."""
+        found = api.course_allowances(self.course_key, exam_id=_int(request.query_params.get('exam_id')),
+                                      query=request.query_params.get('q', ''))
+        return Response(out.AllowanceSerializer(found, many=True).data)
+
+    def post(self, request, course_id):  # pylint: disable=unused-argument
+        """
+        Add an allowance, or replace the learner's allowance of that kind. An allowance added after the
+        learner started changes nothing for that attempt: ``started_attempt_id`` names it.
+        """
+        data = self.read(out.AllowanceInputSerializer)
+        exam = api.course_exam(self.course_key, data['exam_id'])
+        result = api.set_allowance(exam, self.learner(data['learner']), data['kind'], data['value'],
+                                   created_by=request.user)
+        return Response(out.AllowanceResultSerializer(_allowance_result(result)).data,
+                        status=http_status.HTTP_201_CREATED)
+
+
+class AllowanceDetailView(CourseView):
+    """PUT: a new value for one allowance; DELETE: remove it."""
+
+    capability = Role.MANAGE_ALLOWANCES
+    docs = {
+        'put': {'request': out.AllowanceValueSerializer, 'responses': {200: out.AllowanceResultSerializer}},
+        'delete': {'request': None, 'responses': {200: out.AllowanceResultSerializer}},
+    }
+
+    def put(self, request, course_id, allowance_id):  # pylint: disable=unused-argument
+        """Change the allowance's value."""
+        allowance = api.course_allowance(self.course_key, allowance_id)
+        data = self.read(out.AllowanceValueSerializer)
+        result = api.set_allowance(allowance.exam, allowance.user, allowance.kind, data['value'],
+                                   created_by=request.user)
+        return Response(out.AllowanceResultSerializer(_allowance_result(result)).data)
+
+    def delete(self, request, course_id, allowance_id):  # pylint: disable=unused-argument
+        """Remove the allowance (an attempt already started keeps what it started with)."""
+        allowance = api.course_allowance(self.course_key, allowance_id)
+        result = api.remove_allowance(allowance.exam, allowance.user, allowance.kind, removed_by=request.user)
+        return Response(out.AllowanceResultSerializer(_allowance_result(result)).data)
+
+
+class BulkAllowanceView(CourseView):
+    """POST: the same allowance for every learner of a CSV of usernames or emails."""
+
+    capability = Role.MANAGE_ALLOWANCES
+    docs = {
+        'post': {'request': {'multipart/form-data': out.BulkAllowanceInputSerializer,
+                             'application/json': out.BulkAllowanceInputSerializer},
+                 'responses': {200: out.BulkRowSerializer(many=True)}},
+    }
+
+    def post(self, request, course_id):  # pylint: disable=unused-argument
+        """Grant the allowance to each learner listed; one row per learner says what happened."""
+        data = self.read(out.BulkAllowanceInputSerializer)
+        text = data.get('learners') or ''
+        if data.get('file') is not None:
+            text = read_upload(data['file'])
+        if not text.strip():
+            raise ValidationError({'learners': [gettext('List at least one username or email.')]})
+        exam = api.course_exam(self.course_key, data['exam_id'])
+        rows = api.bulk_set_allowances(exam, text, data['kind'], data['value'], by=request.user)
+        return Response(out.BulkRowSerializer(rows, many=True).data)
+
+
+def read_upload(upload, max_bytes=1024 * 1024):
+    """The text of an uploaded CSV file (UTF-8, with or without a byte order mark), or a 400."""
+    if upload.size > max_bytes:
+        raise ValidationError({'file': [gettext('The file is too large (at most 1 MB).')]})
+    try:
+        return upload.read().decode('utf-8-sig')
+    except UnicodeDecodeError as error:
+        raise ValidationError({'file': [gettext('The file is not UTF-8 text.')]}) from error
+
+
+class AllowanceHistoryView(CourseView):
+    """GET: every change to the course's allowances, newest first, with who made it."""
+
+    capability = Role.MANAGE_ALLOWANCES
+    docs = {
+        'get': {'parameters': PAGE_PARAMETERS, 'responses': {200: out.AllowanceChangeSerializer(many=True)}},
+    }
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """One page of changes (``page``, ``page_size``)."""
+        page = _page(api.allowance_changes(self.course_key), request)
+        return Response(out.AllowanceChangeSerializer(page.items, many=True).data,
+                        headers={'X-Total-Count': str(page.count)})
+
+
+# ---- Attempts ---------------------------------------------------------------------------------------------
+
+def _int(value):
+    """A whole number from the query string (None when absent), or a 400."""
+    try:
+        return int(value) if value not in (None, '') else None
+    except (TypeError, ValueError) as error:
+        raise ValidationError(gettext('Expected a whole number.')) from error
+
+
+def _page(queryset, request):
+    """The page of ``queryset`` the query string asks for, or a 400."""
+    try:
+        return api.paginate(queryset, page=request.query_params.get('page', 1),
+                            page_size=request.query_params.get('page_size', api.DEFAULT_PAGE_SIZE))
+    except ValueError as error:
+        raise ValidationError(gettext('The page and page size are whole numbers.')) from error
+
+
+class AttemptListView(CourseView):
+    """GET: the course's attempts, newest first; a learner sees only their own."""
+
+    docs = {
+        'get': {'parameters': [OpenApiParameter('q', str, description='Username or email'),
+                               OpenApiParameter('exam_id', int), OpenApiParameter('status', str), *PAGE_PARAMETERS],
+                'responses': {200: out.AttemptPageSerializer}},
+    }
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """Search attempts by learner, exam and status, a page at a time (at most five queries a page)."""
+        params = request.query_params
+        own = None if api.may(request.user, Role.VIEW_ATTEMPTS, self.course_key) else request.user
+        try:
+            page = api.search_attempts(self.course_key, query=params.get('q', ''), exam_id=_int(params.get('exam_id')),
+                                       status=params.get('status') or None, page=params.get('page', 1),
+                                       page_size=params.get('page_size', api.DEFAULT_PAGE_SIZE), user=own)
+        except ValueError as error:
+            raise ValidationError(gettext('Unknown status, or a page that is not a whole number.')) from error
+        return Response(out.AttemptPageSerializer(page).data)
+
+
+def _attempt(view, attempt_id):
+    """The course's attempt with its history (a learner: only their own), or a 404."""
+    own = None if api.may(view.request.user, Role.VIEW_ATTEMPTS, view.course_key) else view.request.user
+    attempt = api.course_attempt(view.course_key, attempt_id, user=own)
+    attempt.history_rows = api.attempt_history_with_people(attempt)
+    return attempt
+
+
+def _attempt_data(attempt):
+    """An attempt and its history, for JSON."""
+    data = out.AttemptSerializer(attempt).data
+    data['history'] = out.TransitionSerializer(attempt.history_rows, many=True).data
+    return data
+
+
+class AttemptDetailView(CourseView):
+    """GET: one attempt with its whole status history (a learner: only their own)."""
+
+    docs = {
+        'get': {'responses': {200: out.AttemptDetailSerializer}},
+    }
+
+    def get(self, request, course_id, attempt_id):  # pylint: disable=unused-argument
+        """The attempt and every change of its status, with who made it and why."""
+        return Response(_attempt_data(_attempt(self, attempt_id)))
+
+
+class AttemptResetView(CourseView):
+    """POST: reset the attempt; the learner may take the exam again and the history keeps it."""
+
+    capability = Role.MANAGE_ATTEMPTS
+    docs = {
+        'post': {'request': out.ReasonSerializer, 'responses': {200: out.AttemptDetailSerializer}},
+    }
+
+    def post(self, request, course_id, attempt_id):  # pylint: disable=unused-argument
+        """Reset the attempt (409 when it was reset already)."""
+        attempt = api.course_attempt(self.course_key, attempt_id)
+        reason = self.read(out.ReasonSerializer).get('reason', '')
+        api.reset_attempt(attempt, by=request.user, reason=f'reset by staff: {reason}' if reason else '')
+        return Response(_attempt_data(_attempt(self, attempt_id)))
+
+
+class AttemptStatusView(CourseView):
+    """POST: mark a stuck attempt as submitted (a running one) or errored, with a reason."""
+
+    capability = Role.MANAGE_ATTEMPTS
+    docs = {
+        'post': {'request': out.AttemptStatusInputSerializer, 'responses': {200: out.AttemptDetailSerializer}},
+    }
+
+    def post(self, request, course_id, attempt_id):  # pylint: disable=unused-argument
+        """Submit or end the attempt in error (409 when its status does not allow it)."""
+        attempt = api.course_attempt(self.course_key, attempt_id)
+        data = self.read(out.AttemptStatusInputSerializer)
+        if data['status'] == api.AttemptStatus.SUBMITTED:
+            api.mark_submitted(attempt, by=request.user, reason=data['reason'])
+        else:
+            api.mark_error(attempt, by=request.user, reason=f'marked as error by staff: {data["reason"]}')
+        return Response(_attempt_data(_attempt(self, attempt_id)))
+
+
+# ---- Reviews ----------------------------------------------------------------------------------------------
+
+class ReviewQueueView(CourseView):
+    """GET: the course's attempts awaiting a person's decision, oldest first, with the flagged moments."""
+
+    capability = Role.REVIEW
+    docs = {
+        'get': {'responses': {200: out.QueueEntrySerializer(many=True)}},
+    }
+
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """Second reviews, suspicious verdicts, failed analyses and sessions recorded on this site."""
+        return Response(out.QueueEntrySerializer(api.review_queue_entries(self.course_key), many=True).data)
+
+
+class AttemptDecisionView(CourseView):
+    """POST: a person's decision on the attempt's review, or an escalation (``second_review``)."""
+
+    capability = Role.REVIEW
+    docs = {
+        'post': {'request': out.DecisionInputSerializer, 'responses': {200: out.AttemptDetailSerializer}},
+    }
+
+    def post(self, request, course_id, attempt_id):  # pylint: disable=unused-argument
+        """Record the decision; credit and grades follow it."""
+        attempt = api.course_attempt(self.course_key, attempt_id)
+        data = self.read(out.DecisionInputSerializer)
+        comment = data.get('comment', '').strip()
+        if data['outcome'] != api.Outcome.SATISFACTORY and not comment:
+            raise ValidationError({'comment': [gettext('Say why in the comment.')]})
+        if not api.may_decide(attempt):
+            return _error(api.NotAllowed('This attempt cannot be reviewed in its current state.',
+                                         code='not_reviewable'), 409)
+        api.record_review(attempt, data['outcome'], by=request.user, comment=comment)
+        return Response(_attempt_data(_attempt(self, attempt_id)))
+
+
+# ---- Exports and learners ---------------------------------------------------------------------------------
+
+EXPORTS = {
+    'allowances': api.allowances_csv,
+    'allowance-changes': api.allowance_changes_csv,
+    'attempts': api.attempts_csv,
+    'reviews': api.reviews_csv,
+    'results': api.results_csv,
+}
+
+
+class ExportView(CourseView):
+    """GET: a CSV file of the course: allowances, allowance-changes, attempts, reviews or results."""
+
+    capability = Role.EXPORT
+    docs = {
+        'get': {'responses': {(200, 'text/csv'): str}},
+    }
+
+    def get(self, request, course_id, kind):  # pylint: disable=unused-argument
+        """The file, as an attachment."""
+        if kind not in EXPORTS:
+            raise NotFound()
+        response = HttpResponse(EXPORTS[kind](self.course_key), content_type='text/csv; charset=utf-8')
+        safe_course = ''.join(char if char.isalnum() else '_' for char in self.course_key)
+        response['Content-Disposition'] = f'attachment; filename="{kind}-{safe_course}.csv"'
+        response['Cache-Control'] = 'private, no-store'
+        return response
+
+
+class ReadinessView(CourseView):
+    """GET: a learner's practice exams and onboarding, so staff can help before the real exam."""
+
+    capability = Role.VIEW_ATTEMPTS
+    docs = {
+        'get': {'parameters': [OpenApiParameter('learner', str, OpenApiParameter.PATH,
+                                                description='Username or email')],
+                'responses': {200: out.ReadinessSerializer}},
+    }
+
+    def get(self, request, course_id, learner):  # pylint: disable=unused-argument
+        """Practice results and onboarding status of the learner (a username or email)."""
+        user = api.find_learner(learner)
+        if user is None:
+            raise NotFound(gettext('No learner has this username or email.'))
+        return Response(out.ReadinessSerializer(api.learner_readiness(user, self.course_key)).data)
+
+
+class SchemaView(SpectacularAPIView):
+    """GET: the OpenAPI 3 schema of this API (JSON or YAML by ``Accept`` or ``?format=``)."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = ()
+    schema = None  # the schema does not describe itself
+    urlconf = 'edx_proctoring_backend.rest.schema_urls'
+    custom_settings = {
+        'TITLE': 'Proctored exams: instructor dashboard API',
+        'DESCRIPTION': API_DESCRIPTION,
+        'VERSION': '1',
+        'SCHEMA_PATH_PREFIX': r'/api/proctored-exams/v1',
+    }

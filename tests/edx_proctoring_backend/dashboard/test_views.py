@@ -1,0 +1,274 @@
+"""
+The instructor dashboard's pages: who sees which, what each form does (and refuses), and that they
+are translated, CSRF-protected and framed by the LMS's own pages only.
+"""
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import translation
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, ExamAttempt
+from edx_proctoring_backend.exams.statuses import AttemptStatus as S
+from tests import journeys
+from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE
+
+PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'exports')
+# The pages each role sees (the learners page and the attempts page need only to view attempts).
+SEES = {
+    'learner': set(), 'stranger': set(), 'other_staff': set(),
+    'staff': {'allowances', 'attempts', 'learners', 'exports'},
+    'instructor': set(PAGES), 'support': {'attempts', 'reviews', 'learners', 'exports'}, 'admin': set(PAGES),
+}
+
+
+def page(name, course=COURSE, attempt_id=None):
+    """The address of a dashboard page (an attempt's with ``attempt_id``)."""
+    suffix = f'/{attempt_id}' if attempt_id is not None else ''
+    return f'/api/proctored-exams/dashboard/{course}/{name}{suffix}'
+
+
+def as_user(client, user):
+    """The client, signed in as ``user``."""
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_visitors_sign_in_first(world, client):  # pylint: disable=unused-argument
+    for name in PAGES:
+        answer = client.get(page(name))
+        assert answer.status_code == 302 and '/login' in answer['Location']
+
+
+@pytest.mark.parametrize('role', sorted(SEES))
+def test_each_role_sees_its_pages_and_tabs_only(world, client, role):
+    client = as_user(client, world.users[role])
+    for name in PAGES:
+        answer = client.get(page(name))
+        assert answer.status_code == (200 if name in SEES[role] else 403), (role, name)
+        if answer.status_code == 200:
+            tabs = set(re.findall(rf'/dashboard/{re.escape(COURSE)}/(\w+)"', answer.content.decode()))
+            assert tabs == SEES[role]
+    home = client.get(f'/api/proctored-exams/dashboard/{COURSE}/')
+    assert home.status_code == (302 if SEES[role] else 403)
+
+
+def test_the_pages_may_be_framed_by_the_site_only(world, client):
+    answer = as_user(client, world.users['staff']).get(page('allowances') + '?embedded=1')
+    assert answer['X-Frame-Options'] == 'SAMEORIGIN'
+    html = answer.content.decode()
+    assert '<header>' not in html and '?embedded=1' in html
+
+
+def test_add_edit_and_remove_an_allowance(world, client):
+    client = as_user(client, world.users['staff'])
+    added = client.post(page('allowances'), {'action': 'add', 'learner': 'learner', 'exam_id': world.proctored.pk,
+                                             'kind': 'additional_minutes', 'value': '30'})
+    assert added.status_code == 302 and 'notice=saved&' in added['Location']
+    shown = client.get(added['Location']).content.decode()
+    assert 'role="status"' in shown and 'Allowance saved for learner' in shown
+    allowance = Allowance.objects.get(user=world.users['learner'], exam=world.proctored)
+
+    client.post(page('allowances'), {'action': 'update', 'allowance_id': allowance.pk, 'value': '40'})
+    allowance.refresh_from_db()
+    assert allowance.value == '40'
+    removed = client.post(page('allowances'), {'action': 'remove', 'allowance_id': allowance.pk})
+    assert 'notice=removed' in removed['Location']
+    assert not Allowance.objects.filter(pk=allowance.pk).exists()
+    changes = AllowanceChange.objects.filter(user=world.users['learner']).values_list(
+        'new_value', 'changed_by__username')
+    assert list(changes) == [('30', 'staff'), ('40', 'staff'), ('', 'staff')]
+    listed = client.get(page('allowances')).content.decode()
+    assert listed.count('<td>staff</td>') >= 3  # the latest changes name their author
+
+
+def test_an_allowance_after_the_start_says_it_does_not_reach_that_attempt(world, client):
+    client = as_user(client, world.users['staff'])
+    answer = client.post(page('allowances'), {'action': 'add', 'learner': 'learner', 'exam_id': world.timed.pk,
+                                              'kind': 'additional_minutes', 'value': '30'}, follow=True)
+    assert 'already started this exam' in answer.content.decode()
+    world.attempt.refresh_from_db()
+    assert world.attempt.extra_minutes == 0
+
+
+@pytest.mark.parametrize('form, message', [
+    ({'learner': 'ghost', 'kind': 'additional_minutes', 'value': '5'}, 'No learner has this username or email.'),
+    ({'learner': 'learner', 'kind': 'additional_minutes', 'value': '-3'}, 'This value does not suit'),
+    ({'learner': 'learner', 'kind': 'flying', 'value': '5'}, 'Choose a kind of allowance.'),
+    ({'learner': 'learner', 'kind': 'additional_minutes', 'value': '5', 'exam_id': 'x'}, 'Choose an exam.'),
+])
+def test_a_refused_allowance_says_why_keeps_the_form_and_writes_nothing(world, client, form, message):
+    client = as_user(client, world.users['staff'])
+    answer = client.post(page('allowances'), {'action': 'add', 'exam_id': world.timed.pk, **form})
+    html = answer.content.decode()
+    assert answer.status_code == 400 and 'role="alert"' in html and message in html
+    assert f'value="{form["learner"]}"' in html  # what was typed is still there
+    assert not Allowance.objects.filter(exam=world.timed).exists()
+
+
+def test_another_courses_allowance_is_not_found_here(world, client):
+    client = as_user(client, world.users['staff'])
+    for action in ('update', 'remove'):
+        answer = client.post(page('allowances'), {'action': action, 'allowance_id': world.other_allowance.pk,
+                                                  'value': '99'})
+        assert answer.status_code == 404
+    world.other_allowance.refresh_from_db()
+    assert world.other_allowance.value == '10'
+    shown = client.get(page('allowances')).content.decode()
+    assert 'Elsewhere' not in shown
+
+
+def test_bulk_add_from_a_list_or_a_file_reports_each_learner(world, client):
+    client = as_user(client, world.users['instructor'])
+    answer = client.post(page('allowances'), {'action': 'bulk', 'exam_id': world.proctored.pk,
+                                              'kind': 'review_exemption', 'learners': 'learner\nghost\n'})
+    html = answer.content.decode()
+    assert answer.status_code == 200
+    assert re.search(r'data-outcome="added"><th scope="row">learner</th>', html)
+    assert re.search(r'data-outcome="unknown_learner"><th scope="row">ghost</th>', html)
+    upload = SimpleUploadedFile('list.csv', b'email\nstranger@example.org\n', 'text/csv')
+    answer = client.post(page('allowances'), {'action': 'bulk', 'exam_id': world.timed.pk,
+                                              'kind': 'time_multiplier', 'value': '1.5', 'file': upload})
+    html = answer.content.decode()
+    assert 'data-outcome="added"' in html and 'already started' in html
+    assert Allowance.objects.get(user=world.users['stranger'], exam=world.timed).value == '1.5'
+    empty = client.post(page('allowances'), {'action': 'bulk', 'exam_id': world.timed.pk,
+                                             'kind': 'time_multiplier', 'value': '1.5', 'learners': ''})
+    assert empty.status_code == 400 and 'List at least one username or email.' in empty.content.decode()
+
+
+def test_every_form_needs_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.users['admin'])
+    assert client.post(page('allowances'), {'action': 'add', 'learner': 'learner', 'exam_id': world.timed.pk,
+                                            'kind': 'additional_minutes', 'value': '5'}).status_code == 403
+    assert client.post(page('attempts', COURSE, world.attempt.pk), {'action': 'reset'}).status_code == 403
+    assert not Allowance.objects.filter(exam=world.timed).exists()
+    assert ExamAttempt.objects.get(pk=world.attempt.pk).status == S.STARTED
+    form = client.get(page('attempts', COURSE, world.attempt.pk)).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    answer = client.post(page('attempts', COURSE, world.attempt.pk),
+                         {'action': 'reset', 'csrfmiddlewaretoken': token})
+    assert answer.status_code == 302
+
+
+def test_search_the_attempts_and_page_through(world, client, make_user):
+    for number in range(55):
+        api.start(make_user(f'crowd{number:02d}'), world.timed)
+    client = as_user(client, world.users['support'])
+    first = client.get(page('attempts')).content.decode()
+    assert '57 attempts found · page 1 of 2' in first and 'rel="next"' in first and 'rel="prev"' not in first
+    second = client.get(page('attempts') + '?page=2').content.decode()
+    assert 'rel="prev"' in second and 'crowd00' in second
+    found = client.get(page('attempts') + '?q=stranger&status=started').content.decode()
+    assert '1 attempt found' in found and f'data-attempt="{world.stranger_attempt.pk}"' in found
+    assert world.other_attempt.exam.display_name not in found
+    assert client.get(page('attempts') + '?status=made-up&page=zz').status_code == 200
+
+
+def test_an_attempt_page_resets_ends_and_keeps_the_history(world, client):
+    client = as_user(client, world.users['staff'])
+    shown = client.get(page('attempts', COURSE, world.attempt.pk)).content.decode()
+    assert 'Mark as submitted' in shown and 'Reset the attempt' in shown and 'Decide the review' not in shown
+    no_reason = client.post(page('attempts', COURSE, world.attempt.pk), {'action': 'submit'})
+    assert no_reason.status_code == 400 and 'Say why in the reason.' in no_reason.content.decode()
+    ended = client.post(page('attempts', COURSE, world.attempt.pk), {'action': 'submit', 'reason': 'laptop died'})
+    assert 'notice=attempt_submitted' in ended['Location']
+    world.attempt.refresh_from_db()
+    assert world.attempt.status == S.SUBMITTED
+    client.post(page('attempts', COURSE, world.attempt.pk), {'action': 'reset', 'reason': 'retake agreed'})
+    history = client.get(page('attempts', COURSE, world.attempt.pk)).content.decode()
+    assert history.index('submitted by staff: laptop died') < history.index('reset by staff: retake agreed')
+    twice = client.post(page('attempts', COURSE, world.attempt.pk), {'action': 'reset'})
+    assert twice.status_code in (302, 409)
+    assert api.start(world.users['learner'], world.timed).attempt_number == 2
+    errored = client.post(page('attempts', COURSE, world.stranger_attempt.pk),
+                          {'action': 'error', 'reason': 'vendor lost the session'})
+    assert errored.status_code == 302
+    assert ExamAttempt.objects.get(pk=world.stranger_attempt.pk).status == S.ERROR
+
+
+def test_another_courses_attempt_is_not_found_here(world, client):
+    client = as_user(client, world.users['staff'])
+    assert client.get(page('attempts', COURSE, world.other_attempt.pk)).status_code == 404
+    assert client.post(page('attempts', COURSE, world.other_attempt.pk), {'action': 'reset'}).status_code == 404
+    assert ExamAttempt.objects.get(pk=world.other_attempt.pk).status == S.STARTED
+
+
+def test_course_staff_may_not_decide_reviews(world, client):
+    client = as_user(client, world.users['staff'])
+    answer = client.post(page('attempts', COURSE, world.attempt.pk), {'action': 'decide', 'outcome': 'satisfactory'})
+    assert answer.status_code == 403
+
+
+def _submitted_for_review(world, make_user):
+    """A proctored attempt the vendor found suspicious: it awaits a person."""
+    attempt = journeys.submitted(make_user('examinee'), world.proctored)
+    api.record_provider_verdict(attempt, 'suspicious', comments=[
+        {'start_s': 75, 'end_s': 90, 'status': 'suspicious', 'comment': 'someone talks'}])
+    return attempt
+
+
+def test_the_review_queue_shows_the_flagged_moments_and_a_person_decides(world, client, make_user):
+    attempt = _submitted_for_review(world, make_user)
+    client = as_user(client, world.users['instructor'])
+    queue = client.get(page('reviews')).content.decode()
+    assert f'data-attempt="{attempt.pk}"' in queue and '1:15–1:30' in queue and 'someone talks' in queue
+    refused = client.post(page('attempts', COURSE, attempt.pk), {'action': 'decide', 'outcome': 'unsatisfactory'})
+    assert refused.status_code == 400 and 'Say why in the comment.' in refused.content.decode()
+    decided = client.post(page('attempts', COURSE, attempt.pk),
+                          {'action': 'decide', 'outcome': 'second_review', 'comment': 'ask the examiner'})
+    assert 'notice=review_recorded' in decided['Location']
+    attempt.refresh_from_db()
+    assert attempt.status == S.SECOND_REVIEW_REQUIRED and attempt.reviews.filter(reviewer__isnull=False).exists()
+    client.post(page('attempts', COURSE, attempt.pk), {'action': 'decide', 'outcome': 'satisfactory'})
+    attempt.refresh_from_db()
+    assert attempt.status == S.VERIFIED
+    assert f'data-attempt="{attempt.pk}"' not in client.get(page('reviews')).content.decode()
+
+
+def test_learners_page_shows_practice_and_onboarding(world, client, make_exam, fake_vendor):
+    vendor = fake_vendor('proctortrack')
+    make_exam(provider='proctortrack', display_name='Final with onboarding')
+    practice = make_exam(exam_type='practice', display_name='Practice run')
+    learner = world.users['learner']
+    attempt = api.opt_in(learner, practice)
+    api.mark_error(attempt, reason='camera failed')
+    from edx_proctoring_backend.providers.registry import get_provider  # pylint: disable=import-outside-toplevel
+    vendor.set_onboarding(get_provider('proctortrack').anonymous_user_id(learner), 'approved')
+    client = as_user(client, world.users['staff'])
+
+    html = client.get(page('learners') + '?learner=learner@example.org').content.decode()
+    assert 'Practice run' in html and 'failed: the proctoring session had a problem' in html
+    assert 'data-provider="proctortrack" data-status="approved"' in html
+    vendor.stop()
+    html = client.get(page('learners') + '?learner=learner').content.decode()
+    assert 'data-status="unavailable"' in html and 'cannot be reached' in html
+    missing = client.get(page('learners') + '?learner=ghost').content.decode()
+    assert 'role="alert"' in missing
+
+
+def test_the_exports_page_links_every_file(world, client):
+    html = as_user(client, world.users['staff']).get(page('exports')).content.decode()
+    for kind in ('allowances', 'allowance-changes', 'attempts', 'reviews', 'results'):
+        assert f'/api/proctored-exams/v1/courses/{COURSE}/exports/{kind}.csv' in html
+
+
+def test_pages_are_translated(world, client, settings):  # pylint: disable=unused-argument
+    client = as_user(client, world.users['staff'])
+    for language, words in (('fr', ('Aménagements', 'Tentatives')), ('nl', ('Voorzieningen', 'Pogingen'))):
+        html = client.get(page('allowances'), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert f'<html lang="{language}">' in html
+        for word in words:
+            assert word in html, (language, word)
+    with translation.override('en'):
+        assert 'Allowances' in client.get(page('allowances'), HTTP_ACCEPT_LANGUAGE='en').content.decode()
+
+
+def test_other_course_staff_get_nothing(world, client):
+    client = as_user(client, world.users['other_staff'])
+    for name in PAGES:
+        assert client.get(page(name)).status_code == 403
+    assert client.get(page('allowances', OTHER_COURSE)).status_code == 200
