@@ -17,6 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
+from opaque_keys import InvalidKeyError
+from opaque_keys.edx.keys import CourseKey
 
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
@@ -29,12 +31,10 @@ from .exams.errors import (
     InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
 )
 from .exams.models import Allowance, AllowanceChange, Exam, ExamAttempt
-from .exams.statuses import (
-    ALLOWED_TRANSITIONS, AttemptStatus, ExamType, ReviewStatus, practice_result, review_status,
-)
+from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .exams.timer_tokens import read_timer_token, timer_token
 from .lms.effects import register_credit_requirement
-from .lms.enrollment import is_verified_track
+from .lms.enrollment import enrollment_mode, is_verified_track
 from .lms import roles
 from .lms.events import emit_attempt_event
 from .providers.base import EventKind, Feature, Step
@@ -75,7 +75,8 @@ __all__ = [
     'allowance_changes', 'BulkRow', 'bulk_set_allowances', 'search_attempts', 'course_attempt',
     'attempt_history_with_people', 'review_queue_entries', 'allowances_csv', 'allowance_changes_csv',
     'attempts_csv', 'reviews_csv', 'Readiness', 'learner_readiness', 'PERSON_DECISIONS',
-    'DEFAULT_PAGE_SIZE', 'paginate', 'allowed_next_statuses', 'Allowance',
+    'DEFAULT_PAGE_SIZE', 'paginate', 'Allowance', 'course_key_or_none',
+    'mark_stuck_error', 'course_allowance_change', 'read_bulk_file',
 ]
 
 
@@ -409,7 +410,7 @@ def _clock_fields(exam, user, now):
     deadline = timer.compute_deadline(now, exam.time_limit_minutes, allowance.extra_minutes,
                                       allowance.time_multiplier, exam.due_date)
     return {'started_at': now, 'deadline': deadline, 'extra_minutes': allowance.extra_minutes,
-            'time_multiplier': allowance.time_multiplier}
+            'time_multiplier': allowance.time_multiplier, 'review_exempt': allowance.review_exempt}
 
 
 def submit(user, exam, by=None, reason='learner'):
@@ -437,7 +438,7 @@ def _submit(attempt, by=None, reason='learner', note=''):
     exam = attempt.exam
     if exam.exam_type == ExamType.TIMED:
         return
-    if exam.exam_type == ExamType.PROCTORED and allowances.effective_allowance(exam, attempt.user).review_exempt:
+    if exam.exam_type == ExamType.PROCTORED and attempt.review_exempt:  # as the allowances were at the start
         record_review(attempt, Outcome.SATISFACTORY, comment='Exempt from review (allowance).')
     _call_provider(attempt, ProviderCall.STOP_SESSION)
 
@@ -758,6 +759,17 @@ def mark_submitted(attempt, by, reason):
         raise IllegalTransition(attempt.status, S.SUBMITTED)
     _submit(attempt, by=by, reason=STAFF_SUBMIT_REASON, note=f'submitted by staff: {reason}')
     return attempt
+
+
+def mark_stuck_error(attempt, by, reason):
+    """
+    Staff end an attempt stuck before or during the exam (opted in, ready, or running) in error, with
+    ``reason``. A finished attempt is not "stuck": its review decides it (``IllegalTransition``).
+    """
+    attempt.refresh_from_db()
+    if attempt.status not in S.IN_PROGRESS:
+        raise IllegalTransition(attempt.status, S.ERROR)
+    return mark_error(attempt, by=by, reason=f'marked as error by staff: {reason}')
 
 
 def attempt_history(attempt):
@@ -1137,7 +1149,8 @@ def attempt_under_review(attempt_id):
 
 def may_decide(attempt):
     """Whether a person's review can be recorded on ``attempt`` now (submitted, or decided and appealed)."""
-    return attempt.taking_as_proctored and attempt.status in S.COMPLETED
+    return (attempt.exam.exam_type == ExamType.PROCTORED and attempt.taking_as_proctored
+            and attempt.status in S.COMPLETED)
 
 
 def review_media(kind, object_id, viewer=None):
@@ -1182,11 +1195,6 @@ def course_role(user, course_key):
     return roles.course_role(user, course_key)
 
 
-def allowed_next_statuses(status):
-    """The statuses an attempt in ``status`` may move to."""
-    return ALLOWED_TRANSITIONS.get(status, frozenset())
-
-
 def may(user, capability, course_key):
     """Whether ``user`` may do ``capability`` (``roles.VIEW_ATTEMPTS``, ``MANAGE_ALLOWANCES``, ...) in the course."""
     return roles.may(user, capability, course_key)
@@ -1205,9 +1213,33 @@ def course_exam(course_key, exam_id):
     return exam
 
 
-def find_learner(identifier):
-    """Return the user whose username or email is ``identifier``, or None."""
-    return search.find_user(identifier)
+def find_learner(identifier, course_key):
+    """
+    Return the learner of the course whose username or email is ``identifier``, or None: somebody
+    enrolled in the course (inside the LMS; standalone, everybody is) or with an attempt at one of its
+    exams. Staff of one course learn nothing of the site's other users.
+    """
+    user = search.find_user(identifier)
+    if user is None:
+        return None
+    if enrollment_mode(user, course_key) is not None:
+        return user
+    if ExamAttempt.objects.filter(user=user, exam__course_key=str(course_key)).exists():
+        return user
+    return None
+
+
+def read_bulk_file(upload):
+    """The text of an uploaded bulk allowance file, or ``NotAllowed`` (see ``allowances.read_bulk_file``)."""
+    return allowances.read_bulk_file(upload)
+
+
+def course_key_or_none(text):
+    """The course key ``text`` names, normalised, or None when it names no course."""
+    try:
+        return str(CourseKey.from_string(str(text)))
+    except InvalidKeyError:
+        return None
 
 
 def course_allowances(course_key, exam_id=None, query=''):
@@ -1228,6 +1260,15 @@ def course_allowance(course_key, allowance_id):
     if allowance is None:
         raise AllowanceNotFound()
     return allowance
+
+
+def course_allowance_change(course_key, change_id):
+    """The course's allowance change ``change_id`` with its learner, or None (another course's: None)."""
+    try:
+        return (AllowanceChange.objects.select_related('user')
+                .filter(pk=int(change_id), exam__course_key=str(course_key)).first())
+    except (TypeError, ValueError):
+        return None
 
 
 def allowance_changes(course_key, limit=None):
@@ -1251,22 +1292,26 @@ def bulk_set_allowances(exam, csv_text, kind, value, by):
     """
     Grant the same allowance to every learner a file names (usernames or emails, see
     ``allowances.read_identifiers``; a first line ``username`` or ``email`` is the header unless a learner
-    has that name); return one ``BulkRow`` per learner. The value is checked before
-    anything is written; an unknown learner is reported and the others still get it.
+    has that name); return one ``BulkRow`` per learner. The value is checked before anything is
+    written; somebody who is no learner of the course is reported and the others still get it.
+    All the file's allowances are written in one transaction.
     """
     allowances.parse_allowance_value(kind, value)
     rows = []
-    for number, identifier in enumerate(allowances.read_identifiers(csv_text)):
-        user = search.find_user(identifier)
-        if user is None and number == 0 and allowances.looks_like_header(identifier):
-            continue  # the column's name, unless a learner is called so
-        if user is None:
-            rows.append(BulkRow(identifier, 'unknown_learner'))
-            continue
-        existed = Allowance.objects.filter(exam=exam, user=user, kind=kind).exists()
-        result = allowances.set_allowance(exam, user, kind, value, created_by=by)
-        outcome = 'unchanged' if result.change is None else ('updated' if existed else 'added')
-        rows.append(BulkRow(identifier, outcome, user, result.started_attempt))
+    with transaction.atomic():  # the whole file or nothing: a request cut short leaves no half
+        for number, identifier in enumerate(allowances.read_identifiers(csv_text)):
+            user = find_learner(identifier, exam.course_key)
+            if user is None and number == 0 and allowances.looks_like_header(identifier):
+                continue  # the column's name, unless a learner is called so
+            if user is None:
+                rows.append(BulkRow(identifier, 'unknown_learner'))
+                continue
+            result = allowances.set_allowance(exam, user, kind, value, created_by=by)
+            if result.change is None:
+                outcome = 'unchanged'
+            else:
+                outcome = 'updated' if result.change.old_value else 'added'
+            rows.append(BulkRow(identifier, outcome, user, result.started_attempt))
     return rows
 
 
@@ -1374,7 +1419,8 @@ def learner_readiness(user, course_key):
     exams = course_exams(course_key)
     attempts = {}
     counts = {}
-    for attempt in ExamAttempt.objects.filter(exam__in=exams, user=user).order_by('attempt_number'):
+    taken = ExamAttempt.objects.filter(exam__in=exams, user=user).exclude(status=S.RESET)
+    for attempt in taken.order_by('attempt_number'):  # a reset attempt was taken back: it does not count
         attempts[attempt.exam_id] = attempt
         counts[attempt.exam_id] = counts.get(attempt.exam_id, 0) + 1
     practice = []

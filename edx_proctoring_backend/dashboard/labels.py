@@ -47,12 +47,14 @@ ONBOARDING_LABELS = {
     'not_started': gettext_lazy('not started'),
     'unavailable': gettext_lazy('unknown: the proctoring service cannot be reached'),
 }
+# After a change, the page names the learner of the recorded change (``change=<id>`` of this course in
+# the address), never a name the address itself carries.
 NOTICES = {
     'saved': gettext_lazy('Allowance saved for {learner}. It applies when they start the exam.'),
     'saved_after_start': gettext_lazy('Allowance saved for {learner}, who has already started this exam: the '
                                       'attempt in progress (or finished) keeps its time; the change applies '
                                       'from their next attempt.'),
-    'unchanged': gettext_lazy('{learner} already had this allowance: nothing changed.'),
+    'unchanged': gettext_lazy('The learner already had this allowance: nothing changed.'),
     'removed': gettext_lazy('Allowance removed for {learner}.'),
     'removed_after_start': gettext_lazy('Allowance removed for {learner}; the attempt already started keeps '
                                         'the time it started with.'),
@@ -104,10 +106,12 @@ def decisions():
     return [(outcome, str(DECISION_LABELS[outcome])) for outcome in api.PERSON_DECISIONS]
 
 
-def notice(key, query):
-    """The message shown after a change (``key`` from the address), or ''."""
+def notice(key, learner=''):
+    """The message shown after a change (``key`` from the address, about ``learner``), or ''."""
     template = NOTICES.get(key)
-    return str(template).format(learner=query.get('learner', '')[:150]) if template else ''
+    if template is None or ('{learner}' in str(template) and not learner):
+        return ''
+    return str(template).format(learner=learner)
 
 
 def exports():
@@ -235,6 +239,8 @@ def error_messages():
         'invalid_allowance': gettext('This value does not suit the kind of allowance: whole minutes from 1 to 1440, '
                                      'a multiplier from 1.0 to 10.0, or nothing for an exemption or a permission.'),
         'too_many_rows': gettext('A bulk file may name at most 5000 learners.'),
+        'file_too_large': gettext('The file is too large (at most 1 MB).'),
+        'file_not_text': gettext('The file is not UTF-8 text.'),
         'not_reviewable': gettext('This attempt cannot be reviewed in its current state.'),
         'illegal_transition': gettext('The attempt changed meanwhile: this is no longer possible.'),
         'invalid_review': gettext('Choose a decision.'),

@@ -37,7 +37,7 @@ def dashboard_url(course_key, name='allowances', **query):
 class DashboardView(View):
     """A page of one course's dashboard; ``capability`` is what the caller's role must allow."""
 
-    capability = Role.VIEW_ATTEMPTS
+    capability = Role.VIEW_ATTEMPTS  # None: any signed-in user gets past ``dispatch``
     tab = ''
     course_key = None
     granted = frozenset()
@@ -45,9 +45,11 @@ class DashboardView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        self.course_key = kwargs['course_id']
+        self.course_key = api.course_key_or_none(kwargs['course_id'])
+        if self.course_key is None:
+            raise Http404
         self.granted = api.Role.capabilities(request.user, self.course_key)
-        if self.capability not in self.granted:
+        if self.capability is not None and self.capability not in self.granted:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
@@ -57,10 +59,14 @@ class DashboardView(View):
                 if needs in self.granted]
         return render(self.request, TEMPLATES + template, {
             'course_key': self.course_key, 'tabs': tabs, 'current_tab': self.tab, 'text': labels.page_text(),
-            'notice': labels.notice(self.request.GET.get('notice', ''), self.request.GET)
-            if self.request.method == 'GET' else '',
+            'notice': self._notice() if self.request.method == 'GET' else '',
             'embedded': self.request.GET.get('embedded') == '1', 'granted': self.granted, **context,
         }, status=status)
+
+    def _notice(self):
+        """What the address says was just done; the learner is the one of the recorded change it names."""
+        change = api.course_allowance_change(self.course_key, self.request.GET.get('change'))
+        return labels.notice(self.request.GET.get('notice', ''), change.user.username if change else '')
 
     def back(self, name, **query):
         """Go to a page of the dashboard after a change (so a reload sends nothing twice)."""
@@ -109,16 +115,17 @@ class AllowancesPage(DashboardView):
         except api.NotAllowed as error:
             return self.get(request, course_id, errors=[labels.error_message(error)], status=400, form=request.POST)
 
-    def _saved(self, result, learner):
+    def _saved(self, result):
         """Back to the page, saying whether the change reaches the learner's next start only."""
-        if result.started_attempt is not None:
-            return self.back('allowances', notice='saved_after_start', learner=learner)
-        return self.back('allowances', notice='saved' if result.change else 'unchanged', learner=learner)
+        if result.change is None:
+            return self.back('allowances', notice='unchanged')
+        notice = 'saved_after_start' if result.started_attempt is not None else 'saved'
+        return self.back('allowances', notice=notice, change=result.change.pk)
 
     def _add(self, request):
         """One allowance for one learner (named by username or email)."""
         exam = self.exam_or_none(request.POST.get('exam_id'))
-        user = api.find_learner(request.POST.get('learner', ''))
+        user = api.find_learner(request.POST.get('learner', ''), self.course_key)
         errors = []
         if exam is None:
             errors.append(gettext('Choose an exam.'))
@@ -130,7 +137,7 @@ class AllowancesPage(DashboardView):
             return self.get(request, self.course_key, errors=errors, status=400, form=request.POST)
         value = request.POST.get('value', '').strip() or 'true'
         result = api.set_allowance(exam, user, request.POST['kind'], value, created_by=request.user)
-        return self._saved(result, user.username)
+        return self._saved(result)
 
     def _allowance(self, request):
         try:
@@ -142,13 +149,13 @@ class AllowancesPage(DashboardView):
         allowance = self._allowance(request)
         result = api.set_allowance(allowance.exam, allowance.user, allowance.kind, request.POST.get('value', ''),
                                    created_by=request.user)
-        return self._saved(result, allowance.user.username)
+        return self._saved(result)
 
     def _remove(self, request):
         allowance = self._allowance(request)
         result = api.remove_allowance(allowance.exam, allowance.user, allowance.kind, removed_by=request.user)
         notice = 'removed_after_start' if result.started_attempt is not None else 'removed'
-        return self.back('allowances', notice=notice, learner=allowance.user.username)
+        return self.back('allowances', notice=notice, change=result.change.pk)
 
     def _bulk(self, request):
         """The same allowance for every learner of a list or a CSV file; a table says what each got."""
@@ -159,11 +166,9 @@ class AllowancesPage(DashboardView):
         errors = []
         if upload is not None:
             try:
-                text = upload.read(1024 * 1024 + 1).decode('utf-8-sig')
-                if len(text) > 1024 * 1024:
-                    errors.append(gettext('The file is too large (at most 1 MB).'))
-            except UnicodeDecodeError:
-                errors.append(gettext('The file is not UTF-8 text.'))
+                text = api.read_bulk_file(upload)
+            except api.NotAllowed as error:
+                errors.append(labels.error_message(error))
         if exam is None:
             errors.append(gettext('Choose an exam.'))
         if kind not in api.Allowance.KINDS:
@@ -238,7 +243,7 @@ class AttemptPage(DashboardView):
             may_manage=Role.MANAGE_ATTEMPTS in self.granted,
             may_reset=attempt.status != api.AttemptStatus.RESET,
             may_submit=attempt.status == api.AttemptStatus.STARTED,
-            may_error=api.AttemptStatus.ERROR in api.allowed_next_statuses(attempt.status),
+            may_error=attempt.status in api.AttemptStatus.IN_PROGRESS,
             may_decide=may_review and api.may_decide(attempt), decisions=labels.decisions(),
             evidence_url=reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
             if may_review and attempt.exam.exam_type == api.ExamType.PROCTORED else '',
@@ -263,7 +268,7 @@ class AttemptPage(DashboardView):
                 if action == 'submit':
                     api.mark_submitted(attempt, by=request.user, reason=reason)
                 else:
-                    api.mark_error(attempt, by=request.user, reason=f'marked as error by staff: {reason}')
+                    api.mark_stuck_error(attempt, by=request.user, reason=reason)
                 notice = 'attempt_submitted' if action == 'submit' else 'attempt_errored'
             elif action == 'decide':
                 return self._decide(request, attempt)
@@ -340,7 +345,7 @@ class LearnersPage(DashboardView):
         identifier = request.GET.get('learner', '').strip()
         readiness, error = None, ''
         if identifier:
-            user = api.find_learner(identifier)
+            user = api.find_learner(identifier, self.course_key)
             if user is None:
                 error = gettext('No learner has this username or email.')
             else:
@@ -361,12 +366,10 @@ class CourseHome(DashboardView):
 
     capability = None
 
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        granted = api.Role.capabilities(request.user, kwargs['course_id'])
+    def get(self, request, course_id):  # pylint: disable=unused-argument
+        """Go to the first page the caller's role allows."""
         for name, _, needs in labels.tabs():
-            if needs in granted:
+            if needs in self.granted:
                 query = {'embedded': '1'} if request.GET.get('embedded') == '1' else {}
-                return HttpResponseRedirect(dashboard_url(kwargs['course_id'], name, **query))
+                return HttpResponseRedirect(dashboard_url(self.course_key, name, **query))
         raise PermissionDenied

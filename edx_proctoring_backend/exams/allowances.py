@@ -10,9 +10,10 @@ import io
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import F
 
 from .errors import NotAllowed
-from .models import Allowance, AllowanceChange, ExamAttempt
+from .models import Allowance, AllowanceChange, Exam, ExamAttempt
 from .statuses import AttemptStatus
 
 MAX_EXTRA_MINUTES = 24 * 60
@@ -83,28 +84,46 @@ class AllowanceResult:
     started_attempt: ExamAttempt = None  # the attempt the change does not reach (already started)
 
 
+def _lock_allowances(exam):
+    """
+    Serialise changes to the exam's allowances until the transaction ends: a write to the exam's row,
+    which changes nothing, takes MariaDB's row lock and SQLite's write lock before anything is read
+    (an allowance that does not exist yet has no row to lock).
+    """
+    Exam.objects.filter(pk=exam.pk).update(modified=F('modified'))
+
+
 def set_allowance(exam, user, kind, value, created_by=None):
-    """Create or replace one allowance and record the change; returns an ``AllowanceResult``."""
+    """
+    Create or replace one allowance and record the change; returns an ``AllowanceResult``. The same
+    value again changes nothing (not even who granted it) and records nothing.
+    """
     normalised = parse_allowance_value(kind, value)
     with transaction.atomic():
-        current = Allowance.objects.select_for_update().filter(exam=exam, user=user, kind=kind).first()
-        old_value = current.value if current is not None else ''
-        allowance, _ = Allowance.objects.update_or_create(
-            exam=exam, user=user, kind=kind, defaults={'value': normalised, 'created_by': created_by},
-        )
+        _lock_allowances(exam)
+        current = Allowance.objects.filter(exam=exam, user=user, kind=kind).first()
         started = started_attempt(exam, user)
-        change = None
-        if old_value != normalised:
-            change = AllowanceChange.objects.create(
-                exam=exam, user=user, kind=kind, old_value=old_value, new_value=normalised,
-                changed_by=created_by, started_attempt=started)
+        old_value = current.value if current is not None else ''
+        if old_value == normalised:
+            return AllowanceResult(current, None, started)
+        if current is None:
+            allowance = Allowance.objects.create(exam=exam, user=user, kind=kind, value=normalised,
+                                                 created_by=created_by)
+        else:
+            allowance = current
+            allowance.value, allowance.created_by = normalised, created_by
+            allowance.save(update_fields=['value', 'created_by', 'modified'])
+        change = AllowanceChange.objects.create(
+            exam=exam, user=user, kind=kind, old_value=old_value, new_value=normalised,
+            changed_by=created_by, started_attempt=started)
     return AllowanceResult(allowance, change, started)
 
 
 def remove_allowance(exam, user, kind, removed_by=None):
     """Remove one allowance and record the change; returns an ``AllowanceResult`` (``change`` None: there was none)."""
     with transaction.atomic():
-        current = Allowance.objects.select_for_update().filter(exam=exam, user=user, kind=kind).first()
+        _lock_allowances(exam)
+        current = Allowance.objects.filter(exam=exam, user=user, kind=kind).first()
         if current is None:
             return AllowanceResult(None, None, None)
         current.delete()
@@ -116,7 +135,8 @@ def remove_allowance(exam, user, kind, removed_by=None):
 
 
 MAX_BULK_ROWS = 5000
-HEADER_NAMES = frozenset({'username', 'email', 'user', 'learner'})
+HEADER_NAMES = frozenset({'username', 'email'})
+MAX_BULK_FILE_BYTES = 1024 * 1024
 
 
 def read_identifiers(csv_text):
@@ -136,6 +156,20 @@ def read_identifiers(csv_text):
         if len(identifiers) > MAX_BULK_ROWS:
             raise NotAllowed(f'A bulk file may name at most {MAX_BULK_ROWS} learners.', code='too_many_rows')
     return identifiers
+
+
+def read_bulk_file(upload):
+    """
+    The text of an uploaded bulk allowance file (UTF-8, with or without a byte order mark). Raises
+    ``NotAllowed``: ``file_too_large`` over ``MAX_BULK_FILE_BYTES``, ``file_not_text`` when it does not
+    decode. The size is checked before anything is read, so a long file is refused, never cut.
+    """
+    if upload.size is None or upload.size > MAX_BULK_FILE_BYTES:
+        raise NotAllowed('The file is too large.', code='file_too_large')
+    try:
+        return upload.read().decode('utf-8-sig')
+    except UnicodeDecodeError as error:
+        raise NotAllowed('The file is not UTF-8 text.', code='file_not_text') from error
 
 
 def looks_like_header(identifier):

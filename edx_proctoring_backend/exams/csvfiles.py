@@ -2,11 +2,13 @@
 import csv
 import io
 
+FORMULA_STARTS = ('=', '+', '-', '@', '\t', '\r')
+
 
 def cell(value):
-    """Spreadsheets run cells that start with =, +, - or @ as formulas: quote those."""
+    """Spreadsheets run cells that start with =, +, -, @, a tab or a carriage return as formulas: quote those."""
     text = '' if value is None else str(value)
-    return f"'{text}" if text[:1] in ('=', '+', '-', '@') else text
+    return f"'{text}" if text[:1] in FORMULA_STARTS else text
 
 
 def csv_text(columns, rows):

@@ -72,6 +72,7 @@ class ExamAttempt(models.Model):
     # Allowances are read once, when the attempt starts; later changes do not touch a running clock.
     extra_minutes = models.PositiveIntegerField(default=0)
     time_multiplier = models.FloatField(default=1.0)
+    review_exempt = models.BooleanField(default=False)
     started_at = models.DateTimeField(null=True, blank=True)
     deadline = models.DateTimeField(null=True, blank=True, db_index=True)
     submitted_at = models.DateTimeField(null=True, blank=True)

@@ -100,7 +100,7 @@ def course_attempts(course_key, query='', exam_id=None, status=None, user=None):
 
 def paginate(queryset, page=1, page_size=DEFAULT_PAGE_SIZE):
     """
-    Return the ``Page`` number ``page`` (from 1; past the end: the last) of ``queryset`` (ordered):
+    Return the ``Page`` number ``page`` (from 1; past the end: empty) of ``queryset`` (ordered):
     one COUNT, one query for the page's ids and one for its rows (at most ``MAX_PAGE_SIZE``).
 
     The ids come first because the database can order and skip them from an index alone; ordering
@@ -112,11 +112,9 @@ def paginate(queryset, page=1, page_size=DEFAULT_PAGE_SIZE):
     except (TypeError, ValueError) as error:
         raise ValueError('The page and page size are whole numbers.') from error
     count = queryset.count()
-    last = max(1, -(-count // page_size))
-    page = min(page, last)
     start = (page - 1) * page_size
     items = []
-    if count:
+    if start < count:
         ids = list(queryset.values_list('pk', flat=True)[start:start + page_size])
         rows = {row.pk: row for row in queryset.model.objects.filter(pk__in=ids).select_related(
             *_related(queryset)).order_by()}

@@ -115,6 +115,14 @@ class TransitionSerializer(serializers.Serializer):  # pylint: disable=abstract-
     at = serializers.DateTimeField(source='created')
 
 
+class LearnerTransitionSerializer(serializers.Serializer):  # pylint: disable=abstract-method
+    """One change of an attempt's status, as its learner sees it."""
+
+    from_status = serializers.CharField(allow_null=True)
+    to_status = serializers.CharField()
+    at = serializers.DateTimeField(source='created')
+
+
 class AttemptSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """An attempt, as the list shows it."""
 

@@ -3,9 +3,10 @@ The instructor dashboard's REST API: allowances, attempts, the review queue, exp
 readiness, per course. Thin over ``api``: each view checks the caller's role in the course, reads its
 input with a serializer and returns what ``api`` answers.
 
-Every endpoint answers 401 to anonymous callers, 403 to a user whose role in the course does not
-allow the action, and 404 for an object of another course (nothing of it is told). Session callers
-send the CSRF token with every state-changing request.
+Every endpoint refuses anonymous callers (401 with a JWT, 403 with a session), answers 403 to a
+user whose role in the course does not allow the action, and 404 for a course id that names no
+course, for an object of another course and for somebody who is no learner of the course (nothing
+of them is told). Session callers send the CSRF token with every state-changing request.
 """
 from django.http import HttpResponse
 from drf_spectacular.openapi import AutoSchema
@@ -25,11 +26,14 @@ from ..dashboard import labels
 from ..i18n import gettext
 from . import serializers as out
 
-try:  # inside the LMS, scripts and the dashboard app also call with a JWT
+try:  # inside the LMS, scripts and the dashboard app also call with a JWT, never a restricted application's
     from edx_rest_framework_extensions.auth.jwt.authentication import JwtAuthentication
+    from edx_rest_framework_extensions.permissions import NotJwtRestrictedApplication
     AUTHENTICATION = (JwtAuthentication, SessionAuthentication)
+    PERMISSIONS = (IsAuthenticated, NotJwtRestrictedApplication)
 except ImportError:
     AUTHENTICATION = (SessionAuthentication,)
+    PERMISSIONS = (IsAuthenticated,)
 
 Role = api.Role
 API_DESCRIPTION = __doc__
@@ -73,7 +77,7 @@ class CourseView(APIView):
     """
 
     authentication_classes = AUTHENTICATION
-    permission_classes = (IsAuthenticated,)
+    permission_classes = PERMISSIONS
     parser_classes = (JSONParser, FormParser, MultiPartParser)
     renderer_classes = (JSONRenderer,)
     schema = DashboardSchema()
@@ -83,7 +87,9 @@ class CourseView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.course_key = kwargs['course_id']
+        self.course_key = api.course_key_or_none(kwargs['course_id'])
+        if self.course_key is None:
+            raise NotFound(gettext('There is no such course.'))
         if self.capability and not api.may(request.user, self.capability, self.course_key):
             raise PermissionDenied(gettext('Your role in this course does not allow this.'))
 
@@ -102,8 +108,8 @@ class CourseView(APIView):
         return serializer.validated_data
 
     def learner(self, identifier):
-        """The user behind a username or email, or a 400."""
-        user = api.find_learner(identifier)
+        """The course's learner behind a username or email, or a 400."""
+        user = api.find_learner(identifier, self.course_key)
         if user is None:
             raise ValidationError({'learner': [gettext('No learner has this username or email.')]})
         return user
@@ -208,22 +214,12 @@ class BulkAllowanceView(CourseView):
         data = self.read(out.BulkAllowanceInputSerializer)
         text = data.get('learners') or ''
         if data.get('file') is not None:
-            text = read_upload(data['file'])
+            text = api.read_bulk_file(data['file'])
         if not text.strip():
             raise ValidationError({'learners': [gettext('List at least one username or email.')]})
         exam = api.course_exam(self.course_key, data['exam_id'])
         rows = api.bulk_set_allowances(exam, text, data['kind'], data['value'], by=request.user)
         return Response(out.BulkRowSerializer(rows, many=True).data)
-
-
-def read_upload(upload, max_bytes=1024 * 1024):
-    """The text of an uploaded CSV file (UTF-8, with or without a byte order mark), or a 400."""
-    if upload.size > max_bytes:
-        raise ValidationError({'file': [gettext('The file is too large (at most 1 MB).')]})
-    try:
-        return upload.read().decode('utf-8-sig')
-    except UnicodeDecodeError as error:
-        raise ValidationError({'file': [gettext('The file is not UTF-8 text.')]}) from error
 
 
 class AllowanceHistoryView(CourseView):
@@ -287,13 +283,19 @@ def _attempt(view, attempt_id):
     own = None if api.may(view.request.user, Role.VIEW_ATTEMPTS, view.course_key) else view.request.user
     attempt = api.course_attempt(view.course_key, attempt_id, user=own)
     attempt.history_rows = api.attempt_history_with_people(attempt)
+    attempt.seen_by_its_learner = own is not None
     return attempt
 
 
 def _attempt_data(attempt):
-    """An attempt and its history, for JSON."""
+    """
+    An attempt and its history, for JSON. Its learner sees when the status changed, not who changed
+    it or the staff's and reviewers' notes.
+    """
     data = out.AttemptSerializer(attempt).data
-    data['history'] = out.TransitionSerializer(attempt.history_rows, many=True).data
+    history = out.LearnerTransitionSerializer if getattr(attempt, 'seen_by_its_learner', False) \
+        else out.TransitionSerializer
+    data['history'] = history(attempt.history_rows, many=True).data
     return data
 
 
@@ -340,7 +342,7 @@ class AttemptStatusView(CourseView):
         if data['status'] == api.AttemptStatus.SUBMITTED:
             api.mark_submitted(attempt, by=request.user, reason=data['reason'])
         else:
-            api.mark_error(attempt, by=request.user, reason=f'marked as error by staff: {data["reason"]}')
+            api.mark_stuck_error(attempt, by=request.user, reason=data['reason'])
         return Response(_attempt_data(_attempt(self, attempt_id)))
 
 
@@ -396,9 +398,14 @@ class ExportView(CourseView):
     """GET: a CSV file of the course: allowances, allowance-changes, attempts, reviews or results."""
 
     capability = Role.EXPORT
+    renderer_classes = (JSONRenderer,)  # for refusals; the file itself is written as it is
     docs = {
         'get': {'responses': {(200, 'text/csv'): str}},
     }
+
+    def perform_content_negotiation(self, request, force=False):
+        """Whatever the client accepts (``text/csv`` included), the answer is the file or a JSON refusal."""
+        return super().perform_content_negotiation(request, force=True)
 
     def get(self, request, course_id, kind):  # pylint: disable=unused-argument
         """The file, as an attachment."""
@@ -423,7 +430,7 @@ class ReadinessView(CourseView):
 
     def get(self, request, course_id, learner):  # pylint: disable=unused-argument
         """Practice results and onboarding status of the learner (a username or email)."""
-        user = api.find_learner(learner)
+        user = api.find_learner(learner, self.course_key)
         if user is None:
             raise NotFound(gettext('No learner has this username or email.'))
         return Response(out.ReadinessSerializer(api.learner_readiness(user, self.course_key)).data)

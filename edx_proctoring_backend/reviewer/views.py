@@ -75,6 +75,10 @@ class ReviewQueueView(ReviewerView):
     def get(self, request):
         """The queue page (``?course_id=`` to show one course)."""
         course_key = request.GET.get('course_id') or None
+        if course_key is not None:
+            course_key = api.course_key_or_none(course_key)
+            if course_key is None:
+                raise Http404
         if not api.may_review(request.user, course_key):
             raise PermissionDenied
         entries = api.awaiting_review(course_key=course_key)

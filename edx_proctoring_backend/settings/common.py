@@ -1,4 +1,5 @@
 """Default settings of the plugin app; a site overrides any of them in its own settings."""
+from pathlib import Path
 
 DEFAULTS = {
     # Providers available on this site and their options (keys, base URLs, timeouts).
@@ -30,6 +31,7 @@ DEFAULTS = {
     'PROCTORING_ANALYSIS_REQUEUE_MINUTES': 15,
 }
 
+TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')
 EXPIRY_TASK = 'edx_proctoring_backend.tasks.submit_expired_attempts'
 RETRY_TASK = 'edx_proctoring_backend.tasks.retry_provider_calls'
 REQUEUE_ANALYSES_TASK = 'edx_proctoring_backend.tasks.requeue_stale_analyses'
@@ -52,6 +54,10 @@ def plugin_settings(settings):
     schedule.setdefault('proctored-exams-submit-expired', {'task': EXPIRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-retry-provider-calls', {'task': RETRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-requeue-stale-analyses', {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0})
-    # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py).
+    # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py), whose section template the
+    # legacy dashboard finds in the platform's Mako template directories.
     from ..lms.dashboard_tab import register  # pylint: disable=import-outside-toplevel
     register(settings)
+    mako_dirs = getattr(settings, 'MAKO_TEMPLATE_DIRS_BASE', None)
+    if isinstance(mako_dirs, list) and TEMPLATES_DIR not in [str(directory) for directory in mako_dirs]:
+        mako_dirs.append(TEMPLATES_DIR)

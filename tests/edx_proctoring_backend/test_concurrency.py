@@ -8,7 +8,7 @@ import pytest
 from django.db import close_old_connections, connections
 
 from edx_proctoring_backend import api
-from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
+from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
 from tests.fakes.counting_provider import CALLS, reset_calls
 
 S = api.AttemptStatus
@@ -111,3 +111,26 @@ def test_concurrent_submit_and_expiry_submit_once(learner, counting_exam):
     assert set(results) == {S.SUBMITTED}
     assert CALLS['on_submit'] == 1
     assert AttemptTransition.objects.filter(attempt=attempt, to_status=S.SUBMITTED).count() == 1
+
+
+def test_simultaneous_allowance_changes_keep_one_allowance_and_an_unbroken_record(make_exam, learner, make_user):
+    exam = make_exam()
+    staff = make_user('course_staff')
+    values = iter(str(minutes) for minutes in range(1, 41))
+    lock = threading.Lock()
+
+    def change():
+        with lock:
+            value = next(values)
+        return api.set_allowance(exam, learner, Allowance.ADDITIONAL_MINUTES, value, created_by=staff)
+
+    results, errors = run_at_once(change, count=40)
+
+    assert not errors and len(results) == 40
+    allowance = Allowance.objects.get(exam=exam, user=learner)
+    changes = list(AllowanceChange.objects.filter(exam=exam, user=learner).order_by('pk'))
+    assert len(changes) == 40
+    # Each change starts from what the one before left: the record is a chain ending at the value in force.
+    assert changes[0].old_value == ''
+    assert all(after.old_value == before.new_value for before, after in zip(changes, changes[1:]))
+    assert changes[-1].new_value == allowance.value

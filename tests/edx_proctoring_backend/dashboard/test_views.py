@@ -272,3 +272,27 @@ def test_other_course_staff_get_nothing(world, client):
     for name in PAGES:
         assert client.get(page(name)).status_code == 403
     assert client.get(page('allowances', OTHER_COURSE)).status_code == 200
+
+
+def test_a_notice_names_only_the_learner_of_the_recorded_change(world, client):
+    client = as_user(client, world.users['staff'])
+    spoofed = client.get(page('allowances') + '?notice=saved&learner=Send+your+password').content.decode()
+    assert 'Send your password' not in spoofed and 'role="status"' not in spoofed
+    other = client.get(page('allowances') + f'?notice=saved&change={world.other_allowance.pk}').content.decode()
+    assert 'role="status"' not in other  # another course's change names nobody here
+
+
+def test_the_framed_attempt_page_opens_the_evidence_in_the_whole_window(world, client, make_user):
+    attempt = _submitted_for_review(world, make_user)
+    html = as_user(client, world.users['instructor']).get(
+        page('attempts', COURSE, attempt.pk) + '?embedded=1').content.decode()
+    assert re.search(r'href="/api/proctored-exams/review/attempts/\d+" target="_top"', html)
+    evidence = client.get(f'/api/proctored-exams/review/attempts/{attempt.pk}').content.decode()
+    assert f'/api/proctored-exams/review/?course_id={COURSE.replace(":", "%3A").replace("+", "%2B")}' in evidence
+
+
+def test_practice_attempts_offer_no_review_decision(world, client, make_exam):
+    practice = make_exam(exam_type='practice', display_name='Try it')
+    attempt = journeys.submitted(world.users['learner'], practice)
+    html = as_user(client, world.users['instructor']).get(page('attempts', COURSE, attempt.pk)).content.decode()
+    assert 'Decide the review' not in html

@@ -5,6 +5,8 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams import allowances
 from edx_proctoring_backend.exams.errors import NotAllowed
 from edx_proctoring_backend.exams.models import Allowance, AllowanceChange
+from edx_proctoring_backend.exams.statuses import AttemptStatus as S
+from tests import journeys
 
 pytestmark = pytest.mark.mariadb  # the attempts list and its queries on both databases
 
@@ -88,9 +90,11 @@ def test_a_header_line_is_skipped_unless_a_learner_has_that_name(make_exam, make
     make_user('alice')
     rows = api.bulk_set_allowances(exam, 'username\nalice\n', MINUTES, '5', by=staff)
     assert [(row.identifier, row.outcome) for row in rows] == [('alice', 'added')]
-    make_user('learner')
-    rows = api.bulk_set_allowances(exam, 'learner\nalice\n', MINUTES, '5', by=staff)
-    assert [(row.identifier, row.outcome) for row in rows] == [('learner', 'added'), ('alice', 'unchanged')]
+    make_user('email')
+    rows = api.bulk_set_allowances(exam, 'email\nalice\n', MINUTES, '5', by=staff)
+    assert [(row.identifier, row.outcome) for row in rows] == [('email', 'added'), ('alice', 'unchanged')]
+    rows = api.bulk_set_allowances(exam, 'learner\nalice\n', MINUTES, '5', by=staff)  # no header name
+    assert [(row.identifier, row.outcome) for row in rows] == [('learner', 'unknown_learner'), ('alice', 'unchanged')]
 
 
 def test_a_bulk_file_too_long_is_refused():
@@ -118,3 +122,13 @@ def test_bulk_allowances_report_each_line_and_check_the_value_first(make_exam, m
     assert rows[1].user == bob and rows[1].started_attempt is not None
     again = api.bulk_set_allowances(exam, 'alice', MINUTES, '20', by=staff)
     assert again[0].outcome == 'unchanged'
+
+
+def test_an_exemption_after_the_start_does_not_reach_that_attempt(make_exam, learner, staff):
+    exam = make_exam(provider='counting')
+    running = journeys.started(learner, exam)
+    api.set_allowance(exam, learner, Allowance.REVIEW_EXEMPTION, 'true', created_by=staff)
+    assert api.submit(learner, exam).status == S.SUBMITTED  # reviewed as usual: it started without one
+    api.reset_attempt(running, by=staff)
+    journeys.started(learner, exam)
+    assert api.submit(learner, exam).status == S.VERIFIED  # the retake started with the exemption

@@ -74,3 +74,16 @@ def test_the_section_template_renders_the_fragment():
     section = dashboard_tab.section(COURSE)
     html = Template(filename=path).render(section_data=section)
     assert '<iframe' in html and 'aria-label="Proctored exams"' in html
+
+
+def test_the_section_template_is_in_the_platforms_mako_directories(settings):
+    settings.MAKO_TEMPLATE_DIRS_BASE = ['/edx/app/edxapp/edx-platform/lms/templates']
+    plugin_settings(settings)
+    plugin_settings(settings)
+    added = [directory for directory in settings.MAKO_TEMPLATE_DIRS_BASE if 'edx_proctoring_backend' in directory]
+    assert len(added) == 1
+    from mako.lookup import TemplateLookup  # pylint: disable=import-outside-toplevel
+    lookup = TemplateLookup(directories=settings.MAKO_TEMPLATE_DIRS_BASE)
+    html = lookup.get_template('/instructor_dashboard/proctored_exams.html').render(
+        section_data=dashboard_tab.section(COURSE))
+    assert '<iframe' in html

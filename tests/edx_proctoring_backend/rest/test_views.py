@@ -339,3 +339,68 @@ def test_the_openapi_schema_describes_every_endpoint(world, client):  # pylint: 
     listed = paths[prefix + 'attempts']['get']
     assert {parameter['name'] for parameter in listed['parameters']} >= {'course_id', 'q', 'exam_id', 'status', 'page'}
     assert AllowanceChange.objects.exists()  # the world's allowances were recorded
+
+
+def test_a_learner_reading_their_attempt_sees_no_staff_notes(world, client):
+    staff = signed_in(Client(), world.users['support'])
+    call(staff, 'post', url(f'attempts/{world.attempt.pk}/status'), {'status': 'error', 'reason': 'call the dean'})
+    mine = call(signed_in(client, world.users['learner']), 'get', url(f'attempts/{world.attempt.pk}')).json()
+    assert [row['to_status'] for row in mine['history']] == [S.STARTED, S.ERROR]
+    assert 'call the dean' not in json.dumps(mine) and 'support' not in json.dumps(mine)
+    assert set(mine['history'][-1]) == {'from_status', 'to_status', 'at'}
+
+
+def test_only_stuck_attempts_are_marked_as_errors(world, client):
+    client = signed_in(client, world.users['staff'])
+    api.submit(world.users['learner'], world.timed)
+    answer = call(client, 'post', url(f'attempts/{world.attempt.pk}/status'), {'status': 'error', 'reason': 'x'})
+    assert answer.status_code == 409
+    assert ExamAttempt.objects.get(pk=world.attempt.pk).status == S.SUBMITTED
+
+
+@pytest.mark.parametrize('course', ['not-a-course', 'course-v1:Broken'])
+def test_a_course_id_that_names_no_course_is_not_found(world, client, course):
+    client = signed_in(client, world.users['admin'])
+    assert call(client, 'get', url('attempts', course)).status_code == 404
+    assert client.get(f'/api/proctored-exams/dashboard/{course}/attempts').status_code == 404
+    assert client.get(f'/api/proctored-exams/review/?course_id={course}').status_code == 404
+
+
+def test_exports_answer_clients_that_ask_for_csv(world, client):
+    answer = signed_in(client, world.users['staff']).get(url('exports/attempts.csv'), HTTP_ACCEPT='text/csv')
+    assert answer.status_code == 200 and answer.content.decode().startswith('exam,')
+
+
+def test_pages_past_the_last_are_empty(world, client):
+    body = call(signed_in(client, world.users['staff']), 'get', url('attempts?page=99')).json()
+    assert body['results'] == [] and body['count'] == 2 and body['page'] == 99
+
+
+def test_a_bulk_file_too_large_is_refused_not_cut(world, client):
+    from django.core.files.uploadedfile import SimpleUploadedFile  # pylint: disable=import-outside-toplevel
+    text = ('é' * 80 + '\n') * 7000 + 'learner\n'   # over 1 MB in bytes, under it in characters
+    upload = SimpleUploadedFile('big.csv', text.encode('utf-8'), 'text/csv')
+    answer = signed_in(client, world.users['staff']).post(url('allowances/bulk'), {
+        'exam_id': world.timed.pk, 'kind': 'additional_minutes', 'value': '5', 'file': upload})
+    assert answer.status_code == 400 and answer.json()['code'] == 'file_too_large'
+    assert not Allowance.objects.filter(exam=world.timed).exists()
+
+
+def test_inside_the_lms_staff_reach_only_their_courses_learners(world, client, edx_platform, make_user):
+    outsider = make_user('outsider')
+    outsider.email = 'outsider@example.org'
+    outsider.save()
+    edx_platform.grant(world.users['staff'], COURSE, 'staff')
+    edx_platform.enroll(world.users['learner'], COURSE)
+    client = signed_in(client, world.users['staff'])
+    for who in ('outsider', 'outsider@example.org'):
+        assert call(client, 'get', url(f'learners/{who}/readiness')).status_code == 404
+        refused = call(client, 'post', url('allowances'), {'exam_id': world.timed.pk, 'learner': who,
+                                                           'kind': 'additional_minutes', 'value': '5'})
+        assert refused.status_code == 400 and 'outsider@example.org' not in refused.content.decode()
+    rows = call(client, 'post', url('allowances/bulk'), {'exam_id': world.timed.pk, 'kind': 'additional_minutes',
+                                                         'value': '5', 'learners': 'outsider\nlearner'}).json()
+    assert [(row['identifier'], row['outcome']) for row in rows] == [('outsider', 'unknown_learner'),
+                                                                     ('learner', 'added')]
+    # Not enrolled (any more) but with an attempt in the course: still the course's learner.
+    assert call(client, 'get', url('learners/stranger/readiness')).status_code == 200
