@@ -122,7 +122,24 @@ class Allowance(models.Model):
         return f'{self.kind}={self.value}'
 
 
-class AttemptTransition(models.Model):
+class AppendOnly(models.Model):
+    """A record that is written once and never rewritten or deleted row by row."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        """Insert only."""
+        if self.pk is not None:
+            raise ValueError(f'{self._meta.verbose_name_plural} are append-only.')
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        """Never one row at a time (a learner's rows go with the learner)."""
+        raise ValueError(f'{self._meta.verbose_name_plural} are append-only.')
+
+
+class AttemptTransition(AppendOnly):
     """
     One change of an attempt's status: who, when, from, to and why. Append-only.
     """
@@ -142,18 +159,8 @@ class AttemptTransition(models.Model):
     def __str__(self):
         return f'{self.from_status} -> {self.to_status}'
 
-    def save(self, *args, **kwargs):
-        """Insert only: the history is never rewritten."""
-        if self.pk is not None:
-            raise ValueError('The attempt history is append-only.')
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        """The history is never deleted row by row."""
-        raise ValueError('The attempt history is append-only.')
-
-
-class AllowanceChange(models.Model):
+class AllowanceChange(AppendOnly):
     """
     One change to a learner's allowance: what it was, what it became, who changed it and when.
 
@@ -179,9 +186,3 @@ class AllowanceChange(models.Model):
 
     def __str__(self):
         return f'{self.kind}: {self.old_value or "-"} -> {self.new_value or "-"}'
-
-    def save(self, *args, **kwargs):
-        """Insert only: the record of changes is never rewritten."""
-        if self.pk is not None:
-            raise ValueError('The allowance history is append-only.')
-        super().save(*args, **kwargs)

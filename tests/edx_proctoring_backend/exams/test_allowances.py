@@ -46,6 +46,8 @@ def test_the_history_is_append_only(make_exam, learner, staff):
     change.new_value = '99'
     with pytest.raises(ValueError):
         change.save()
+    with pytest.raises(ValueError):
+        change.delete()
 
 
 def test_an_allowance_after_the_start_says_so_and_leaves_the_running_clock(make_exam, learner, staff):
