@@ -73,7 +73,7 @@ def test_the_section_template_renders_the_fragment():
     path = dashboard_tab.__file__.replace('lms/dashboard_tab.py', 'templates/instructor_dashboard/proctored_exams.html')
     section = dashboard_tab.section(COURSE)
     html = Template(filename=path).render(section_data=section)
-    assert '<iframe' in html and 'aria-label="Proctored exams"' in html
+    assert '<iframe' in html and 'data-section="proctored_exams"' in html
 
 
 def test_the_section_template_is_in_the_platforms_mako_directories(settings):
