@@ -1,12 +1,13 @@
 """
 Django admin pages for support staff: vendor calls that did not go through (with a retry action),
-reviews, credit records, and what in-house proctoring recorded. Course teams get their own pages on
-the instructor dashboard.
+reviews, credit records, what in-house proctoring recorded, and what the retention policy deleted.
+Course teams get their own pages on the instructor dashboard.
 """
 from django.contrib import admin, messages
 
 from . import api
 from .credit.models import CreditRecord
+from .privacy.models import PurgedItem
 from .providers.models import ProviderCall
 from .recordings.models import Recording, SessionFlag, VideoFinding
 from .reviews.models import Review
@@ -105,4 +106,23 @@ class SessionFlagAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgedItem)
+class PurgedItemAdmin(admin.ModelAdmin):
+    """What the retention policy deleted for good (which item, whose attempt, why, when), never the data."""
+
+    list_display = ('purged_at', 'kind', 'object_id', 'attempt_id', 'course_key', 'reason', 'size_bytes', 'files')
+    list_filter = ('kind', 'reason')
+    search_fields = ('course_key', '=attempt_id')
+    readonly_fields = [field.name for field in PurgedItem._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

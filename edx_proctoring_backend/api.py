@@ -37,6 +37,7 @@ from .lms.effects import register_credit_requirement
 from .lms.enrollment import enrollment_mode, is_verified_track
 from .lms import roles
 from .lms.events import emit_attempt_event
+from .privacy import retention, retirement
 from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
 from .providers.local import LocalProvider
@@ -76,7 +77,8 @@ __all__ = [
     'attempt_history_with_people', 'review_queue_entries', 'allowances_csv', 'allowance_changes_csv',
     'attempts_csv', 'reviews_csv', 'Readiness', 'learner_readiness', 'PERSON_DECISIONS',
     'DEFAULT_PAGE_SIZE', 'paginate', 'Allowance', 'course_key_or_none',
-    'mark_stuck_error', 'course_allowance_change', 'read_bulk_file',
+    'mark_stuck_error', 'course_allowance_change', 'read_bulk_file', 'retention_policy', 'retention_plan',
+    'enforce_retention', 'retire_user',
 ]
 
 
@@ -494,6 +496,8 @@ def _perform(attempt, action):
                                     comments=[{'comment': outcome.comment}] if outcome.comment else ())
     elif action == ProviderCall.END_IN_ERROR:
         provider.on_error(attempt)
+    elif action == ProviderCall.RETIRE_USER:
+        provider.retire_user(attempt.user)
 
 
 def _retry_delay(tries):
@@ -526,6 +530,8 @@ def _obsolete(call, attempt):
     """A kept call that no longer needs making (the session exists, or the attempt was reset)."""
     if call.action == ProviderCall.REGISTER_ATTEMPT:
         return bool(attempt.provider_attempt_id) or attempt.status not in S.IN_PROGRESS
+    if call.action == ProviderCall.RETIRE_USER:
+        return False  # a retired learner's data must go, whatever became of the attempt
     return attempt.status == S.RESET
 
 
@@ -545,7 +551,9 @@ def retry_provider_calls(now=None, batch_size=100):
             if not _obsolete(call, attempt):
                 _perform(attempt, call.action)
         except VendorError as error:
-            dead = isinstance(error, VendorRejected) or tries >= _max_tries()
+            # A retirement is tried until the vendor answers (a refusal is dead and shown to staff).
+            dead = isinstance(error, VendorRejected) or (
+                tries >= _max_tries() and call.action != ProviderCall.RETIRE_USER)
             ProviderCall.objects.filter(pk=call.pk).update(
                 tries=tries, last_error=str(error)[:500], modified=now, next_try_at=now + _retry_delay(tries),
                 status=ProviderCall.DEAD if dead else ProviderCall.PENDING)
@@ -1443,3 +1451,60 @@ def learner_readiness(user, course_key):
             status = 'unavailable'
         onboarding.append({'provider': name, 'verbose_name': provider.verbose_name or name, 'status': status})
     return Readiness(user=user, practice=practice, onboarding=onboarding)
+
+
+# ---- Privacy: how long personal data is kept --------------------------------------------------------------
+
+RETENTION_BATCH_SIZE = 500
+
+
+def retention_policy():
+    """The site's retention policy (``PROCTORING_RETENTION`` over ``privacy.retention.DEFAULT_POLICY``)."""
+    return retention.read_policy(getattr(settings, 'PROCTORING_RETENTION', None))
+
+
+def retention_plan(now=None, kinds=retention.KINDS):
+    """What the retention policy would delete now: ``privacy.retention.Candidate`` items, deleting nothing."""
+    return retention.candidates(retention_policy(), now or timezone.now(), kinds=kinds)
+
+
+def enforce_retention(now=None, batch_size=RETENTION_BATCH_SIZE):
+    """
+    Delete for good what the retention policy says to delete now (the periodic task; at most
+    ``batch_size`` items of each kind a run); return the ``PurgedItem`` records. Safe to run twice
+    and to kill half-way: the next run finishes what was begun.
+    """
+    return retention.enforce(retention_policy(), now or timezone.now(), media_storage(), batch_size=batch_size)
+
+
+# ---- Privacy: retiring a learner ---------------------------------------------------------------------------
+
+def retire_user(user, now=None):
+    """
+    The learner's account is retired: erase their personal data here (``privacy.retirement``) and ask
+    every provider that holds some (``Feature.RETIRE_USER``) to erase theirs. A vendor that cannot be
+    reached is asked again by the retry task until it answers. Returns ``{'purged': n, 'providers': [names]}``.
+    Safe to call twice: a provider already asked is not asked again.
+    """
+    purged = retirement.erase(user, media_storage(), now or timezone.now())
+    asked = []
+    latest_by_provider = {}
+    for attempt in ExamAttempt.objects.filter(user=user).select_related('exam', 'user').order_by('pk'):
+        latest_by_provider[attempt.exam.provider] = attempt
+    for name, attempt in sorted(latest_by_provider.items()):
+        try:
+            provider = get_provider(name)
+        except (UnknownProvider, ImportError):
+            log.warning('Cannot ask provider %s to retire user %s: it is not configured', name, user.pk)
+            continue
+        if Feature.RETIRE_USER not in provider.features:
+            continue
+        already = ProviderCall.objects.filter(attempt__user=user, provider=name, action=ProviderCall.RETIRE_USER) \
+            .exclude(status=ProviderCall.DEAD).exists()
+        if not already:
+            _call_provider(attempt, ProviderCall.RETIRE_USER)
+            if not ProviderCall.objects.filter(attempt=attempt, action=ProviderCall.RETIRE_USER).exists():
+                ProviderCall.objects.create(attempt=attempt, provider=name, action=ProviderCall.RETIRE_USER,
+                                            status=ProviderCall.DONE, tries=1)
+        asked.append(name)
+    return {'purged': len(purged), 'providers': asked}

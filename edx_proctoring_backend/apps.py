@@ -43,3 +43,12 @@ class ProctoringBackendConfig(AppConfig):
         from .exams.signals import attempt_status_changed
         from .lms.effects import on_attempt_status_changed
         attempt_status_changed.connect(on_attempt_status_changed, dispatch_uid='edx_proctoring_backend.effects')
+        from .lms.retirement import connect
+        connect(on_user_retired)
+
+
+def on_user_retired(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+    """The LMS retired ``user``'s account: erase their data here and at the vendors."""
+    from . import api  # pylint: disable=import-outside-toplevel
+    if user is not None:
+        api.retire_user(user)

@@ -4,6 +4,7 @@ from .exams.models import Allowance, AllowanceChange, AttemptTransition, Exam, E
 from .reviews.models import ReceivedMessage, Review  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
 from .credit.models import CreditRecord  # noqa: F401
+from .privacy.models import PurgedItem  # noqa: F401
 from .recordings.models import (  # noqa: F401
     AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag, VideoFinding,
 )

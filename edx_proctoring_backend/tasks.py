@@ -27,6 +27,12 @@ def analyse_recording(recording_id):
     return api.analyse_recording(recording_id)
 
 
+@shared_task(name='edx_proctoring_backend.tasks.enforce_retention', ignore_result=True, acks_late=True)
+def enforce_retention():
+    """Delete for good the media and vendor links the retention policy no longer allows to keep (daily)."""
+    return len(api.enforce_retention())
+
+
 @shared_task(name='edx_proctoring_backend.tasks.requeue_stale_analyses', ignore_result=True)
 def requeue_stale_analyses():
     """Queue again the recording analyses whose task was lost (periodic)."""

@@ -121,3 +121,10 @@ def has_access(user, action, course_key=None):
     access = _module('lms.djangoapps.courseware.access')
     target = _course_key(course_key) if course_key is not None else 'global'
     return bool(access.has_access(user, action, target))
+
+
+# ---- Retirement ---------------------------------------------------------------------------------
+
+def retirement_signal():
+    """The signal the LMS sends when it retires a learner's account (``USER_RETIRE_LMS_MISC``, argument ``user``)."""
+    return _module('openedx.core.djangoapps.user_api.accounts.signals').USER_RETIRE_LMS_MISC

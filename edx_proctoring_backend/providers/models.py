@@ -16,7 +16,8 @@ class ProviderCall(models.Model):
     START_SESSION = 'start_session'
     STOP_SESSION = 'stop_session'
     END_IN_ERROR = 'end_in_error'
-    ACTIONS = (REGISTER_ATTEMPT, START_SESSION, STOP_SESSION, END_IN_ERROR)
+    RETIRE_USER = 'retire_user'      # the learner's account was retired: the vendor erases what it holds
+    ACTIONS = (REGISTER_ATTEMPT, START_SESSION, STOP_SESSION, END_IN_ERROR, RETIRE_USER)
 
     PENDING = 'pending'
     DONE = 'done'

@@ -8,6 +8,8 @@ user whose role in the course does not allow the action, and 404 for a course id
 course, for an object of another course and for somebody who is no learner of the course (nothing
 of them is told). Session callers send the CSRF token with every state-changing request.
 """
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.http import HttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
@@ -16,7 +18,7 @@ from rest_framework import status as http_status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -54,7 +56,8 @@ class DashboardSchema(AutoSchema):
         return getattr(self.view, 'docs', {}).get(self.method.lower(), {})
 
     def get_override_parameters(self):
-        return [COURSE_ID, *self._docs().get('parameters', ())]
+        course = [COURSE_ID] if '{course_id}' in self.path else []
+        return [*course, *self._docs().get('parameters', ())]
 
     def get_request_serializer(self):
         docs = self._docs()
@@ -449,3 +452,33 @@ class SchemaView(SpectacularAPIView):
         'VERSION': '1',
         'SCHEMA_PATH_PREFIX': r'/api/proctored-exams/v1',
     }
+
+
+# ---- Retirement --------------------------------------------------------------------------------------------
+
+class MayRetireUsers(BasePermission):
+    """The retirement service worker (``RETIREMENT_SERVICE_WORKER_USERNAME``), superusers and global staff."""
+
+    def has_permission(self, request, view):
+        user = request.user
+        worker = getattr(settings, 'RETIREMENT_SERVICE_WORKER_USERNAME', None)
+        return bool(user and user.is_authenticated and (
+            user.is_superuser or user.is_staff or (worker and user.get_username() == worker)))
+
+
+class RetireUserView(APIView):
+    """POST: the retirement pipeline retires a learner: their data here and at the vendors is erased."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = (*PERMISSIONS, MayRetireUsers)
+    renderer_classes = (JSONRenderer,)
+    schema = DashboardSchema()
+    docs = {'post': {'request': None, 'responses': {204: None, 404: out.ErrorSerializer}}}
+
+    def post(self, request, user_id):
+        """Erase the learner's data (204; again: 204, nothing more is erased)."""
+        user = get_user_model().objects.filter(pk=user_id).first()
+        if user is None:
+            raise NotFound(gettext('There is no such user.'))
+        api.retire_user(user)
+        return Response(status=http_status.HTTP_204_NO_CONTENT)

@@ -29,19 +29,23 @@ DEFAULTS = {
     'PROCTORING_ANALYSIS_MEMORY_LIMIT_MB': None,
     # An analysis untouched this long (its task lost, or failed outside the analyser) is queued again.
     'PROCTORING_ANALYSIS_REQUEUE_MINUTES': 15,
+    # How long each kind of personal data is kept (privacy/retention.py); None: its DEFAULT_POLICY
+    # (recordings, photos, ID photos and thumbnails six weeks after the exam, vendor links one year).
+    'PROCTORING_RETENTION': None,
 }
 
 TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')
 EXPIRY_TASK = 'edx_proctoring_backend.tasks.submit_expired_attempts'
 RETRY_TASK = 'edx_proctoring_backend.tasks.retry_provider_calls'
 REQUEUE_ANALYSES_TASK = 'edx_proctoring_backend.tasks.requeue_stale_analyses'
+RETENTION_TASK = 'edx_proctoring_backend.tasks.enforce_retention'
 
 
 def plugin_settings(settings):
     """
-    Fill in defaults, schedule the expiry sweep and the provider-call retries every minute and the
-    stale-analysis sweep every five, and add the instructor dashboard's tab to the openedx-filters
-    pipelines.
+    Fill in defaults, schedule the expiry sweep and the provider-call retries every minute, the
+    stale-analysis sweep every five and the retention policy every hour, and add the instructor
+    dashboard's tab to the openedx-filters pipelines.
     """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
@@ -54,6 +58,7 @@ def plugin_settings(settings):
     schedule.setdefault('proctored-exams-submit-expired', {'task': EXPIRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-retry-provider-calls', {'task': RETRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-requeue-stale-analyses', {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0})
+    schedule.setdefault('proctored-exams-enforce-retention', {'task': RETENTION_TASK, 'schedule': 3600.0})
     # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py), whose section template the
     # legacy dashboard finds in the platform's Mako template directories.
     from ..lms.dashboard_tab import register  # pylint: disable=import-outside-toplevel

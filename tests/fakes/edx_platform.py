@@ -27,6 +27,7 @@ import sys
 import types
 
 from django.contrib.auth import get_user_model
+from django.dispatch import Signal
 from opaque_keys.edx.keys import CourseKey, UsageKey
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ CREDIT_EXCEPTIONS = 'openedx.core.djangoapps.credit.exceptions'
 GRADES_SERVICES = 'lms.djangoapps.grades.services'
 GRADES_CONSTANTS = 'lms.djangoapps.grades.constants'
 COURSEWARE_ACCESS = 'lms.djangoapps.courseware.access'
+ACCOUNT_SIGNALS = 'openedx.core.djangoapps.user_api.accounts.signals'
 
 
 class InvalidCreditRequirements(Exception):
@@ -392,7 +394,11 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
             raise ValueError(f"Unknown action for object type '{type(obj)}': '{action}'")
         raise TypeError(f'Unknown object type in has_access(): {type(obj)}')
 
+    # ---- openedx/core/djangoapps/user_api/accounts/signals.py ---------------------------------------
+    # The LMS sends ``USER_RETIRE_LMS_MISC.send(sender=..., user=user)`` from its retirement view.
+
     return {
+        ACCOUNT_SIGNALS: {'USER_RETIRE_LMS_MISC': Signal()},
         COURSEWARE_ACCESS: {'has_access': has_access},
         STUDENT_MODELS: {'CourseEnrollment': CourseEnrollment},
         CREDIT_API: {'is_credit_course': is_credit_course, 'get_credit_requirements': get_credit_requirements,

@@ -1,0 +1,1 @@
+"""What the app keeps about learners, for how long, and who may see it (retention first)."""
