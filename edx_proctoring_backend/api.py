@@ -37,7 +37,8 @@ from .lms.effects import register_credit_requirement
 from .lms.enrollment import enrollment_mode, is_verified_track
 from .lms import roles
 from .lms.events import emit_attempt_event
-from .privacy import retention, retirement
+from .privacy import access, retention, retirement
+from .privacy.models import MediaView
 from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
 from .providers.local import LocalProvider
@@ -49,6 +50,7 @@ from .recordings.models import AttemptPhoto, Recording, SessionFlag, VideoFindin
 from .recordings.storage import media_storage
 from .reviews import callbacks, decisions, export
 from .reviews import queue as review_queue
+from .reviews.models import ReviewerAssignment
 from .reviews.outcomes import Outcome
 from .video import AnalysisOptions
 
@@ -78,7 +80,7 @@ __all__ = [
     'attempts_csv', 'reviews_csv', 'Readiness', 'learner_readiness', 'PERSON_DECISIONS',
     'DEFAULT_PAGE_SIZE', 'paginate', 'Allowance', 'course_key_or_none',
     'mark_stuck_error', 'course_allowance_change', 'read_bulk_file', 'retention_policy', 'retention_plan',
-    'enforce_retention', 'retire_user',
+    'enforce_retention', 'retire_user', 'learner_data', 'take_review', 'may_see_evidence', 'own_photo',
 ]
 
 
@@ -1155,17 +1157,39 @@ def attempt_under_review(attempt_id):
     return attempt
 
 
+def take_review(attempt, reviewer):
+    """``reviewer`` takes the attempt's review: from now on they see its media. Raises ``NotAllowed``."""
+    if not may_review(reviewer, attempt.exam.course_key):
+        raise NotAllowed('Only a reviewer of the course may take this review.', code='not_a_reviewer')
+    ReviewerAssignment.objects.get_or_create(attempt=attempt, reviewer=reviewer)
+
+
+def may_see_evidence(attempt, user):
+    """Whether ``user`` may see the attempt's recordings and photos (``privacy.access``)."""
+    return access.may_view(user, attempt, 'recording')
+
+
+def own_photo(user, attempt_id, kind):
+    """The learner's own photo (``user`` or ``id``) of their attempt, as ``review_media``; else ``AttemptNotFound``."""
+    photo = AttemptPhoto.objects.filter(attempt_id=attempt_id, attempt__user=user, kind=kind).first()
+    if photo is None:
+        raise AttemptNotFound()
+    return review_media('photo', photo.pk, viewer=user)
+
+
 def may_decide(attempt):
     """Whether a person's review can be recorded on ``attempt`` now (submitted, or decided and appealed)."""
     return (attempt.exam.exam_type == ExamType.PROCTORED and attempt.taking_as_proctored
             and attempt.status in S.COMPLETED)
 
 
-def review_media(kind, object_id, viewer=None):
+def review_media(kind, object_id, viewer=None, log_view=True):
     """
     Open a stored file for a reviewer: ``kind`` is ``recording``, ``photo`` or ``thumbnail`` (of a finding).
     Return ``(binary file, size, content type)``; raise ``AttemptNotFound`` when there is no such file, or
-    when ``viewer`` (if given) may not review the course of its attempt.
+    when ``viewer`` (if given) may not see it (``privacy.access``: the learner their photos, the
+    reviewer who took the review, the course team once it is flagged). The view is recorded
+    (``privacy.models.MediaView``) unless ``log_view`` is False (the rest of a video already seen).
     """
     models_by_kind = {
         'recording': (Recording, 'file_name', lambda item: item.content_type or 'video/webm', 'attempt'),
@@ -1180,13 +1204,16 @@ def review_media(kind, object_id, viewer=None):
     if not name:
         raise AttemptNotFound()
     attempt = item.recording.attempt if kind == 'thumbnail' else item.attempt
-    if viewer is not None and not may_review(viewer, attempt.exam.course_key):
+    if viewer is not None and not access.may_view(viewer, attempt, kind):
         raise AttemptNotFound()
     storage = media_storage()
     try:
-        return storage.open(name, 'rb'), storage.size(name), uploads.main_type(content_type(item))
+        opened = storage.open(name, 'rb'), storage.size(name), uploads.main_type(content_type(item))
     except (FileNotFoundError, OSError) as error:
         raise AttemptNotFound() from error
+    if log_view:
+        MediaView.objects.create(viewer=viewer, attempt=attempt, kind=kind, object_id=object_id)
+    return opened
 
 
 # ---- The instructor dashboard: roles, allowances, attempts, the review queue, exports -------------------------
@@ -1508,3 +1535,37 @@ def retire_user(user, now=None):
                                             status=ProviderCall.DONE, tries=1)
         asked.append(name)
     return {'purged': len(purged), 'providers': asked}
+
+
+def learner_data(user):
+    """
+    Everything this app keeps about ``user``, for their own export (JSON-ready): their attempts with
+    the consent given, the media kept (kinds, sizes, dates: not the files) and who viewed them when,
+    their allowances and the outcome of each review.
+    """
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    attempts = (ExamAttempt.objects.filter(user=user).select_related('exam').order_by('pk')
+                .prefetch_related('consents', 'photos', 'recordings', 'reviews', 'media_views__viewer'))
+    exported = []
+    for attempt in attempts:
+        exported.append({
+            'course': attempt.exam.course_key, 'exam': attempt.exam.name, 'attempt_number': attempt.attempt_number,
+            'status': attempt.status, 'started_at': when(attempt.started_at),
+            'submitted_at': when(attempt.submitted_at),
+            'consents': [{'terms_version': consent.terms_version, 'accepted': consent.accepted,
+                          'at': when(consent.created)} for consent in attempt.consents.all()],
+            'photos': [{'kind': photo.kind, 'size_bytes': photo.size, 'taken_at': when(photo.created)}
+                       for photo in attempt.photos.all()],
+            'recordings': [{'kind': recording.kind, 'size_bytes': recording.size_bytes, 'status': recording.status,
+                            'started_at': when(recording.started)} for recording in attempt.recordings.all()],
+            'reviews': [{'outcome': review.outcome, 'by_a_person': review.by_person, 'at': when(review.created)}
+                        for review in attempt.reviews.all()],
+            'media_views': [{'kind': view.kind, 'viewer': view.viewer.get_username() if view.viewer else None,
+                             'at': when(view.viewed_at)} for view in attempt.media_views.all()],
+        })
+    allowances_kept = [{'course': allowance.exam.course_key, 'exam': allowance.exam.name, 'kind': allowance.kind,
+                        'value': allowance.value}
+                       for allowance in Allowance.objects.filter(user=user).select_related('exam').order_by('pk')]
+    return {'username': user.get_username(), 'attempts': exported, 'allowances': allowances_kept}

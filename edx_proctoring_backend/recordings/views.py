@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.views import View
 
 from .. import api
+from ..reviewer.media import file_response
 
 _NO_STORE = {'Cache-Control': 'no-store'}
 
@@ -111,9 +112,17 @@ class RecordingCompleteView(_AttemptUploadView):
 
 
 class PhotoView(_AttemptUploadView):
-    """POST the raw bytes of the learner's photo (``user``) or ID photo (``id``): image/jpeg or image/png."""
+    """
+    POST the raw bytes of the learner's photo (``user``) or ID photo (``id``): image/jpeg or image/png.
+    GET it back: the learner sees their own photos (each view is recorded like anybody's).
+    """
 
-    http_method_names = ['post']
+    http_method_names = ['get', 'post']
+
+    def get(self, request, attempt_id, kind):
+        """The photo's bytes, never cached; 404 for anybody else's or a missing one."""
+        handle, size, content_type = api.own_photo(request.user, attempt_id, kind)
+        return file_response(request, handle, size, content_type)
 
     def post(self, request, attempt_id, kind):
         """201 ``{"kind", "content_type", "size"}``; a new photo replaces the previous one before the start."""

@@ -20,6 +20,7 @@ urlpatterns = [
     path(COURSE + 'reviews', views.ReviewQueueView.as_view(), name='rest-review-queue'),
     path(COURSE + 'exports/<slug:kind>.csv', views.ExportView.as_view(), name='rest-export'),
     path(COURSE + 'learners/<str:learner>/readiness', views.ReadinessView.as_view(), name='rest-readiness'),
+    path('v1/me/data', views.MyDataView.as_view(), name='rest-my-data'),
     path('v1/retire_user/<int:user_id>', views.RetireUserView.as_view(), name='rest-retire-user'),
     path('v1/schema', views.SchemaView.as_view(), name='rest-schema'),
 ]

@@ -63,6 +63,9 @@ class DashboardSchema(AutoSchema):
         docs = self._docs()
         return docs['request'] if 'request' in docs else super().get_request_serializer()
 
+    def get_operation_id(self):
+        return self._docs().get('operation_id') or super().get_operation_id()
+
     def get_response_serializers(self):
         docs = self._docs()
         return {**ERRORS, **docs['responses']} if 'responses' in docs else super().get_response_serializers()
@@ -265,7 +268,7 @@ class AttemptListView(CourseView):
     docs = {
         'get': {'parameters': [OpenApiParameter('q', str, description='Username or email'),
                                OpenApiParameter('exam_id', int), OpenApiParameter('status', str), *PAGE_PARAMETERS],
-                'responses': {200: out.AttemptPageSerializer}},
+                'responses': {200: out.AttemptPageSerializer}, 'operation_id': 'courses_attempts_list'},
     }
 
     def get(self, request, course_id):  # pylint: disable=unused-argument
@@ -482,3 +485,19 @@ class RetireUserView(APIView):
             raise NotFound(gettext('There is no such user.'))
         api.retire_user(user)
         return Response(status=http_status.HTTP_204_NO_CONTENT)
+
+
+class MyDataView(APIView):
+    """GET: everything this app keeps about the signed-in learner, and who viewed their media when."""
+
+    authentication_classes = AUTHENTICATION
+    permission_classes = PERMISSIONS
+    renderer_classes = (JSONRenderer,)
+    schema = DashboardSchema()
+    docs = {'get': {'responses': {200: dict}}}
+
+    def get(self, request):
+        """The learner's own data (JSON), to keep or to ask about."""
+        response = Response(api.learner_data(request.user))
+        response['Cache-Control'] = 'private, no-store'
+        return response

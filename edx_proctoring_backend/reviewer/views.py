@@ -121,6 +121,7 @@ class AttemptReviewView(ReviewerView):
                 'warnings': (recording.analysis_summary or {}).get('warnings', []),
             })
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
+            'may_see': api.may_see_evidence(attempt, request.user),
             'attempt': attempt, 'evidence': evidence, 'recordings': recordings, 'decisions': DECISIONS,
             'reviews': attempt.reviews.select_related('reviewer').order_by('created', 'pk'),
             'error': error, 'decidable': api.may_decide(attempt), 'flags': flags, 'text': page_text(),
@@ -129,6 +130,11 @@ class AttemptReviewView(ReviewerView):
     def post(self, request, attempt_id):
         """Record the decision and go back to the queue; a refused one shows the page again with why."""
         attempt = _attempt_or_404(attempt_id, request.user)
+        if request.POST.get('action') == 'take':
+            api.take_review(attempt, request.user)
+            return HttpResponseRedirect(reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk]))
+        if not api.may_see_evidence(attempt, request.user):
+            return self.get(request, attempt_id, error=gettext('Take the review before deciding it.'), status=409)
         outcome = request.POST.get('outcome', '')
         comment = request.POST.get('comment', '').strip()
         if outcome not in dict(DECISIONS):
@@ -153,7 +159,10 @@ class ReviewMediaView(ReviewerView):
     def get(self, request, kind, object_id):
         """The file's bytes, or 404."""
         try:
-            handle, size, content_type = api.review_media(kind, object_id, viewer=request.user)
+            # A video is read in many ranges: its first request is the view recorded.
+            first_request = request.headers.get('Range', 'bytes=0-').replace(' ', '').startswith('bytes=0-')
+            handle, size, content_type = api.review_media(kind, object_id, viewer=request.user,
+                                                          log_view=first_request)
         except api.AttemptNotFound as error:
             raise Http404 from error
         return file_response(request, handle, size, content_type)
@@ -182,6 +191,9 @@ def page_text():
         'back': gettext('Back to the queue'), 'accepted': gettext('accepted'), 'refused': gettext('refused'),
         'terms_version': gettext('terms version'), 'warnings': gettext('Analysis notes'),
         'by': gettext('by'),
+        'take': gettext('Take this review'),
+        'take_intro': gettext('The recordings and photos are shown to the reviewer who takes the review, and to the '
+                              'course team once something is flagged. Your views are recorded.'),
     }
 
 

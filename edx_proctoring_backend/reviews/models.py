@@ -59,3 +59,18 @@ class Review(models.Model):
     def by_person(self):
         """True for a decision a person made."""
         return self.reviewer_id is not None
+
+
+class ReviewerAssignment(models.Model):
+    """A reviewer who took an attempt's review: only they (and the course team once it is flagged) see its media."""
+
+    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='reviewer_assignments')
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        constraints = [models.UniqueConstraint(fields=['attempt', 'reviewer'], name='one_assignment_per_reviewer')]
+
+    def __str__(self):
+        return f'{self.reviewer_id} reviews attempt {self.attempt_id}'

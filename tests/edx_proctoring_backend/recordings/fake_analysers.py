@@ -55,6 +55,12 @@ def two_events(path, **kwargs):
     ])
 
 
+def nothing_found(path, **kwargs):
+    """Finds nothing worth a look."""
+    _called(path, kwargs)
+    return Result(duration_s=60.0, frames_sampled=120)
+
+
 def corrupt(path, **kwargs):
     """Gives up: the file cannot be decoded."""
     _called(path, kwargs)

@@ -404,3 +404,11 @@ def test_inside_the_lms_staff_reach_only_their_courses_learners(world, client, e
                                                                      ('learner', 'added')]
     # Not enrolled (any more) but with an attempt in the course: still the course's learner.
     assert call(client, 'get', url('learners/stranger/readiness')).status_code == 200
+
+
+def test_the_schema_names_each_operation_once(client, db, capsys):  # pylint: disable=unused-argument
+    schema = json.loads(client.get('/api/proctored-exams/v1/schema?format=json').content)
+    operation_ids = [operation['operationId'] for methods in schema['paths'].values()
+                     for method, operation in methods.items() if method != 'parameters']
+    assert len(operation_ids) == len(set(operation_ids))
+    assert 'collisions' not in capsys.readouterr().err

@@ -1,0 +1,85 @@
+"""Every view of a learner's media is recorded (who, when, what), and the learner can read it in their own data."""
+import pytest
+from django.contrib.auth import get_user_model
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.privacy.models import MediaView
+from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording
+from tests.edx_proctoring_backend.recordings.helpers import chunk, start
+
+pytestmark = pytest.mark.mariadb
+MY_DATA = '/api/proctored-exams/v1/me/data'
+
+
+def media_url(kind, object_id):
+    """The reviewer's address of a stored file."""
+    return f'/api/proctored-exams/review/media/{kind}/{object_id}'
+
+
+@pytest.fixture
+def taken(learner, exam, django_capture_on_commit_callbacks):
+    """The learner's submitted attempt with both photos and a webcam recording."""
+    attempt = start(learner, exam)
+    for index in range(3):
+        api.store_chunk(learner, attempt.pk, 'webcam', index, chunk(index), 'video/webm')
+    api.complete_recording(learner, attempt.pk, 'webcam')
+    with django_capture_on_commit_callbacks(execute=True):
+        api.submit(learner, exam)
+    return attempt
+
+
+@pytest.fixture
+def reviewer(client):
+    """A signed-in global staff member."""
+    user = get_user_model().objects.create(username='reviewer', is_staff=True)
+    client.force_login(user)
+    return client
+
+
+def test_each_view_of_a_photo_is_recorded(taken, reviewer):
+    photo = AttemptPhoto.objects.get(attempt=taken, kind=AttemptPhoto.ID)
+    assert reviewer.get(media_url('photo', photo.pk)).status_code == 200
+    assert reviewer.get(media_url('photo', photo.pk)).status_code == 200
+    views = list(MediaView.objects.values_list('viewer__username', 'attempt_id', 'kind', 'object_id'))
+    assert views == [('reviewer', taken.pk, 'photo', photo.pk)] * 2
+
+
+def test_a_video_read_in_ranges_is_one_view(taken, reviewer):
+    recording = Recording.objects.get(attempt=taken)
+    url = media_url('recording', recording.pk)
+    assert reviewer.get(url, HTTP_RANGE='bytes=0-').status_code == 206
+    assert reviewer.get(url, HTTP_RANGE='bytes=20-40').status_code == 206
+    assert reviewer.get(url, HTTP_RANGE='bytes=41-').status_code == 206
+    assert MediaView.objects.filter(kind='recording').count() == 1
+
+
+def test_a_refused_view_records_nothing(taken, client, make_user):
+    client.force_login(make_user('curious'))
+    photo = AttemptPhoto.objects.filter(attempt=taken).first()
+    assert client.get(media_url('photo', photo.pk)).status_code == 404
+    assert not MediaView.objects.exists()
+
+
+def test_the_learner_reads_what_is_kept_and_who_looked(taken, reviewer, learner, client, make_user):
+    photo = AttemptPhoto.objects.get(attempt=taken, kind=AttemptPhoto.USER)
+    reviewer.get(media_url('photo', photo.pk))
+    other = make_user('someone_else')
+    start(other, taken.exam)
+
+    client.force_login(learner)
+    answer = client.get(MY_DATA)
+
+    assert answer.status_code == 200 and answer['Cache-Control'] == 'private, no-store'
+    data = answer.json()
+    assert data['username'] == 'learner' and len(data['attempts']) == 1
+    mine = data['attempts'][0]
+    assert mine['status'] == api.AttemptStatus.SUBMITTED
+    assert {photo['kind'] for photo in mine['photos']} == {'user', 'id'}
+    assert [recording['kind'] for recording in mine['recordings']] == ['webcam']
+    assert mine['consents'][0]['accepted'] is True
+    assert [(view['kind'], view['viewer']) for view in mine['media_views']] == [('photo', 'reviewer')]
+    assert 'someone_else' not in answer.content.decode()
+
+
+def test_nobody_reads_anybody_elses_data(client):
+    assert client.get(MY_DATA).status_code in (401, 403)
