@@ -9,7 +9,7 @@ from django.test import Client
 from edx_proctoring_backend import api
 from edx_proctoring_backend.privacy.models import MediaView
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, VideoFinding
-from tests.edx_proctoring_backend.recordings.helpers import COURSE, chunk, start
+from tests.edx_proctoring_backend.recordings.helpers import COURSE, record_and_submit
 
 pytestmark = pytest.mark.mariadb
 ROLES = ('learner', 'other_learner', 'course_staff', 'instructor', 'instructor_assigned', 'support_assigned',
@@ -33,14 +33,7 @@ def people(make_user, settings):
 def take(people, exam, analyser, settings, capture):
     """The learner's recorded, submitted attempt, analysed by ``analyser``; the assigned reviewers take it."""
     settings.PROCTORING_VIDEO_ANALYSER = f'tests.edx_proctoring_backend.recordings.fake_analysers.{analyser}'
-    learner = people['learner']
-    attempt = start(learner, exam)
-    for index in range(2):
-        api.store_chunk(learner, attempt.pk, 'webcam', index, chunk(index), 'video/webm')
-    api.complete_recording(learner, attempt.pk, 'webcam')
-    with capture(execute=True):
-        api.submit(learner, exam)
-    attempt.refresh_from_db()
+    attempt = record_and_submit(people['learner'], exam, capture)
     for role in ('instructor_assigned', 'support_assigned'):
         api.take_review(attempt, people[role])
     return attempt

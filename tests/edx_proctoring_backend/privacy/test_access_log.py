@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from edx_proctoring_backend import api
 from edx_proctoring_backend.privacy.models import MediaView
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording
-from tests.edx_proctoring_backend.recordings.helpers import chunk, start
+from tests.edx_proctoring_backend.recordings.helpers import record_and_submit, start
 
 pytestmark = pytest.mark.mariadb
 MY_DATA = '/api/proctored-exams/v1/me/data'
@@ -19,13 +19,7 @@ def media_url(kind, object_id):
 @pytest.fixture
 def taken(learner, exam, django_capture_on_commit_callbacks):
     """The learner's submitted attempt with both photos and a webcam recording."""
-    attempt = start(learner, exam)
-    for index in range(3):
-        api.store_chunk(learner, attempt.pk, 'webcam', index, chunk(index), 'video/webm')
-    api.complete_recording(learner, attempt.pk, 'webcam')
-    with django_capture_on_commit_callbacks(execute=True):
-        api.submit(learner, exam)
-    return attempt
+    return record_and_submit(learner, exam, django_capture_on_commit_callbacks, chunks=3)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from edx_proctoring_backend.privacy import retention
 from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, RecordingChunk, VideoFinding
 from edx_proctoring_backend.reviews.models import Review
-from tests.edx_proctoring_backend.recordings.helpers import chunk, pass_checks, start
+from tests.edx_proctoring_backend.recordings.helpers import pass_checks, record_and_submit, start
 
 pytestmark = pytest.mark.mariadb
 S = api.AttemptStatus
@@ -35,13 +35,8 @@ def files_in(media):
 def recorded(learner, exam, django_capture_on_commit_callbacks):
     """On exam day the learner takes the in-house proctored exam: photos, a webcam recording, findings."""
     with time_machine.travel(EXAM_DAY, tick=False):
-        attempt = start(learner, exam)
-        for index in range(2):
-            api.store_chunk(learner, attempt.pk, 'webcam', index, chunk(index), 'video/webm')
-        api.complete_recording(learner, attempt.pk, 'webcam')
-        with django_capture_on_commit_callbacks(execute=True):
-            api.submit(learner, exam)   # analysed at once (Celery is eager): two findings, one with a picture
-    attempt.refresh_from_db()
+        # Analysed at once (Celery is eager): two findings, one with a picture.
+        attempt = record_and_submit(learner, exam, django_capture_on_commit_callbacks)
     assert attempt.status == S.SUBMITTED and VideoFinding.objects.exclude(thumbnail_name='').exists()
     return attempt
 

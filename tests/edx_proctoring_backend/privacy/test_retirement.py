@@ -18,7 +18,7 @@ from edx_proctoring_backend.providers.registry import get_provider
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
 from edx_proctoring_backend.reviews.models import Review
 from tests.edx_proctoring_backend.privacy.test_retention import files_in
-from tests.edx_proctoring_backend.recordings.helpers import chunk, start
+from tests.edx_proctoring_backend.recordings.helpers import record_and_submit
 
 pytestmark = pytest.mark.mariadb
 S = api.AttemptStatus
@@ -29,11 +29,7 @@ def history(learner, exam, make_exam, make_user, fake_vendor, django_capture_on_
     """The learner took an in-house proctored exam (recorded) and an exam proctored by an RPNow-style vendor."""
     vendor = fake_vendor('rpnow')
     staff = make_user('course_staff')
-    local_attempt = start(learner, exam)
-    api.store_chunk(learner, local_attempt.pk, 'webcam', 0, chunk(0), 'video/webm')
-    api.complete_recording(learner, local_attempt.pk, 'webcam')
-    with django_capture_on_commit_callbacks(execute=True):
-        api.submit(learner, exam)
+    local_attempt = record_and_submit(learner, exam, django_capture_on_commit_callbacks, chunks=1)
     api.record_review(local_attempt, api.Outcome.UNSATISFACTORY, by=staff, comment='Her sister answered for her')
     vendor_exam = make_exam(provider='rpnow', display_name='Final (vendor)')
     api.set_allowance(vendor_exam, learner, Allowance.ADDITIONAL_MINUTES, '30', created_by=staff)

@@ -43,3 +43,18 @@ def start(user, exam):
 def url(name, attempt_id, *args):
     """The URL of an upload endpoint."""
     return reverse(f'edx_proctoring_backend:{name}', args=[attempt_id, *args])
+
+
+def record_and_submit(user, exam, capture_on_commit, chunks=2):
+    """
+    Take the exam recorded: photos, ``chunks`` webcam chunks, then submit, with the analysis run at
+    once (``capture_on_commit``: pytest-django's ``django_capture_on_commit_callbacks``). Returns the attempt.
+    """
+    attempt = start(user, exam)
+    for index in range(chunks):
+        api.store_chunk(user, attempt.pk, 'webcam', index, chunk(index), 'video/webm')
+    api.complete_recording(user, attempt.pk, 'webcam')
+    with capture_on_commit(execute=True):
+        api.submit(user, exam)
+    attempt.refresh_from_db()
+    return attempt
