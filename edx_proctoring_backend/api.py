@@ -8,7 +8,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
+from functools import partial, reduce
 
 from django.conf import settings
 from django.db import transaction
@@ -74,7 +74,7 @@ __all__ = [
     'recording_state', 'store_chunk', 'complete_recording', 'store_photo', 'flag_session', 'capture_plan',
     'analyse_recording', 'session_evidence', 'may_review', 'awaiting_review', 'attempt_under_review',
     'may_decide', 'review_media', 'requeue_stale_analyses', 'mark_submitted', 'Role', 'AllowanceResult', 'Page',
-    'course_role', 'may', 'course_exams', 'course_exam', 'find_learner', 'course_allowances', 'course_allowance',
+    'course_exams', 'course_exam', 'find_learner', 'course_allowances', 'course_allowance',
     'allowance_changes', 'BulkRow', 'bulk_set_allowances', 'search_attempts', 'course_attempt',
     'attempt_history_with_people', 'review_queue_entries', 'allowances_csv', 'allowance_changes_csv',
     'attempts_csv', 'reviews_csv', 'Readiness', 'learner_readiness', 'PERSON_DECISIONS',
@@ -512,11 +512,13 @@ def _max_tries():
 
 def _call_provider(attempt, action):
     """
-    Make a provider call now. If the vendor cannot be reached, the call is kept and the retry task
-    makes it later, so an outage loses no session; a call the vendor refuses is kept as dead.
+    Make a provider call now; return True when it went through. If the vendor cannot be reached, the
+    call is kept and the retry task makes it later, so an outage loses no session; a call the vendor
+    refuses is kept as dead.
     """
     try:
         _perform(attempt, action)
+        return True
     except VendorError as error:
         retryable = isinstance(error, VendorUnavailable)
         log.warning('Provider call %s for attempt %s failed (%s)', action, attempt.pk,
@@ -526,6 +528,7 @@ def _call_provider(attempt, action):
             attempt=attempt, provider=attempt.exam.provider, action=action, tries=1, last_error=str(error)[:500],
             status=ProviderCall.PENDING if retryable else ProviderCall.DEAD, next_try_at=now + _retry_delay(1),
         )
+        return False
 
 
 def _obsolete(call, attempt):
@@ -1203,7 +1206,7 @@ def review_media(kind, object_id, viewer=None, log_view=True):
     name = getattr(item, name_field, '') if item is not None else ''
     if not name:
         raise AttemptNotFound()
-    attempt = item.recording.attempt if kind == 'thumbnail' else item.attempt
+    attempt = reduce(getattr, attempt_path.split('__'), item)
     if viewer is not None and not access.may_view(viewer, attempt, kind):
         raise AttemptNotFound()
     storage = media_storage()
@@ -1223,16 +1226,6 @@ AllowanceResult = allowances.AllowanceResult
 Page = search.Page
 DEFAULT_PAGE_SIZE = search.DEFAULT_PAGE_SIZE
 paginate = search.paginate
-
-
-def course_role(user, course_key):
-    """Return the role of ``user`` in the course (``lms.roles``: learner, staff, instructor, support, global_staff)."""
-    return roles.course_role(user, course_key)
-
-
-def may(user, capability, course_key):
-    """Whether ``user`` may do ``capability`` (``roles.VIEW_ATTEMPTS``, ``MANAGE_ALLOWANCES``, ...) in the course."""
-    return roles.may(user, capability, course_key)
 
 
 def course_exams(course_key):
@@ -1389,7 +1382,7 @@ def review_queue_entries(course_key=None, limit=review_queue.PAGE_SIZE):
     analysis, or a session recorded on this site), oldest first, each with what was flagged::
 
         {'attempt', 'recordings': [...as awaiting_review...], 'why': the history's reason for the wait,
-         'moments': [{'at': 'video 0:12–0:40' or a time, 'kind', 'source', 'text'}]}
+         'moments': [{'kind', 'source', 'text', and 'start_s', 'end_s' (video seconds) or 'at' (a time)}]}
 
     A constant number of queries however long the queue.
     """
@@ -1528,11 +1521,10 @@ def retire_user(user, now=None):
             continue
         already = ProviderCall.objects.filter(attempt__user=user, provider=name, action=ProviderCall.RETIRE_USER) \
             .exclude(status=ProviderCall.DEAD).exists()
-        if not already:
-            _call_provider(attempt, ProviderCall.RETIRE_USER)
-            if not ProviderCall.objects.filter(attempt=attempt, action=ProviderCall.RETIRE_USER).exists():
-                ProviderCall.objects.create(attempt=attempt, provider=name, action=ProviderCall.RETIRE_USER,
-                                            status=ProviderCall.DONE, tries=1)
+        if not already and _call_provider(attempt, ProviderCall.RETIRE_USER):
+            # Kept as done, so that a second retirement does not ask again.
+            ProviderCall.objects.create(attempt=attempt, provider=name, action=ProviderCall.RETIRE_USER,
+                                        status=ProviderCall.DONE, tries=1)
         asked.append(name)
     return {'purged': len(purged), 'providers': asked}
 

@@ -4,6 +4,7 @@ Every text the dashboard's pages show, in the active language, through the packa
 """
 from .. import api
 from ..i18n import gettext, gettext_lazy, ngettext
+from ..reviewer.timeline import clock
 from ..reviewer.views import FINDING_LABELS, FLAG_LABELS
 
 Role = api.Role
@@ -125,19 +126,13 @@ def exports():
     )
 
 
-def _seconds(value):
-    if value is None:
-        return ''
-    minutes, seconds = divmod(int(value), 60)
-    return f'{minutes}:{seconds:02d}'
-
-
 def moment(entry):
     """One flagged moment of a session as text: where, what, and the vendor's words if any."""
     if entry.get('at') is not None:
         where = entry['at'].strftime('%H:%M:%S')
     elif entry.get('start_s') is not None:
-        where = f"{_seconds(entry['start_s'])}–{_seconds(entry.get('end_s'))}"
+        end = entry.get('end_s')
+        where = f"{clock(entry['start_s'])}–{clock(end) if end is not None else ''}"
     else:
         where = ''
     label = FINDING_LABELS.get(entry['kind']) or FLAG_LABELS.get(entry['kind']) or entry['kind']

@@ -26,9 +26,9 @@ Role = api.Role
 TEMPLATES = 'edx_proctoring_backend/dashboard/'
 
 
-def dashboard_url(course_key, name='allowances', **query):
-    """The address of one of the dashboard's pages for the course."""
-    url = reverse(f'edx_proctoring_backend:dashboard-{name}', args=[str(course_key)])
+def dashboard_url(course_key, name, *args, **query):
+    """The address of one of the dashboard's pages for the course (``args``: an attempt's id)."""
+    url = reverse(f'edx_proctoring_backend:dashboard-{name}', args=[str(course_key), *args])
     query = {key: value for key, value in query.items() if value not in (None, '')}
     return f'{url}?{urlencode(query)}' if query else url
 
@@ -60,7 +60,7 @@ class DashboardView(View):
         return render(self.request, TEMPLATES + template, {
             'course_key': self.course_key, 'tabs': tabs, 'current_tab': self.tab, 'text': labels.page_text(),
             'notice': self._notice() if self.request.method == 'GET' else '',
-            'embedded': self.request.GET.get('embedded') == '1', 'granted': self.granted, **context,
+            'embedded': self.embedded, 'granted': self.granted, **context,
         }, status=status)
 
     def _notice(self):
@@ -68,11 +68,16 @@ class DashboardView(View):
         change = api.course_allowance_change(self.course_key, self.request.GET.get('change'))
         return labels.notice(self.request.GET.get('notice', ''), change.user.username if change else '')
 
-    def back(self, name, **query):
-        """Go to a page of the dashboard after a change (so a reload sends nothing twice)."""
-        if self.request.GET.get('embedded') == '1':
+    @property
+    def embedded(self):
+        """Whether the page is framed by the LMS's instructor dashboard (its links stay framed)."""
+        return self.request.GET.get('embedded') == '1'
+
+    def back(self, name, *args, **query):
+        """Go to a page of the dashboard (after a change: so a reload sends nothing twice)."""
+        if self.embedded:
             query['embedded'] = '1'
-        return HttpResponseRedirect(dashboard_url(self.course_key, name, **query))
+        return HttpResponseRedirect(dashboard_url(self.course_key, name, *args, **query))
 
     def exam_or_none(self, exam_id):
         """The course's exam of a form field, or None."""
@@ -205,9 +210,8 @@ class AttemptsPage(DashboardView):
         page = api.search_attempts(self.course_key, query=params.get('q', ''),
                                    exam_id=_int_or_none(params.get('exam_id', '')), status=status or None,
                                    page=_int_or_none(params.get('page', '')) or 1)
-        query = {'q': params.get('q', ''), 'exam_id': params.get('exam_id', ''), 'status': status}
-        if params.get('embedded') == '1':
-            query['embedded'] = '1'
+        query = {'q': params.get('q', ''), 'exam_id': params.get('exam_id', ''), 'status': status,
+                 'embedded': '1' if self.embedded else ''}
         return self.page('attempts.html', page=page, exams=api.course_exams(self.course_key), query=query,
                          count_text=labels.attempts_found(page),
                          statuses=labels.statuses(),
@@ -298,11 +302,7 @@ class AttemptPage(DashboardView):
 
     def _back_to(self, attempt, notice):
         """Back to the attempt's page, saying what was done."""
-        query = {'notice': notice}
-        if self.request.GET.get('embedded') == '1':
-            query['embedded'] = '1'
-        url = reverse('edx_proctoring_backend:dashboard-attempt', args=[self.course_key, attempt.pk])
-        return HttpResponseRedirect(f'{url}?{urlencode(query)}')
+        return self.back('attempt', attempt.pk, notice=notice)
 
 
 # ---- The review queue, exports, learners -----------------------------------------------------------------
@@ -370,6 +370,5 @@ class CourseHome(DashboardView):
         """Go to the first page the caller's role allows."""
         for name, _, needs in labels.tabs():
             if needs in self.granted:
-                query = {'embedded': '1'} if request.GET.get('embedded') == '1' else {}
-                return HttpResponseRedirect(dashboard_url(self.course_key, name, **query))
+                return self.back(name)
         raise PermissionDenied

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
+from .attempts import latest_attempt
 from .errors import NotAllowed
 from .models import Allowance, AllowanceChange, Exam, ExamAttempt
 from .statuses import AttemptStatus
@@ -68,7 +69,7 @@ def started_attempt(exam, user):
     The learner's current attempt whose clock already started (or that is finished), which an
     allowance changed now no longer reaches; None when the next start will read it.
     """
-    attempt = ExamAttempt.objects.filter(exam=exam, user=user).order_by('-attempt_number').first()
+    attempt = latest_attempt(exam, user)
     if attempt is None or attempt.status in (AttemptStatus.CREATED, AttemptStatus.READY_TO_START,
                                              AttemptStatus.RESET):
         return None

@@ -112,10 +112,11 @@ class _Source:
     size_field: str = ''
 
 
-def _sources():
+def _sources(busy_recordings=False):
+    """Where each kind lives; a recording being analysed is left to its analysis unless ``busy_recordings``."""
+    recordings = Recording.objects.all() if busy_recordings else Recording.objects.exclude(status=Recording.ANALYSING)
     return {
-        # A recording being analysed is left to its analysis (its attempt ended long before anyway).
-        RECORDING: _Source(Recording.objects.exclude(status=Recording.ANALYSING), 'attempt', 'size_bytes'),
+        RECORDING: _Source(recordings, 'attempt', 'size_bytes'),
         USER_PHOTO: _Source(AttemptPhoto.objects.filter(kind=AttemptPhoto.USER), 'attempt', 'size'),
         ID_PHOTO: _Source(AttemptPhoto.objects.filter(kind=AttemptPhoto.ID), 'attempt', 'size'),
         THUMBNAIL: _Source(VideoFinding.objects.exclude(thumbnail_name=''), 'recording__attempt'),
@@ -152,24 +153,30 @@ def due_attempts(rule, now):
     return due
 
 
+def items_of(kind, reasons, limit=None, busy_recordings=False):
+    """The stored items of ``kind`` of the attempts ``reasons`` names (``{attempt id: reason}``), as candidates."""
+    if not reasons:
+        return []
+    source = _sources(busy_recordings)[kind]
+    rows = source.queryset.filter(**{f'{source.attempt_path}__in': list(reasons)}).annotate(
+        attempt_ref=F(f'{source.attempt_path}__pk'), course=F(f'{source.attempt_path}__exam__course_key'))
+    values = ['pk', 'attempt_ref', 'course'] + ([source.size_field] if source.size_field else [])
+    return [Candidate(kind=kind, object_id=row['pk'], attempt_id=row['attempt_ref'], course_key=row['course'],
+                      reason=reasons[row['attempt_ref']], size_bytes=row.get(source.size_field, 0) or 0)
+            for row in rows.order_by('pk').values(*values)[:limit]]
+
+
 def candidates(policy, now, kinds=KINDS, limit=None):
     """The items ``policy`` says to delete at ``now``, kind by kind (at most ``limit`` of each)."""
+    due_by_rule = {}   # kinds often share a rule: their attempts are looked up once
     found = []
     for kind in kinds:
         rule = policy.get(kind)
         if rule is None:
             continue
-        due = due_attempts(rule, now)
-        if not due:
-            continue
-        source = _sources()[kind]
-        rows = source.queryset.filter(**{f'{source.attempt_path}__in': list(due)}).annotate(
-            attempt_ref=F(f'{source.attempt_path}__pk'), course=F(f'{source.attempt_path}__exam__course_key'))
-        values = ['pk', 'attempt_ref', 'course'] + ([source.size_field] if source.size_field else [])
-        for row in rows.order_by('pk').values(*values)[:limit]:
-            found.append(Candidate(kind=kind, object_id=row['pk'], attempt_id=row['attempt_ref'],
-                                   course_key=row['course'], reason=due[row['attempt_ref']],
-                                   size_bytes=row.get(source.size_field, 0) or 0))
+        if rule not in due_by_rule:
+            due_by_rule[rule] = due_attempts(rule, now)
+        found.extend(items_of(kind, due_by_rule[rule], limit=limit))
     return found
 
 
