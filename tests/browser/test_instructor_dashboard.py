@@ -140,6 +140,7 @@ def test_additional_minutes_reach_the_timer_of_the_next_start_only(
     add_allowance(staff_page, learner_name, TIMED_EXAM, 'Additional minutes', '30')
     expect(staff_page.get_by_role('status')).to_have_text(
         f'Allowance saved for {learner_name}. It applies when they start the exam.')
+    expect(staff_page.get_by_role('status')).to_be_focused()   # what was done is read out first
     in_force = staff_page.get_by_role('table', name='Allowances in force').locator(f'tr[data-learner="{learner_name}"]')
     expect(in_force).to_have_count(1)
     expect(in_force.locator('th, td')).to_have_text([learner_name, TIMED_EXAM, 'Additional minutes', 'Save',

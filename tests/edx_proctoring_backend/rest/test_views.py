@@ -318,6 +318,14 @@ def test_readiness_shows_practice_and_onboarding(world, client, make_exam):
     assert call(client, 'get', url('learners/ghost/readiness')).status_code == 404
 
 
+def test_a_reset_practice_attempt_does_not_count_in_readiness(world, client, make_exam):
+    practice = make_exam(exam_type='practice', display_name='Try it')
+    attempt = journeys.submitted(world.users['learner'], practice)
+    api.reset_attempt(attempt, by=world.users['staff'])
+    body = call(signed_in(client, world.users['staff']), 'get', url('learners/learner/readiness')).json()
+    assert [(item['attempts'], item['status'], item['result']) for item in body['practice']] == [(0, None, None)]
+
+
 def test_the_openapi_schema_describes_every_endpoint(world, client):  # pylint: disable=unused-argument
     answer = client.get('/api/proctored-exams/v1/schema?format=json')
     assert answer.status_code == 200
