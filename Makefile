@@ -51,6 +51,7 @@ bench: requirements ## run the benchmarks and print their figures (video_workers
 	$(BIN)/python bench/video_pipeline.py
 	$(BIN)/python bench/video_workers.py
 	$(BIN)/python bench/instructor_attempts.py
+	$(BIN)/python bench/media_encryption.py
 
 upgrade: dev-requirements ## re-pin requirements/*.txt from requirements/*.in
 	for name in pip pip-tools base test quality dev; do \

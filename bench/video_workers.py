@@ -94,11 +94,10 @@ def take_exams(count, video, photo, exam, round_name):
     submits = []
     for number in range(count):
         user = get_user_model().objects.create(username=f'{round_name}-{number}')
-        attempt = api.opt_in(user, exam)
-        api.record_consent(user, attempt.pk, api.capture_plan(user, exam)['terms']['version'], True)
+        attempt = api.opt_in(user, exam, api.consent_terms(exam).version)
         api.store_photo(user, attempt.pk, 'user', photo, 'image/jpeg')
         api.store_photo(user, attempt.pk, 'id', photo, 'image/jpeg')
-        api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
+        api.confirm_checks(user, exam, attempt.exam_code)
         api.start(user, exam)
         for index in range(0, len(video), CHUNK_BYTES):
             api.store_chunk(user, attempt.pk, 'webcam', index // CHUNK_BYTES, video[index:index + CHUNK_BYTES],

@@ -7,9 +7,9 @@ software and reviewers.
 
 ``FakeVendor(style='rpnow')`` is a record-and-review vendor, ``FakeVendor(style='proctortrack')`` an onboarding and
 machine-review one. Each checks the signature of every request as a vendor would, keeps what it was told (exams,
-sessions, onboarding, retired users), can be made to fail, stall or disappear, and sends signed callbacks to the
-``callback_url`` of a session. Only the standard library, ``requests`` and ``providers.signing`` are used, so the demo
-can run these without Django.
+sessions, onboarding, retired users), deletes a session's data when asked, can be made to fail, stall or disappear,
+and sends signed callbacks to the ``callback_url`` of a session. Only the standard library, ``requests`` and
+``providers.signing`` are used, so the demo can run these without Django.
 
     with FakeVendor(style='rpnow') as vendor:
         client = VendorClient(vendor.base_url, vendor.key_id, vendor.secret)
@@ -118,7 +118,8 @@ class FakeVendor:
     State, readable by tests (hold no references across calls; it changes under the server thread):
     ``exams`` (our exam_id → what we sent plus ``external_exam_id``), ``sessions`` (session_id → ``attempt_id``,
     ``external_exam_id``, ``exam_id``, ``user_id``, ``exam_code``, ``callback_url``, ``state``), ``onboarding``
-    (user_id → ``{'status', 'expires_at'}``, proctortrack), ``retired_users``, ``requests_seen`` (every request
+    (user_id → ``{'status', 'expires_at'}``, proctortrack), ``retired_users``, ``deleted_sessions`` (the ids of the
+    sessions deleted at our request: gone from ``sessions``), ``requests_seen`` (every request
     received, as ``(method, path, json or None)``), ``rejected_requests`` (``(method, path, reason)``) and
     ``callbacks_sent`` (one dict per callback posted).
     """
@@ -137,6 +138,7 @@ class FakeVendor:
         self.sessions = {}
         self.onboarding = {}
         self.retired_users = set()
+        self.deleted_sessions = set()
         self.requests_seen = []
         self.rejected_requests = []
         self.callbacks_sent = []
@@ -320,6 +322,7 @@ class FakeVendor:
             (r'/v1/exams', 'POST', self._register_exam),
             (r'/v1/exams/([^/]+)/sessions', 'POST', self._create_session),
             (r'/v1/sessions/([^/]+)/(start|stop)', 'POST', self._change_session),
+            (r'/v1/sessions/([^/]+)/delete', 'POST', self._delete_session),
             (r'/v1/users/([^/]+)/retire', 'POST', self._retire_user),
         ]
         if self.style == 'proctortrack':
@@ -391,6 +394,13 @@ class FakeVendor:
         else:
             session['state'] = 'stopped'
         return {'session_id': session_id, 'state': session['state']}
+
+    def _delete_session(self, payload, session_id):  # pylint: disable=unused-argument
+        """``POST /v1/sessions/<id>/delete``: delete everything kept of the session (404 once it is gone)."""
+        if self.sessions.pop(session_id, None) is None:
+            raise _ApiError(404, 'unknown_session')
+        self.deleted_sessions.add(session_id)
+        return {'session_id': session_id, 'deleted': True}
 
     def _retire_user(self, payload, user_id):  # pylint: disable=unused-argument
         """``POST /v1/users/<id>/retire``: forget the user's onboarding and their id on sessions."""
@@ -660,6 +670,7 @@ class VendorConsole:
             sessions = [(session_id, dict(session)) for session_id, session in vendor.sessions.items()]
             exams = {exam['external_exam_id']: exam['name'] for exam in vendor.exams.values()}
             onboarding = {user_id: dict(state) for user_id, state in vendor.onboarding.items()}
+            deleted = sorted(vendor.deleted_sessions)
         rows = []
         for session_id, session in reversed(sessions):
             sid = esc(session_id)
@@ -684,6 +695,8 @@ class VendorConsole:
             '<th scope="col">Reviewer</th><th scope="col">Connection</th></tr></thead><tbody>'
             + ''.join(rows) + '</tbody></table>'
         ) if rows else '<p>No sessions yet: opt in to one of this vendor\'s exams in the demo.</p>'
+        if deleted:
+            sessions_html += f'<p>Deleted at the app\'s request: {esc(", ".join(deleted))}</p>'
         onboarding_html = ''
         if vendor.style == 'proctortrack':
             options = ''.join(f'<option>{status}</option>' for status in ONBOARDING_STATUSES)

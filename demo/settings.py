@@ -19,6 +19,7 @@ os.environ.setdefault('EXCLUDE_SAMPLE_XBLOCKS', 'yes')
 from workbench.settings import *  # noqa: F401,F403,E402  pylint: disable=wildcard-import,unused-wildcard-import,wrong-import-position
 
 from edx_proctoring_backend.settings.common import plugin_settings  # noqa: E402  pylint: disable=wrong-import-position
+from demo.media_key import demo_media_key  # noqa: E402  pylint: disable=wrong-import-position
 
 BASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -38,6 +39,8 @@ MIDDLEWARE = [
     *MIDDLEWARE[:2], 'django.middleware.locale.LocaleMiddleware', *MIDDLEWARE[2:],  # noqa: F405
     # After authentication: ``?student=NAME`` signs the browser in as that user (the LMS's sign-in, for the demo).
     'demo.middleware.WorkbenchSignInMiddleware',
+    # The request of the moment, for the site's own settings (``lms.sites``), as in the LMS.
+    'crum.CurrentRequestUserMiddleware',
 ]
 PROCTORING_DEMO_STAFF = ('staff',)
 # The demo's course team (the LMS's own course roles decide there): they open the instructor dashboard.
@@ -82,8 +85,10 @@ def _flag(name):
 
 
 PROCTORING_DEMO_VENDORS = _flag('PROCTORING_DEMO_VENDORS')
-# In-house proctoring needs no vendor: recordings stay in var/proctoring-media (the default root).
+# In-house proctoring needs no vendor: recordings stay in var/proctoring-media (the default root),
+# encrypted at rest with a key the demo makes in var/ on first use.
 PROCTORING_PROVIDERS = {'null': {}, 'local': {}}
+PROCTORING_MEDIA_ENCRYPTION_KEYS = [demo_media_key()]
 
 if PROCTORING_DEMO_VENDORS:
     from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET  # noqa: E402

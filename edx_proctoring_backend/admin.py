@@ -1,13 +1,14 @@
 """
 Django admin pages for support staff: vendor calls that did not go through (with a retry action),
-reviews, credit records, what in-house proctoring recorded, and what the retention policy deleted.
+reviews, credit records, what in-house proctoring recorded, what the retention policy deleted, and the
+versions of the proctoring terms with learners' answers to them.
 Course teams get their own pages on the instructor dashboard.
 """
 from django.contrib import admin, messages
 
 from . import api
 from .credit.models import CreditRecord
-from .privacy.models import PurgedItem
+from .privacy.models import ConsentRecord, ConsentTerms, PurgedItem
 from .providers.models import ProviderCall
 from .recordings.models import Recording, SessionFlag, VideoFinding
 from .reviews.models import Review
@@ -109,14 +110,11 @@ class SessionFlagAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(PurgedItem)
-class PurgedItemAdmin(admin.ModelAdmin):
-    """What the retention policy deleted for good (which item, whose attempt, why, when), never the data."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A record nobody edits or deletes here: it is what happened."""
 
-    list_display = ('purged_at', 'kind', 'object_id', 'attempt_id', 'course_key', 'reason', 'size_bytes', 'files')
-    list_filter = ('kind', 'reason')
-    search_fields = ('course_key', '=attempt_id')
-    readonly_fields = [field.name for field in PurgedItem._meta.fields]
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -126,3 +124,30 @@ class PurgedItemAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(PurgedItem)
+class PurgedItemAdmin(ReadOnlyAdmin):
+    """What the retention policy deleted for good (which item, whose attempt, why, when), never the data."""
+
+    list_display = ('purged_at', 'kind', 'object_id', 'attempt_id', 'course_key', 'reason', 'size_bytes', 'files')
+    list_filter = ('kind', 'reason')
+    search_fields = ('course_key', '=attempt_id')
+
+
+@admin.register(ConsentTerms)
+class ConsentTermsAdmin(ReadOnlyAdmin):
+    """Every published version of each provider's terms on each site, with its whole content."""
+
+    list_display = ('published', 'site', 'provider', 'version', 'content_sha256')
+    list_filter = ('provider', 'site')
+
+
+@admin.register(ConsentRecord)
+class ConsentRecordAdmin(ReadOnlyAdmin):
+    """Learners' answers to the terms: which version, agreed or refused, when, in which language."""
+
+    list_display = ('created', 'user', 'exam', 'attempt', 'terms_version', 'accepted', 'language')
+    list_filter = ('accepted',)
+    search_fields = ('=user__username', 'exam__course_key')
+    list_select_related = ('user', 'exam', 'attempt')

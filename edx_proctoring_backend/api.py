@@ -16,28 +16,28 @@ from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
-from .exams import allowances, search, timer
+from .exams import allowances, alternatives, search, timer
 from .exams import export as exam_export
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from .exams.codes import new_exam_code, normalise_exam_code
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition,
-    InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
+    InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
 )
 from .exams.models import Allowance, AllowanceChange, Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .exams.timer_tokens import read_timer_token, timer_token
+from .i18n import gettext
 from .lms.effects import register_credit_requirement
 from .lms.enrollment import enrollment_mode, is_verified_track
 from .lms import roles
 from .lms.events import emit_attempt_event
-from .privacy import access, retention, retirement
+from .privacy import access, consent, retention, retirement
 from .privacy.models import MediaView
 from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
@@ -70,7 +70,7 @@ __all__ = [
     'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
-    'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'record_consent',
+    'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'TermsChanged',
     'recording_state', 'store_chunk', 'complete_recording', 'store_photo', 'flag_session', 'capture_plan',
     'analyse_recording', 'session_evidence', 'may_review', 'awaiting_review', 'attempt_under_review',
     'may_decide', 'review_media', 'requeue_stale_analyses', 'mark_submitted', 'Role', 'AllowanceResult', 'Page',
@@ -81,6 +81,8 @@ __all__ = [
     'DEFAULT_PAGE_SIZE', 'paginate', 'Allowance', 'course_key_or_none',
     'mark_stuck_error', 'course_allowance_change', 'read_bulk_file', 'retention_policy', 'retention_plan',
     'enforce_retention', 'retire_user', 'learner_data', 'take_review', 'may_see_evidence', 'own_photo',
+    'consent_terms', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus', 'on_campus_requests',
+    'consent_csv', 'on_campus_csv',
 ]
 
 
@@ -91,7 +93,7 @@ def _grace_seconds():
 # ---- Exams -----------------------------------------------------------------------------------------
 
 def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=True, rules_text='',
-                           display_name='', exam_rules=None):
+                           display_name='', exam_rules=None, on_campus_sitting=False, on_campus_instructions=''):
     """
     Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
     with one message per invalid field.
@@ -112,6 +114,10 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         provider = 'null'
     if not isinstance(allow_opt_out, bool):
         errors['allow_opt_out'] = 'Choose yes or no.'
+    if not isinstance(on_campus_sitting, bool):
+        errors['on_campus_sitting'] = 'Choose yes or no.'
+    if not isinstance(on_campus_instructions, str):
+        errors['on_campus_instructions'] = 'Enter text.'
     if len(display_name or '') > 255:
         errors['display_name'] = 'Use at most 255 characters.'
     options = {}
@@ -129,6 +135,8 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         'exam_type': exam_type, 'time_limit_minutes': time_limit_minutes, 'provider': provider,
         'allow_opt_out': allow_opt_out, 'rules_text': rules_text or '', 'display_name': display_name or '',
         'provider_options': options,
+        'on_campus_sitting': on_campus_sitting and exam_type == ExamType.PROCTORED,
+        'on_campus_instructions': (on_campus_instructions or '').strip(),
     }
 
 
@@ -197,6 +205,10 @@ class LearnerState:
     timer_token: str = ''
     checks_in_vendor_software: bool = False
     session_pending: bool = False   # the vendor was unreachable: its session is being set up
+    terms: consent.Terms = None     # what the learner agrees to by opting in (before any attempt)
+    refused: bool = False           # the learner's latest answer to the terms is no
+    alternatives: tuple = ()        # what the exam offers instead (``exams.alternatives``)
+    on_campus_request: object = None  # the learner's open request for an on-campus sitting
 
     @property
     def status(self):
@@ -240,6 +252,8 @@ def learner_state(user, exam, now=None):
         provider = get_provider(exam.provider)
         state.steps = tuple(provider.learner_steps)
         state.checks_in_vendor_software = Feature.VENDOR_SOFTWARE in provider.features
+        if attempt is None or _may_retake(exam, attempt):
+            _add_choice(state, user, provider)
     if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:
         state.session_pending = ProviderCall.objects.filter(
             attempt=attempt, action=ProviderCall.REGISTER_ATTEMPT, status=ProviderCall.PENDING).exists()
@@ -247,6 +261,18 @@ def learner_state(user, exam, now=None):
         state.time = TimeStatus.at(attempt.started_at, attempt.deadline, now)
         state.timer_token = timer_token(attempt)
     return state
+
+
+def _add_choice(state, user, provider):
+    """What a learner who has not chosen yet reads and may choose: the terms, and the alternatives."""
+    exam, attempt = state.exam, state.attempt
+    state.terms = consent.render(consent.current_version(provider, retention_policy()))
+    answer = consent.latest_answer(user, exam)
+    # A refusal counts until the learner agrees, or staff reset the attempt that followed it.
+    state.refused = bool(answer and not answer.accepted and (attempt is None or answer.created > attempt.modified))
+    state.alternatives = alternatives.offered(exam, state.may_opt_out)
+    if alternatives.ON_CAMPUS in state.alternatives:
+        state.on_campus_request = alternatives.open_request(exam, user)
 
 
 # ---- The attempt's life ------------------------------------------------------------------------------
@@ -265,10 +291,12 @@ def _may_retake(exam, attempt):
     return exam.exam_type == ExamType.PRACTICE and attempt.status in S.COMPLETED + (S.ERROR,)
 
 
-def opt_in(user, exam):
+def opt_in(user, exam, terms_version):
     """
-    The learner chooses to take ``exam`` with online proctoring: create the attempt with its exam
-    code and open the provider's session. Repeating the call returns the same attempt.
+    The learner agrees to version ``terms_version`` of the terms (``consent_terms``) and chooses to take
+    ``exam`` with online proctoring: create the attempt with its exam code, record the consent with it,
+    and open the provider's session (nothing goes to a vendor before the consent). Repeating the call
+    returns the same attempt. Raises ``TermsChanged`` when the terms are no longer that version.
     """
     _require_offered(user, exam)
     previous = latest_attempt(exam, user)
@@ -277,15 +305,65 @@ def opt_in(user, exam):
             raise NotAllowed('You chose to take this exam without proctoring; that cannot be undone.',
                              code='already_declined')
         return previous
+    terms = consent_terms(exam)
+    consent.check_version(terms, terms_version)
     _require_onboarding(user, exam)
-    attempt, created = create_attempt(
-        exam, user, S.CREATED, after=previous, by=user, reason='opted in',
-        taking_as_proctored=True, exam_code=new_exam_code(),
-    )
+    with transaction.atomic():
+        attempt, created = create_attempt(
+            exam, user, S.CREATED, after=previous, by=user, reason='opted in',
+            taking_as_proctored=True, exam_code=new_exam_code(),
+        )
+        if created:
+            consent.record_answer(user, exam, terms, True, attempt=attempt)
+            alternatives.withdraw(exam, user)
     if created:
         emit_attempt_event('created', attempt)
         _call_provider(attempt, ProviderCall.REGISTER_ATTEMPT)
     return attempt
+
+
+def consent_terms(exam, language=None):
+    """
+    The terms of ``exam``'s provider on the current site, in ``language`` (the active one by default):
+    a ``privacy.consent.Terms`` with its ``version`` and ``sections`` ((heading, lines), ...).
+    """
+    return consent.render(consent.current_version(get_provider(exam.provider), retention_policy()), language)
+
+
+def refuse_terms(user, exam, terms_version):
+    """
+    The learner does not agree to version ``terms_version`` of the terms: record the refusal and return
+    the alternatives the exam offers (``exams.alternatives``: ``unproctored``, ``on_campus``). Nothing
+    else changes: the learner may agree later. Raises ``TermsChanged`` for an old version.
+    """
+    _require_offered(user, exam)
+    attempt = latest_attempt(exam, user)
+    if attempt is not None and attempt.status != S.RESET:
+        raise NotAllowed('You already chose how to take this exam.', code='already_chosen')
+    terms = consent_terms(exam)
+    consent.check_version(terms, terms_version)
+    consent.record_answer(user, exam, terms, False)
+    may_opt_out = exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
+    return alternatives.offered(exam, may_opt_out)
+
+
+def request_on_campus(user, exam):
+    """
+    The learner asks to sit ``exam`` on campus at a later date instead of online (where the exam offers
+    it); return the ``OnCampusRequest``. The course team sees the request (``on_campus_requests``).
+    """
+    _require_offered(user, exam)
+    return alternatives.request_on_campus(exam, user, attempt=latest_attempt(exam, user))
+
+
+def withdraw_on_campus(user, exam):
+    """The learner no longer asks for an on-campus sitting of ``exam``; return True if they did."""
+    return alternatives.withdraw(exam, user)
+
+
+def on_campus_requests(course_key):
+    """The open requests for on-campus sittings of the course's exams, oldest first."""
+    return list(alternatives.course_requests(course_key))
 
 
 ONBOARDING_APPROVED = 'approved'
@@ -324,14 +402,15 @@ def opt_out(user, exam):
             if attempt.status != S.CREATED:
                 raise NotAllowed('The exam has already started with proctoring.', code='already_started')
             transition(attempt, S.DECLINED, by=user, reason='opted out')
+    alternatives.withdraw(exam, user)
     emit_attempt_event('declined', attempt)
     return attempt
 
 
-def confirm_checks(user, exam, exam_code, accepted_terms):
+def confirm_checks(user, exam, exam_code):
     """
-    The learner passed the provider's steps: check the terms, redeem the single-use exam code and
-    ask the provider; the attempt becomes ready to start.
+    The learner passed the provider's steps (the terms were agreed to at the opt-in): ask the provider,
+    redeem the single-use exam code; the attempt becomes ready to start.
     """
     attempt = latest_attempt(exam, user)
     if attempt is None or attempt.status not in (S.CREATED, S.READY_TO_START):
@@ -343,8 +422,6 @@ def confirm_checks(user, exam, exam_code, accepted_terms):
         # The learner types the code into the vendor's software, which checks it with us; using it
         # here would burn it. The attempt becomes ready when that check arrives.
         raise ChecksNotPassed('Complete the checks in the proctoring software first.', code='checks_in_software')
-    if Step.TERMS in provider.learner_steps and not accepted_terms:
-        raise ChecksNotPassed('Accept the terms of the proctoring service to continue.', code='terms_required')
     # The provider's checks come first: a learner who still has a photo to take keeps an unused code.
     if not provider.checks_passed(attempt):
         raise ChecksNotPassed()
@@ -500,6 +577,8 @@ def _perform(attempt, action):
         provider.on_error(attempt)
     elif action == ProviderCall.RETIRE_USER:
         provider.retire_user(attempt.user)
+    elif action == ProviderCall.DELETE_SESSION_DATA:
+        provider.delete_session_data(attempt)
 
 
 def _retry_delay(tries):
@@ -535,37 +614,49 @@ def _obsolete(call, attempt):
     """A kept call that no longer needs making (the session exists, or the attempt was reset)."""
     if call.action == ProviderCall.REGISTER_ATTEMPT:
         return bool(attempt.provider_attempt_id) or attempt.status not in S.IN_PROGRESS
-    if call.action == ProviderCall.RETIRE_USER:
-        return False  # a retired learner's data must go, whatever became of the attempt
+    if call.action in ProviderCall.ERASURES:
+        return False  # data that must go goes, whatever became of the attempt
     return attempt.status == S.RESET
+
+
+def _make_kept_call(call, now):
+    """
+    Make a kept call unless another worker holds it; return its status afterwards (``DONE`` when it went
+    through, ``PENDING`` to try again later, ``DEAD``), or None when another worker holds it.
+    """
+    # Claim the call (a lease), so that two sweeps never make it at once.
+    if not ProviderCall.objects.filter(pk=call.pk, status=ProviderCall.PENDING, next_try_at=call.next_try_at) \
+            .update(next_try_at=now + timedelta(seconds=PROVIDER_CALL_LEASE_SECONDS), modified=now):
+        return None
+    attempt = ExamAttempt.objects.select_related('exam', 'user').get(pk=call.attempt_id)
+    tries = call.tries + 1
+    try:
+        if not _obsolete(call, attempt):
+            _perform(attempt, call.action)
+    except VendorError as error:
+        log.warning('Provider call %s for attempt %s failed: %s', call.action, attempt.pk, error)
+        # An erasure is tried until the vendor answers (a refusal is dead and shown to staff).
+        dead = isinstance(error, VendorRejected) or (
+            tries >= _max_tries() and call.action not in ProviderCall.ERASURES)
+        status = ProviderCall.DEAD if dead else ProviderCall.PENDING
+        ProviderCall.objects.filter(pk=call.pk).update(
+            tries=tries, last_error=str(error)[:500], modified=now, next_try_at=now + _retry_delay(tries),
+            status=status)
+        return status
+    ProviderCall.objects.filter(pk=call.pk).update(status=ProviderCall.DONE, tries=tries, modified=now)
+    return ProviderCall.DONE
+
+
+def _ask_for_erasure(attempt, action, now):
+    """Keep an erasure first (a worker killed mid-call loses nothing), then make it; return its status."""
+    return _make_kept_call(ProviderCall.queue(attempt.pk, attempt.exam.provider, action, now), now)
 
 
 def retry_provider_calls(now=None, batch_size=100):
     """Make again every kept provider call that is due (the periodic task); return how many succeeded."""
     now = now or timezone.now()
-    done = 0
     due = ProviderCall.objects.filter(status=ProviderCall.PENDING, next_try_at__lte=now).order_by('next_try_at')
-    for call in list(due[:batch_size]):
-        # Claim the call (a lease), so that two sweeps never make it at once.
-        if not ProviderCall.objects.filter(pk=call.pk, status=ProviderCall.PENDING, next_try_at=call.next_try_at) \
-                .update(next_try_at=now + timedelta(seconds=PROVIDER_CALL_LEASE_SECONDS), modified=now):
-            continue
-        attempt = ExamAttempt.objects.select_related('exam', 'user').get(pk=call.attempt_id)
-        tries = call.tries + 1
-        try:
-            if not _obsolete(call, attempt):
-                _perform(attempt, call.action)
-        except VendorError as error:
-            # A retirement is tried until the vendor answers (a refusal is dead and shown to staff).
-            dead = isinstance(error, VendorRejected) or (
-                tries >= _max_tries() and call.action != ProviderCall.RETIRE_USER)
-            ProviderCall.objects.filter(pk=call.pk).update(
-                tries=tries, last_error=str(error)[:500], modified=now, next_try_at=now + _retry_delay(tries),
-                status=ProviderCall.DEAD if dead else ProviderCall.PENDING)
-            continue
-        ProviderCall.objects.filter(pk=call.pk).update(status=ProviderCall.DONE, tries=tries, modified=now)
-        done += 1
-    return done
+    return sum(_make_kept_call(call, now) == ProviderCall.DONE for call in list(due[:batch_size]))
 
 
 def provider_call_problems(course_key=None):
@@ -864,19 +955,6 @@ def _recorded_attempt(user, attempt_id):
     return attempt, provider
 
 
-def record_consent(user, attempt_id, terms_version, accepted):
-    """
-    Record the learner's answer (``accepted`` True or False) to version ``terms_version`` of the
-    recording terms, with the time and a digest of the text; return the ``ConsentRecord``.
-
-    Raises ``AttemptNotFound``, or ``UploadRefused`` (``invalid_request`` 400, ``terms_changed`` 409 with
-    the current ``terms_version``, ``attempt_started`` / ``attempt_finished`` 409).
-    """
-    attempt, provider = _recorded_attempt(user, attempt_id)
-    version, text = provider.terms()
-    return uploads.record_consent(attempt, terms_version, accepted, current_version=version, terms_text=text)
-
-
 def recording_state(user, attempt_id, kind):
     """
     Return ``{'kind', 'next_index', 'size_bytes', 'status'}`` of the learner's recording of ``kind``
@@ -960,17 +1038,15 @@ def capture_plan(user, exam):
         {
             'attempt_id': 12,
             'status': 'created',                        # the attempt's status
-            'steps': ['terms_of_service', 'user_photo', 'id_photo', 'exam_code'],  # with 'room_scan' if asked
+            'steps': ['user_photo', 'id_photo', 'exam_code'],  # with 'room_scan' if asked
             'recordings': ['webcam'],                   # plus 'screen' where the exam records it
             'room_scan': False,
             'on_capture_lost': 'continue',              # or 'end'
-            'terms': {'version': '1', 'text': '...'},   # in the active language
-            'consent_given': False, 'photos': [],       # what is already done ('user', 'id')
+            'photos': [],                               # the photos already taken ('user', 'id')
             'state': {'webcam': {'kind', 'next_index', 'size_bytes', 'status'}, ...},  # resume from here
             'limits': {'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes'},
             'content_types': {'recording': ['video/webm', 'video/mp4'], 'photo': ['image/jpeg', 'image/png']},
             'urls': {
-                'consent': POST {"terms_version", "accepted"},
                 'flags': POST {"kind"},
                 'photos': {'user': POST image, 'id': POST image},
                 'recordings': {kind: {'state': GET, 'chunk': POST to .format(index=n), 'complete': POST}},
@@ -989,7 +1065,6 @@ def capture_plan(user, exam):
     if not isinstance(provider, LocalProvider):
         return None
     options = provider.options(exam)
-    version, text = provider.terms()
     kinds = list(provider.recording_kinds(exam)) + (['room_scan'] if options['room_scan'] else [])
 
     def url(name, *args):
@@ -1007,14 +1082,11 @@ def capture_plan(user, exam):
         'recordings': list(provider.recording_kinds(exam)),
         'room_scan': options['room_scan'],
         'on_capture_lost': options['on_capture_lost'],
-        'terms': {'version': version, 'text': text},
-        'consent_given': uploads.has_consent(attempt),
         'photos': sorted(uploads.photo_kinds(attempt)),
         'state': {kind: uploads.recording_state(attempt, kind) for kind in kinds},
         'limits': upload_limits(),
         'content_types': {'recording': sorted(uploads.RECORDING_TYPES), 'photo': sorted(uploads.PHOTO_TYPES)},
         'urls': {
-            'consent': url('attempt-consent'),
             'flags': url('attempt-flags'),
             'photos': {kind: url('attempt-photo', kind) for kind in ('user', 'id')},
             'recordings': recording_urls,
@@ -1424,6 +1496,16 @@ def attempts_csv(course_key):
     return exam_export.attempts_csv(course_key)
 
 
+def consent_csv(course_key):
+    """Every answer to the proctoring terms of the course's exams (CSV text)."""
+    return exam_export.consent_csv(course_key)
+
+
+def on_campus_csv(course_key):
+    """The open requests for on-campus sittings of the course's exams (CSV text)."""
+    return exam_export.on_campus_csv(course_key)
+
+
 def reviews_csv(course_key):
     """Every review of the course's attempts, vendors' verdicts and people's decisions (CSV text)."""
     return export.reviews_csv(course_key)
@@ -1484,17 +1566,29 @@ def retention_policy():
 
 
 def retention_plan(now=None, kinds=retention.KINDS):
-    """What the retention policy would delete now: ``privacy.retention.Candidate`` items, deleting nothing."""
+    """
+    What the retention policy would delete now, and the vendors' data it would ask them to delete
+    (``retention.VENDOR_DATA``): ``privacy.retention.Candidate`` items, deleting nothing.
+    """
     return retention.candidates(retention_policy(), now or timezone.now(), kinds=kinds)
 
 
 def enforce_retention(now=None, batch_size=RETENTION_BATCH_SIZE):
     """
     Delete for good what the retention policy says to delete now (the periodic task; at most
-    ``batch_size`` items of each kind a run); return the ``PurgedItem`` records. Safe to run twice
-    and to kill half-way: the next run finishes what was begun.
+    ``batch_size`` items of each kind a run), and ask the vendors to delete their data that is due;
+    return the ``PurgedItem`` records. Safe to run twice and to kill half-way: the next run finishes
+    what was begun, and a vendor not reached is asked again by ``retry_provider_calls``.
     """
-    return retention.enforce(retention_policy(), now or timezone.now(), media_storage(), batch_size=batch_size)
+    now = now or timezone.now()
+    purged = retention.enforce(retention_policy(), now, media_storage(), batch_size=batch_size)
+    asked = [record.attempt_id for record in purged if record.kind == retention.VENDOR_DATA]
+    unreachable = set()   # a vendor down must not hold the run up call after call: the retries ask it later
+    for call in ProviderCall.objects.filter(attempt_id__in=asked, action=ProviderCall.DELETE_SESSION_DATA,
+                                            status=ProviderCall.PENDING, next_try_at__lte=now).order_by('pk'):
+        if call.provider not in unreachable and _make_kept_call(call, now) == ProviderCall.PENDING:
+            unreachable.add(call.provider)
+    return purged
 
 
 # ---- Privacy: retiring a learner ---------------------------------------------------------------------------
@@ -1506,7 +1600,8 @@ def retire_user(user, now=None):
     reached is asked again by the retry task until it answers. Returns ``{'purged': n, 'providers': [names]}``.
     Safe to call twice: a provider already asked is not asked again.
     """
-    purged = retirement.erase(user, media_storage(), now or timezone.now())
+    now = now or timezone.now()
+    purged = retirement.erase(user, media_storage(), now)
     asked = []
     latest_by_provider = {}
     for attempt in ExamAttempt.objects.filter(user=user).select_related('exam', 'user').order_by('pk'):
@@ -1521,10 +1616,8 @@ def retire_user(user, now=None):
             continue
         already = ProviderCall.objects.filter(attempt__user=user, provider=name, action=ProviderCall.RETIRE_USER) \
             .exclude(status=ProviderCall.DEAD).exists()
-        if not already and _call_provider(attempt, ProviderCall.RETIRE_USER):
-            # Kept as done, so that a second retirement does not ask again.
-            ProviderCall.objects.create(attempt=attempt, provider=name, action=ProviderCall.RETIRE_USER,
-                                        status=ProviderCall.DONE, tries=1)
+        if not already:   # kept as done once made, so that a second retirement does not ask again
+            _ask_for_erasure(attempt, ProviderCall.RETIRE_USER, now)
         asked.append(name)
     return {'purged': len(purged), 'providers': asked}
 
@@ -1533,7 +1626,8 @@ def learner_data(user):
     """
     Everything this app keeps about ``user``, for their own export (JSON-ready): their attempts with
     the consent given, the media kept (kinds, sizes, dates: not the files) and who viewed them when,
-    their allowances and the outcome of each review.
+    their allowances, the outcome of each review, and every answer they gave to the terms (agreed or
+    refused, the content of that version) and their requests for on-campus sittings.
     """
     def when(moment):
         return moment.isoformat() if moment else None
@@ -1560,4 +1654,13 @@ def learner_data(user):
     allowances_kept = [{'course': allowance.exam.course_key, 'exam': allowance.exam.name, 'kind': allowance.kind,
                         'value': allowance.value}
                        for allowance in Allowance.objects.filter(user=user).select_related('exam').order_by('pk')]
-    return {'username': user.get_username(), 'attempts': exported, 'allowances': allowances_kept}
+    answers = [{'exam': answer.exam.name if answer.exam else None, 'site': answer.terms.site if answer.terms else None,
+                'terms_version': answer.terms_version, 'language': answer.language, 'accepted': answer.accepted,
+                'attempt_number': answer.attempt.attempt_number if answer.attempt else None,
+                'at': when(answer.created), 'terms': answer.terms.content if answer.terms else None}
+               for answer in consent.answers_of(user)]
+    sittings = [{'course': request.exam.course_key, 'exam': request.exam.name,
+                 'requested_at': when(request.requested_at), 'withdrawn_at': when(request.withdrawn_at)}
+                for request in alternatives.requests_of(user)]
+    return {'username': user.get_username(), 'attempts': exported, 'allowances': allowances_kept,
+            'consent_answers': answers, 'on_campus_requests': sittings}

@@ -1,10 +1,12 @@
 """Django looks for the app's models here; they are defined beside their rules."""
 # pylint: disable=unused-import
-from .exams.models import Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt  # noqa: F401
+from .exams.models import (  # noqa: F401
+    Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt, OnCampusRequest,
+)
 from .reviews.models import ReceivedMessage, Review, ReviewerAssignment  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
 from .credit.models import CreditRecord  # noqa: F401
-from .privacy.models import MediaView, PurgedItem  # noqa: F401
+from .privacy.models import ConsentRecord, ConsentTerms, MediaView, PurgedItem  # noqa: F401
 from .recordings.models import (  # noqa: F401
-    AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag, VideoFinding,
+    AttemptPhoto, Recording, RecordingChunk, SessionFlag, VideoFinding,
 )

@@ -2,7 +2,7 @@
 from django.urls import path
 
 from .recordings.views import (
-    ConsentView, FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView,
+    FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView,
 )
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
 from .rest.urls import urlpatterns as rest_urlpatterns
@@ -15,7 +15,6 @@ urlpatterns = [
     path('v1/attempt-timer', AttemptTimerView.as_view(), name='attempt-timer'),
     path('v1/providers/<slug:provider_name>/callback', ProviderCallbackView.as_view(), name='provider-callback'),
     # In-house proctoring: what the exam page uploads (recordings/views.py).
-    path('v1/attempts/<int:attempt_id>/consent', ConsentView.as_view(), name='attempt-consent'),
     path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>', RecordingView.as_view(), name='recording'),
     path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>/chunks/<int:index>', RecordingChunkView.as_view(),
          name='recording-chunk'),

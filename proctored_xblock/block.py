@@ -65,7 +65,7 @@ def exam_handler(method):
             return _json_response({'error': 'vendor_unavailable', 'message': messages['vendor_unavailable']},
                                   status=503)
         except api.ProctoringError as error:
-            status = 409 if isinstance(error, (api.IllegalTransition, api.AnswersClosed)) else 400
+            status = 409 if isinstance(error, (api.IllegalTransition, api.AnswersClosed, api.TermsChanged)) else 400
             if isinstance(error, api.NotAllowed):
                 status = 403
             return _json_response({'error': error.code, 'message': messages.get(error.code, messages['default'])},
@@ -87,6 +87,13 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
     time_limit_minutes = Integer(display_name=_('Time limit (minutes)'), default=60, scope=Scope.settings)
     provider = String(display_name=_('Proctoring provider'), default='null', scope=Scope.settings)
     allow_opt_out = Boolean(display_name=_('Opting out allowed'), default=True, scope=Scope.settings)
+    on_campus_sitting = Boolean(
+        display_name=_('On-campus sitting for learners who refuse online proctoring'), default=False,
+        scope=Scope.settings, help=_('Learners who do not agree to the proctoring terms can ask to sit the exam on '
+                                     'campus at a later date.'))
+    on_campus_instructions = String(
+        display_name=_('What learners who ask for an on-campus sitting must know'), default='', scope=Scope.settings,
+        multiline_editor=True)
     rules_text = String(display_name=_('Exam rules'), default='', scope=Scope.settings, multiline_editor=True)
     exam_rules = Dict(display_name=_('Exam rules sent to the proctoring service'), default={}, scope=Scope.settings)
     content_after_submission = Boolean(
@@ -118,6 +125,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             exam_type=self.exam_type, time_limit_minutes=self.time_limit_minutes, provider=self.provider,
             allow_opt_out=self.allow_opt_out, rules_text=self.rules_text, display_name=self.display_name,
             subsection_key=self._subsection_key(), exam_rules=self._provider_rules(),
+            on_campus_sitting=self.on_campus_sitting, on_campus_instructions=self.on_campus_instructions,
         )
 
     def _provider_rules(self):
@@ -216,6 +224,11 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             'state': state_name, 'exam_type': self.exam_type, 'display_name': self.display_name,
             'time_limit_minutes': self.time_limit_minutes, 'rules_text': self.rules_text,
             'may_opt_out': bool(state and state.may_opt_out),
+            'terms': state.terms if state else None,
+            'alternatives': state.alternatives if state else (),
+            'on_campus_instructions': self.on_campus_instructions,
+            'on_campus_requested_at': (views.format_moment(state.on_campus_request.requested_at)
+                                       if state and state.on_campus_request else ''),
             'exam_code': (attempt.exam_code or '') if attempt else '',
             'provider_name': self._provider_label(),
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in steps],
@@ -235,7 +248,8 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         init = {
             'state': state_name,
             'handlers': {name: self.runtime.handler_url(self, name)
-                         for name in ('opt_in', 'opt_out', 'confirm_checks', 'start', 'submit')},
+                         for name in ('opt_in', 'opt_out', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus',
+                                      'confirm_checks', 'start', 'submit')},
             'messages': {
                 'low': _("20% of your exam time is left."),
                 'critical': _("5% of your exam time is left. Your answers are submitted when the timer reaches 00:00."),
@@ -260,9 +274,25 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
     # ---- learner actions ------------------------------------------------------------------------------
 
     @exam_handler
-    def opt_in(self, user, data):  # pylint: disable=unused-argument
-        """The learner takes the exam with proctoring: an attempt and an exam code."""
-        api.opt_in(user, self.exam())
+    def opt_in(self, user, data):
+        """The learner agrees to the terms (``terms_version``) and takes the exam with proctoring."""
+        api.opt_in(user, self.exam(), str(data.get('terms_version', '')))
+
+    @exam_handler
+    def refuse_terms(self, user, data):
+        """The learner does not agree to the terms (``terms_version``): the page offers the alternatives."""
+        return {'success': True, 'alternatives': list(api.refuse_terms(user, self.exam(),
+                                                                       str(data.get('terms_version', ''))))}
+
+    @exam_handler
+    def request_on_campus(self, user, data):  # pylint: disable=unused-argument
+        """The learner asks to sit the exam on campus at a later date."""
+        api.request_on_campus(user, self.exam())
+
+    @exam_handler
+    def withdraw_on_campus(self, user, data):  # pylint: disable=unused-argument
+        """The learner no longer asks for an on-campus sitting."""
+        api.withdraw_on_campus(user, self.exam())
 
     @exam_handler
     def opt_out(self, user, data):  # pylint: disable=unused-argument
@@ -272,7 +302,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
     @exam_handler
     def confirm_checks(self, user, data):
         """The learner completed the provider's steps and entered the exam code."""
-        api.confirm_checks(user, self.exam(), str(data.get('exam_code', '')), bool(data.get('accepted_terms')))
+        api.confirm_checks(user, self.exam(), str(data.get('exam_code', '')))
 
     @exam_handler
     def start(self, user, data):  # pylint: disable=unused-argument
@@ -326,6 +356,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             exam_types=views.exam_type_labels(self.gettext), time_limit_minutes=self.time_limit_minutes,
             providers=[(name, self.gettext(label)) for name, label in api.available_providers()],
             provider=self.provider, allow_opt_out=self.allow_opt_out,
+            on_campus_sitting=self.on_campus_sitting, on_campus_instructions=self.on_campus_instructions,
             content_after_submission=self.content_after_submission,
             rules_text=self.rules_text, exam_rules=self.exam_rules or {},
             provider_rules=[(name, [(rule, self.gettext(label)) for rule, label in api.exam_rule_choices(name).items()])
@@ -344,6 +375,8 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             provider=data.get('provider'), allow_opt_out=data.get('allow_opt_out', True),
             rules_text=str(data.get('rules_text', '')), display_name=str(data.get('display_name', '')).strip(),
             exam_rules=data.get('exam_rules') or {},
+            on_campus_sitting=data.get('on_campus_sitting', False),
+            on_campus_instructions=str(data.get('on_campus_instructions', '')),
         )
         self.exam_rules = cleaned.pop('provider_options').get('rules', {})
         for name, value in cleaned.items():
@@ -371,6 +404,10 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             ('Practice proctored exam', scenario(
                 'display_name="Practice exam" exam_type="practice" time_limit_minutes="10"')),
             ('Timed exam', scenario('display_name="Timed quiz" exam_type="timed" time_limit_minutes="20"')),
+            ('Proctored exam with an on-campus sitting for learners who refuse', scenario(
+                'display_name="Final exam (on campus if you refuse)" exam_type="proctored" time_limit_minutes="30" '
+                'allow_opt_out="false" on_campus_sitting="true" '
+                'on_campus_instructions="Tell your lecturer at least five working days before the exam."')),
         ] + [
             # One more exam for each proctoring service the site has configured (the demo's fake vendors).
             (f'Proctored exam with {label}', scenario(

@@ -1,7 +1,7 @@
 """
 What the exam page's capture script needs for an exam of the ``local`` provider (recordings stay on
-the site and a person reviews them): the attempt's capture URLs, the steps and recordings, the terms
-to accept, what is already done and the upload pace.
+the site and a person reviews them): the attempt's capture URLs, the steps and recordings, what is
+already done and the upload pace.
 
 ``capture_plan`` is the one place that asks the backend (``api.capture_plan``) and shapes its answer
 for the script.
@@ -34,9 +34,8 @@ def is_capture_exam(exam):
 
 
 def _completed_steps(plan):
-    """The checks page's steps already done (the page was reloaded): consent, photos, room scan."""
-    done = ['terms_of_service'] if plan.get('consent_given') else []
-    done += [_PHOTO_STEPS[kind] for kind in plan.get('photos', ()) if kind in _PHOTO_STEPS]
+    """The checks page's steps already done (the page was reloaded): photos, room scan."""
+    done = [_PHOTO_STEPS[kind] for kind in plan.get('photos', ()) if kind in _PHOTO_STEPS]
     scan = (plan.get('state') or {}).get('room_scan') or {}
     if scan.get('status') not in (None, 'not_started', 'recording'):
         done.append('room_scan')
@@ -49,8 +48,8 @@ def capture_plan(user, exam):
     is not recorded in the browser (or the backend has no attempt being taken)::
 
         {'attempt': 12, 'steps': [...], 'recordings': ['webcam', 'screen'], 'room_scan': bool,
-         'terms_version': '1', 'terms_text': '...', 'completed': ['terms_of_service', ...],
-         'urls': {'consent', 'flags', 'photos': {kind: url}, 'recordings': {kind: {'state', 'chunk', 'complete'}}},
+         'completed': ['user_photo', ...],
+         'urls': {'flags', 'photos': {kind: url}, 'recordings': {kind: {'state', 'chunk', 'complete'}}},
          'content_types': [...], 'max_chunk_bytes': n,
          'timeslice_seconds': 5, 'room_scan_seconds': 15, 'flush_seconds': 20}
     """
@@ -65,8 +64,6 @@ def capture_plan(user, exam):
         'recordings': list(plan.get('recordings', ('webcam',))),
         'room_scan': bool(plan.get('room_scan')),
         'on_capture_lost': plan.get('on_capture_lost', 'continue'),
-        'terms_version': str((plan.get('terms') or {}).get('version', '')),
-        'terms_text': (plan.get('terms') or {}).get('text', ''),
         'completed': _completed_steps(plan),
         'urls': plan['urls'],
         'content_types': list((plan.get('content_types') or {}).get('recording', ())),

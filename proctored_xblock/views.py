@@ -1,7 +1,7 @@
 """Rendering of the block's pages: Mako templates with the block's translator, escaped by default."""
 import math
 
-from django.utils import formats
+from django.utils import formats, timezone
 from mako.template import Template
 
 from edx_proctoring_backend.api import AttemptStatus as S
@@ -25,7 +25,9 @@ def page_state(state):
         return 'regular'
     status = state.status
     if status is None or status == S.RESET:
-        return 'choose'
+        if state.on_campus_request is not None:
+            return 'on_campus'
+        return 'refused' if state.refused else 'choose'
     if status == S.CREATED:
         return 'checks'
     if status in (S.READY_TO_START, S.STARTED, S.DECLINED, S.ERROR):
@@ -37,7 +39,7 @@ def step_texts(_):
     """Title and help of each proctoring step, translated."""
     return {
         Step.SYSTEM_CHECK: (_("System check"), _("Check that your camera, microphone and connection work.")),
-        Step.TERMS: (_("Terms of service"), _("Read and accept the terms of the proctoring service.")),
+        Step.TERMS: (_("Terms of service"), _("Read and accept the terms of the proctoring software.")),
         Step.EXAM_CODE: (_("Exam code"), _("Enter the exam code shown above.")),
         Step.ADVISORY: (_("Pre-exam advisory"), _("Read the advice and close any prohibited programs.")),
         Step.ID_PHOTO: (_("Photo ID"), _("Hold a government-issued photo ID up to your webcam.")),
@@ -53,7 +55,6 @@ def capture_messages(_):
         'not_supported': _("This browser cannot record the exam. Use a recent version of Chrome, Edge or Firefox."),
         'camera_denied': _("Your camera could not be started. Allow this site to use your camera, then try again."),
         'screen_denied': _("Your screen is not shared. Choose Share your screen and share your entire screen."),
-        'terms_required': _("Accept the terms of the proctoring service to continue."),
         'photo_taken': _("Photo taken. Check it, then choose Use this photo or Retake."),
         'photo_saved': _("Photo saved."),
         'room_scan_recording': _("Recording the room scan. Show your desk, under your desk and the whole room."),
@@ -99,7 +100,9 @@ def error_messages(_):
         'already_declined': _("You chose to take this exam without proctoring; that cannot be undone."),
         'opt_out_forbidden': _("This course requires this exam to be taken with online proctoring."),
         'already_started': _("This exam has already started."),
-        'terms_required': _("Accept the terms of the proctoring service to continue."),
+        'terms_changed': _("The proctoring terms have changed. Read the new terms before you choose."),
+        'already_chosen': _("You already chose how to take this exam."),
+        'on_campus_not_offered': _("This exam offers no on-campus sitting."),
         'invalid_exam_code': _("This exam code is not valid for you and this exam."),
         'exam_code_used': _("This exam code was already used."),
         'checks_not_passed': _("The proctoring checks are not complete yet."),
@@ -133,8 +136,15 @@ def settings_error_messages(_):
         'time_limit_minutes': _("Enter a whole number of minutes from 1 to 1440."),
         'provider': _("This proctoring provider is not configured on this site."),
         'allow_opt_out': _("Choose yes or no."),
+        'on_campus_sitting': _("Choose yes or no."),
+        'on_campus_instructions': _("Enter text."),
         'display_name': _("Use at most 255 characters."),
     }
+
+
+def format_moment(moment):
+    """A date and time in the active language's format, in the site's time zone."""
+    return formats.date_format(timezone.localtime(moment), 'DATETIME_FORMAT')
 
 
 def percentage(_, share):

@@ -2,10 +2,15 @@
 from edx_proctoring_backend import api
 
 
+def opt_in(user, exam):
+    """Agree to the current terms of the exam's provider and opt in."""
+    return api.opt_in(user, exam, api.consent_terms(exam).version)
+
+
 def ready(user, exam):
     """Opt in and pass the checks."""
-    attempt = api.opt_in(user, exam)
-    api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
+    attempt = opt_in(user, exam)
+    api.confirm_checks(user, exam, attempt.exam_code)
     return attempt
 
 

@@ -123,6 +123,22 @@ def test_session_lifecycle(rpnow):
     assert rpnow.session_for_attempt(11)[0] == session_id
 
 
+def test_deleting_a_session_forgets_it(proctortrack):
+    session_id = open_session(proctortrack, 'http://127.0.0.1:9/cb', exam={**RPNOW_EXAM, 'rules': PROCTORTRACK_RULES})
+    other = open_session(proctortrack, 'http://127.0.0.1:9/cb', exam={**RPNOW_EXAM, 'rules': PROCTORTRACK_RULES},
+                         attempt_id=12)
+
+    assert call(proctortrack, 'POST', f'/v1/sessions/{session_id}/delete', {}) == (
+        200, {'session_id': session_id, 'deleted': True})
+    assert call(proctortrack, 'POST', f'/v1/sessions/{session_id}/delete', {}) == (404, {'error': 'unknown_session'})
+    assert call(proctortrack, 'POST', f'/v1/sessions/{session_id}/start', {})[0] == 404
+
+    assert set(proctortrack.sessions) == {other} and proctortrack.deleted_sessions == {session_id}
+    assert proctortrack.session_for_attempt(11) == (None, None)
+    with pytest.raises(KeyError):   # no callbacks about a session the vendor no longer has
+        proctortrack.post_review(session_id, 'passed')
+
+
 def test_creating_a_session_twice_for_an_attempt_returns_the_same_session(rpnow):
     first = open_session(rpnow, 'http://127.0.0.1:9/callback')
 

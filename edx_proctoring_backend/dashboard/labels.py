@@ -123,6 +123,8 @@ def exports():
         ('attempts', gettext('Attempts')),
         ('reviews', gettext('Reviews: vendor verdicts and people\'s decisions')),
         ('results', gettext('Proctoring results (one line per attempt)')),
+        ('consent', gettext('Answers to the proctoring terms: agreed or refused, which version, when')),
+        ('on-campus', gettext('Learners who ask to sit an exam on campus')),
     )
 
 

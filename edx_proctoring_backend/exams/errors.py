@@ -72,6 +72,16 @@ class InvalidExamSettings(ProctoringError):
         self.errors = errors
 
 
+class TermsChanged(ProctoringError):
+    """The learner answered terms that are no longer the current ones: the page showed an old version."""
+
+    code = 'terms_changed'
+
+    def __init__(self, current_version):
+        super().__init__(f'The terms are now at version {current_version}.')
+        self.current_version = current_version
+
+
 class InvalidStatusToken(ProctoringError):
     """The timer token is not valid."""
 

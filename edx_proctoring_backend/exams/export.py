@@ -1,4 +1,9 @@
-"""The course's allowances and attempts as CSV files (the reviews are in ``reviews.export``)."""
+"""
+The course's allowances, attempts, answers to the proctoring terms and requests for on-campus
+sittings as CSV files (the reviews are in ``reviews.export``).
+"""
+from ..privacy.models import ConsentRecord
+from .alternatives import course_requests
 from .csvfiles import csv_text, iso
 from .models import Allowance, AllowanceChange, ExamAttempt
 
@@ -8,6 +13,9 @@ ALLOWANCE_CHANGE_COLUMNS = ('exam', 'exam_id', 'username', 'kind', 'old_value', 
 ATTEMPT_COLUMNS = ('exam', 'exam_id', 'exam_type', 'username', 'email', 'attempt', 'attempt_number', 'status',
                    'taking_as_proctored', 'started_at', 'deadline', 'submitted_at', 'submit_reason',
                    'extra_minutes', 'time_multiplier')
+CONSENT_COLUMNS = ('exam', 'exam_id', 'username', 'terms_version', 'site', 'language', 'accepted', 'answered_at',
+                   'attempt_number')
+ON_CAMPUS_COLUMNS = ('exam', 'exam_id', 'username', 'email', 'requested_at')
 
 
 def allowance_rows(course_key):
@@ -59,3 +67,27 @@ def allowance_changes_csv(course_key):
 def attempts_csv(course_key):
     """Every attempt at the course's special exams (CSV)."""
     return csv_text(ATTEMPT_COLUMNS, attempt_rows(course_key))
+
+
+def consent_rows(course_key):
+    """Yield every answer to the proctoring terms of the course's exams, oldest first (one query)."""
+    answers = (ConsentRecord.objects.filter(exam__course_key=str(course_key))
+               .select_related('exam', 'user', 'attempt', 'terms').order_by('created', 'pk'))
+    for answer in answers.iterator(chunk_size=2000):
+        yield {'exam': answer.exam.name, 'exam_id': answer.exam_id, 'username': answer.user.username,
+               'terms_version': answer.terms_version, 'site': answer.terms.site if answer.terms else '',
+               'language': answer.language, 'accepted': answer.accepted, 'answered_at': iso(answer.created),
+               'attempt_number': answer.attempt.attempt_number if answer.attempt else ''}
+
+
+def consent_csv(course_key):
+    """Every answer learners gave to the proctoring terms: agreed or refused, which version, when (CSV)."""
+    return csv_text(CONSENT_COLUMNS, consent_rows(course_key))
+
+
+def on_campus_csv(course_key):
+    """The learners who ask to sit an exam on campus, oldest request first (CSV)."""
+    return csv_text(ON_CAMPUS_COLUMNS, ({
+        'exam': request.exam.name, 'exam_id': request.exam_id, 'username': request.user.username,
+        'email': request.user.email, 'requested_at': iso(request.requested_at),
+    } for request in course_requests(course_key)))

@@ -28,6 +28,9 @@ class Exam(models.Model):
     provider_options = models.JSONField(default=dict, blank=True)
     rules_text = models.TextField(blank=True)
     allow_opt_out = models.BooleanField(default=True)
+    # The course's other way for a learner who refuses online proctoring: a sitting on campus later.
+    on_campus_sitting = models.BooleanField(default=False)
+    on_campus_instructions = models.TextField(blank=True)
     due_date = models.DateTimeField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
@@ -186,3 +189,28 @@ class AllowanceChange(AppendOnly):
 
     def __str__(self):
         return f'{self.kind}: {self.old_value or "-"} -> {self.new_value or "-"}'
+
+
+class OnCampusRequest(models.Model):
+    """
+    A learner who refused online proctoring asks to sit the exam on campus at a later date (where the
+    exam offers it). One row per learner and exam; withdrawing keeps the row with the time.
+    """
+
+    exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='on_campus_requests')
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')
+    requested_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['requested_at', 'pk']
+        constraints = [models.UniqueConstraint(fields=['exam', 'user'], name='one_on_campus_request')]
+
+    def __str__(self):
+        return f'on-campus sitting of {self.exam_id} for {self.user_id}'
+
+    @property
+    def is_open(self):
+        """True while the learner still asks for the sitting."""
+        return self.withdrawn_at is None

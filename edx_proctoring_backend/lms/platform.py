@@ -123,6 +123,13 @@ def has_access(user, action, course_key=None):
     return bool(access.has_access(user, action, target))
 
 
+# ---- Sites --------------------------------------------------------------------------------------
+
+def site_configuration_value(name, default=None):
+    """The current site's configured value of ``name`` (its ``SiteConfiguration``), else ``default``."""
+    return _module('openedx.core.djangoapps.site_configuration.helpers').get_value(name, default)
+
+
 # ---- Retirement ---------------------------------------------------------------------------------
 
 def retirement_signal():

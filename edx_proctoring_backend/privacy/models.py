@@ -11,12 +11,13 @@ from ..exams.models import AppendOnly, ExamAttempt
 
 class PurgedItem(AppendOnly):
     """
-    One piece of media (or a vendor's link) deleted for good by the retention policy. The attempt is
-    named by its id only: the record outlives the attempt and holds nothing of the learner.
+    One piece of media (or a vendor's link) deleted for good by the retention policy, or a vendor's data
+    asked for deletion (``retention.VENDOR_DATA``: the ``ProviderCall`` says whether the vendor answered).
+    The attempt is named by its id only: the record outlives the attempt and holds nothing of the learner.
     """
 
-    kind = models.CharField(max_length=16)              # retention.KINDS
-    object_id = models.BigIntegerField()                # the row it was (Recording, AttemptPhoto, ...)
+    kind = models.CharField(max_length=16)              # retention.KINDS, retention.VENDOR_DATA
+    object_id = models.BigIntegerField()                # the row it was (Recording, AttemptPhoto, ...; the attempt)
     attempt_id = models.BigIntegerField(db_index=True)
     course_key = models.CharField(max_length=255, db_index=True)
     reason = models.CharField(max_length=32)            # retention.AGE, retention.SATISFACTORY
@@ -51,3 +52,58 @@ class MediaView(AppendOnly):
 
     def __str__(self):
         return f'{self.kind} {self.object_id} of attempt {self.attempt_id} seen by {self.viewer_id}'
+
+
+class ConsentTerms(AppendOnly):
+    """
+    One version of the terms of a provider on a site: what is collected, who processes it, where it is
+    stored, who sees it and how long it is kept (``privacy.consent``). A change of any of these is a
+    new version; a published version is never rewritten, so a learner's answer always names the text
+    they read.
+    """
+
+    site = models.CharField(max_length=255, blank=True)     # the site's domain ('' outside any request)
+    provider = models.CharField(max_length=64)
+    version = models.PositiveIntegerField()
+    content = models.JSONField()
+    content_sha256 = models.CharField(max_length=64)
+    published = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        verbose_name_plural = 'consent terms'
+        ordering = ['site', 'provider', 'version']
+        constraints = [
+            models.UniqueConstraint(fields=['site', 'provider', 'version'], name='one_terms_per_version'),
+            models.UniqueConstraint(fields=['site', 'provider', 'content_sha256'], name='one_version_per_content'),
+        ]
+
+    def __str__(self):
+        return f'{self.provider} terms v{self.version} of {self.site or "every site"}'
+
+
+class ConsentRecord(AppendOnly):
+    """
+    A learner's answer to the terms of an exam's proctoring: which version, in which language, a
+    digest of the text shown, yes or no, and when. Each answer is a new row. A yes is given when the
+    learner opts in and belongs to the attempt it opened; a no has no attempt (or the attempt taken
+    without proctoring afterwards).
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name='+')
+    exam = models.ForeignKey('edx_proctoring_backend.Exam', null=True, on_delete=models.CASCADE, related_name='+')
+    attempt = models.ForeignKey(ExamAttempt, null=True, blank=True, on_delete=models.CASCADE, related_name='consents')
+    terms = models.ForeignKey(ConsentTerms, null=True, on_delete=models.PROTECT, related_name='answers')
+    terms_version = models.CharField(max_length=64)
+    terms_sha256 = models.CharField(max_length=64)          # of the text shown, in its language
+    language = models.CharField(max_length=16, blank=True)
+    accepted = models.BooleanField()
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['created', 'pk']
+        indexes = [models.Index(fields=['user', 'exam', 'created'], name='consent_of_learner')]
+
+    def __str__(self):
+        return f'terms {self.terms_version} {"accepted" if self.accepted else "declined"} for {self.attempt_id}'

@@ -9,12 +9,17 @@ The site's policy (``PROCTORING_RETENTION``) gives each kind a ``Rule``:
 * ``keep_flagged_until_closed``: evidence of an attempt that something flagged (an interruption, a
   suggested moment, a vendor's doubt, a second review) is kept while its case is open, whatever its age.
 
+The ``vendor_link`` rule covers what a vendor holds: our link to its recording and, when the rule is
+due, the vendor's own copy of the session (``VENDOR_DATA``: asked of providers with
+``Feature.DELETE_SESSION_DATA`` for attempts they have a session of).
+
 An attempt whose clock runs is never touched; one abandoned before its start ages from its last
 change. Deleting an item removes its stored files first and then, in one transaction, its row (or
 the field that held it) and the ``PurgedItem`` that records the deletion: a purge killed half-way
 leaves rows whose files may be gone, which the next run deletes again (a missing file is no error),
 and a second run finds nothing left to do. A recording's suggested moments and their pictures go
-with it.
+with it. A vendor's data is asked for once: its ``PurgedItem`` and a pending ``ProviderCall`` are
+written together, and the provider-call retries ask again, without limit, until the vendor answers.
 """
 from dataclasses import dataclass, fields
 from datetime import timedelta
@@ -26,6 +31,9 @@ from django.db.models.functions import Coalesce
 
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus
+from ..providers.base import Feature
+from ..providers.models import ProviderCall
+from ..providers.registry import providers_with
 from ..recordings.models import AttemptPhoto, Recording, SessionFlag, VideoFinding
 from ..recordings.storage import delete_quietly
 from ..reviews.models import Review
@@ -38,6 +46,9 @@ ID_PHOTO = 'id_photo'
 THUMBNAIL = 'thumbnail'
 VENDOR_LINK = 'vendor_link'
 KINDS = (RECORDING, USER_PHOTO, ID_PHOTO, THUMBNAIL, VENDOR_LINK)
+VENDOR_DATA = 'vendor_data'    # a vendor's copy of a session (the item is the attempt), under the vendor_link rule
+# The items each kind's rule deletes, where they are more than the kind's own.
+ITEMS_OF_KIND = {VENDOR_LINK: (VENDOR_LINK, VENDOR_DATA)}
 
 AGE = 'age'                    # the exam ended longer ago than the rule's days
 SATISFACTORY = 'satisfactory'  # the review is final and satisfactory
@@ -56,7 +67,7 @@ class Rule:
 
 
 # FUN-MOOC's rules: recordings, ID and photos destroyed six weeks after the exam; what a vendor holds
-# (its links to recordings) after one year.
+# (its recordings, and our links to them) after one year.
 DEFAULT_POLICY = {
     RECORDING: Rule(days=42), USER_PHOTO: Rule(days=42), ID_PHOTO: Rule(days=42), THUMBNAIL: Rule(days=42),
     VENDOR_LINK: Rule(days=365),
@@ -108,8 +119,12 @@ class _Source:
     """Where a kind of data lives: its rows, the path from a row to its attempt, and its size."""
 
     queryset: object
-    attempt_path: str
+    attempt_path: str   # '' when the rows are the attempts
     size_field: str = ''
+
+    def attempt_field(self, name):
+        """The lookup from a row to ``name`` of its attempt."""
+        return f'{self.attempt_path}__{name}' if self.attempt_path else name
 
 
 def _sources(busy_recordings=False):
@@ -121,7 +136,15 @@ def _sources(busy_recordings=False):
         ID_PHOTO: _Source(AttemptPhoto.objects.filter(kind=AttemptPhoto.ID), 'attempt', 'size'),
         THUMBNAIL: _Source(VideoFinding.objects.exclude(thumbnail_name=''), 'recording__attempt'),
         VENDOR_LINK: _Source(Review.objects.exclude(video_url=''), 'attempt'),
+        VENDOR_DATA: _Source(_held_by_vendors(), ''),
     }
+
+
+def _held_by_vendors():
+    """The attempts a vendor that deletes on request has a session of, not yet asked for."""
+    return (ExamAttempt.objects.exclude(provider_attempt_id='')
+            .filter(exam__provider__in=providers_with(Feature.DELETE_SESSION_DATA))
+            .exclude(Exists(PurgedItem.objects.filter(kind=VENDOR_DATA, object_id=OuterRef('pk')))))
 
 
 def _flagged():
@@ -158,8 +181,8 @@ def items_of(kind, reasons, limit=None, busy_recordings=False):
     if not reasons:
         return []
     source = _sources(busy_recordings)[kind]
-    rows = source.queryset.filter(**{f'{source.attempt_path}__in': list(reasons)}).annotate(
-        attempt_ref=F(f'{source.attempt_path}__pk'), course=F(f'{source.attempt_path}__exam__course_key'))
+    rows = source.queryset.filter(**{source.attempt_field('pk__in'): list(reasons)}).annotate(
+        attempt_ref=F(source.attempt_field('pk')), course=F(source.attempt_field('exam__course_key')))
     values = ['pk', 'attempt_ref', 'course'] + ([source.size_field] if source.size_field else [])
     return [Candidate(kind=kind, object_id=row['pk'], attempt_id=row['attempt_ref'], course_key=row['course'],
                       reason=reasons[row['attempt_ref']], size_bytes=row.get(source.size_field, 0) or 0)
@@ -176,7 +199,8 @@ def candidates(policy, now, kinds=KINDS, limit=None):
             continue
         if rule not in due_by_rule:
             due_by_rule[rule] = due_attempts(rule, now)
-        found.extend(items_of(kind, due_by_rule[rule], limit=limit))
+        for item_kind in ITEMS_OF_KIND.get(kind, (kind,)):
+            found.extend(items_of(item_kind, due_by_rule[rule], limit=limit))
     return found
 
 
@@ -185,6 +209,8 @@ def _stored_files(candidate):
     The names of the stored files of an item (a recording's chunks and its findings' pictures too), or
     None when the item is gone (a recording's pictures go with it).
     """
+    if candidate.kind == VENDOR_DATA:
+        return []   # the vendor's: nothing stored here
     if candidate.kind == RECORDING:
         recording = Recording.objects.filter(pk=candidate.object_id).first()
         if recording is None:
@@ -201,8 +227,8 @@ def _stored_files(candidate):
     return [name for name in names if name]
 
 
-def _remove_row(candidate):
-    """Delete the item's row (or empty the field that held it)."""
+def _remove_row(candidate, now):
+    """Delete the item's row (or empty the field that held it); a vendor's data, ask the vendor to delete."""
     if candidate.kind == RECORDING:
         Recording.objects.filter(pk=candidate.object_id).delete()
     elif candidate.kind in (USER_PHOTO, ID_PHOTO):
@@ -211,12 +237,16 @@ def _remove_row(candidate):
         VideoFinding.objects.filter(pk=candidate.object_id).update(thumbnail_name='')
     elif candidate.kind == VENDOR_LINK:
         Review.objects.filter(pk=candidate.object_id).update(video_url='')
+    elif candidate.kind == VENDOR_DATA:
+        provider = ExamAttempt.objects.filter(pk=candidate.object_id).values_list('exam__provider', flat=True).get()
+        ProviderCall.queue(candidate.object_id, provider, ProviderCall.DELETE_SESSION_DATA, now)
 
 
 def purge(candidate, storage, now):
     """
-    Delete one item for good: its files, then its row and the record of the deletion together.
-    Returns the ``PurgedItem``, or None when the item was already gone.
+    Delete one item for good: its files, then its row and the record of the deletion together (a
+    vendor's data: the record and the call asking the vendor, made by ``api.enforce_retention`` and
+    the provider-call retries). Returns the ``PurgedItem``, or None when the item was already gone.
     """
     names = _stored_files(candidate)
     if names is None:
@@ -224,12 +254,13 @@ def purge(candidate, storage, now):
     for name in names:
         delete_quietly(storage, name)
     with transaction.atomic():
-        record, _ = PurgedItem.objects.get_or_create(
+        record, created = PurgedItem.objects.get_or_create(
             kind=candidate.kind, object_id=candidate.object_id,
             defaults={'attempt_id': candidate.attempt_id, 'course_key': candidate.course_key,
                       'reason': candidate.reason, 'size_bytes': candidate.size_bytes, 'files': len(names),
                       'purged_at': now})
-        _remove_row(candidate)
+        if created or candidate.kind != VENDOR_DATA:   # a vendor is asked once, by the run that records it
+            _remove_row(candidate, now)
     return record
 
 

@@ -22,7 +22,8 @@ def erase(user, storage, now):
     """Erase the learner's personal data (see the module); return the ``PurgedItem`` records of the media."""
     attempt_ids = ExamAttempt.objects.filter(user=user).values_list('pk', flat=True)
     attempts = {attempt_id: RETIRED for attempt_id in attempt_ids}
-    # Every item, a recording being analysed too; the pictures of its moments go with each recording.
+    # Every item, a recording being analysed too; the pictures of its moments go with each recording. What
+    # vendors hold goes at their retirement call (api.retire_user), not session by session.
     items = [item for kind in retention.KINDS for item in retention.items_of(kind, attempts, busy_recordings=True)]
     purged = [record for record in (retention.purge(item, storage, now) for item in items) if record is not None]
     with transaction.atomic():

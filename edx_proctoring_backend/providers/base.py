@@ -7,6 +7,8 @@ they return what happened and the API applies it through the state machine.
 """
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext_noop
+
 from . import signing
 
 
@@ -38,6 +40,7 @@ class Feature:
     VENDOR_SOFTWARE = 'vendor_software'    # the learner runs the vendor's software with the exam code
     ONBOARDING = 'onboarding'              # learners pass an onboarding exam first
     RETIRE_USER = 'retire_user'            # the vendor erases a retired learner's data on request
+    DELETE_SESSION_DATA = 'delete_session_data'  # the vendor deletes one session's recording and data on request
 
 
 class EventKind:
@@ -64,6 +67,34 @@ class ProviderEvent:
     extra: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PrivacyFacts:
+    """
+    What a provider does with learners' data, as its consent terms tell it (``privacy.consent``): texts
+    to translate, where ``{provider}`` stands for the provider's name. A site may say more or otherwise
+    (``PROCTORING_CONSENT_TERMS``), for instance the vendor's company and the country of its servers.
+    """
+
+    data: tuple = ('identity', 'exam_events')       # keys of ``privacy.consent.DATA_LABELS``
+    processor: str = gettext_noop('This site only: nothing is sent to another company.')
+    stored_in: str = gettext_noop("This site's database.")
+    seen_by: str = gettext_noop('The course team.')
+    notes: str = ''
+    #: The kinds of the retention policy (``privacy.retention.KINDS``) that say how long the data are kept.
+    retention_kinds: tuple = ()
+
+
+# What a vendor that records the session does: the data go to the vendor, who deletes them when asked.
+VENDOR_PRIVACY = PrivacyFacts(
+    data=('identity', 'exam_events', 'system', 'photo', 'id_photo', 'webcam', 'screen', 'room_scan'),
+    processor=gettext_noop('{provider}, the proctoring service this site works with, on behalf of this site.'),
+    stored_in=gettext_noop('The servers of {provider}.'),
+    seen_by=gettext_noop("Trained reviewers of {provider}; the course team only when something was flagged as "
+                         "suspicious. A person always decides."),
+    retention_kinds=('vendor_link',),
+)
+
+
 class CallbackInvalid(ValueError):
     """A signed message whose content this provider does not understand."""
 
@@ -76,12 +107,15 @@ class ProctoringProvider:
 
     name = ''
     verbose_name = ''
-    #: Steps, in order, that the learner passes on the exam page before starting.
-    learner_steps = (Step.TERMS, Step.EXAM_CODE)
+    #: Steps, in order, that the learner passes on the exam page before starting. The learner agrees to
+    #: the site's terms (``privacy``) when opting in; ``Step.TERMS`` is a vendor software's own.
+    learner_steps = (Step.EXAM_CODE,)
     #: ``Feature`` values this provider supports.
     features = frozenset()
     #: Binary exam rules the course author chooses per exam in Studio: {rule name: label to translate}.
     exam_rule_choices = {}
+    #: What the learner agrees to before opting in (``PrivacyFacts``).
+    privacy = PrivacyFacts()
 
     def __init__(self, **config):
         self.config = config
@@ -114,6 +148,9 @@ class ProctoringProvider:
 
     def retire_user(self, user):
         """Ask the vendor to erase what it holds about ``user``."""
+
+    def delete_session_data(self, attempt):
+        """Ask the vendor to delete what it holds of the attempt's session (its recording, photos and review)."""
 
     # ---- messages from the vendor ----------------------------------------------------------------
 

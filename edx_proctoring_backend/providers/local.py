@@ -7,8 +7,6 @@ look at.
 Site settings (``PROCTORING_PROVIDERS['local']``), all optional; ``{}`` offers the provider::
 
     'local': {
-        'terms_version': '2026-11',     # changes whenever the recording terms change
-        'terms_text': '...',            # the terms shown before recording (default: the built-in text)
         'require_screen': False,        # record the screen too
         'room_scan': False,             # a room scan before the start
         'on_capture_lost': 'continue',  # or 'end': a running exam ends when the recording stops
@@ -16,19 +14,20 @@ Site settings (``PROCTORING_PROVIDERS['local']``), all optional; ``{}`` offers t
 
 Course authors choose per exam in Studio (``exam_rule_choices``) whether the screen is recorded,
 whether a room scan is needed and whether losing the recording ends the exam; the site's settings
-are the default. Upload limits and storage are site settings read by ``api`` (see README).
+are the default. Upload limits and storage are site settings read by ``api`` (see README). The
+learner agrees to the terms (``privacy``, with the site's own words: ``privacy.consent``) when opting in.
 """
 from django.core.exceptions import ImproperlyConfigured
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 
+from ..privacy import consent
 from ..recordings import uploads
 from ..recordings.models import AttemptPhoto, Recording, SessionFlag
-from .base import ProctoringProvider, SessionOutcome, Step
+from .base import PrivacyFacts, ProctoringProvider, SessionOutcome, Step
 
 CONTINUE = 'continue'
 END = 'end'
 CAPTURE_LOST_RULES = (CONTINUE, END)
-DEFAULT_TERMS_VERSION = '1'
 RULE_LABELS = {
     'require_screen': gettext_noop('Record the screen too'),
     'room_scan': gettext_noop('Room scan before the exam'),
@@ -36,28 +35,25 @@ RULE_LABELS = {
 }
 
 
-def default_terms_text():
-    """The built-in recording terms, in the active language."""
-    return gettext(
-        'During this exam your webcam is recorded, and your screen too if the exam asks for it. Before '
-        'the exam you take a photo of yourself and of your ID. The recordings and photos are kept on '
-        'this site only and are not sent to any other company. Software marks moments in the '
-        'recordings for a reviewer to look at; it decides nothing. A person of the course team reviews '
-        'your session and decides. If you do not accept, you can take the exam without proctoring '
-        'where the course allows it.')
-
-
 class LocalProvider(ProctoringProvider):
     """
-    Recording and review on this site. The learner accepts the terms, takes a photo and an ID photo
-    (and a room scan where the exam asks for one) on the exam page, then enters the exam code.
+    Recording and review on this site. The learner, who agreed to the terms when opting in, takes a photo
+    and an ID photo (and a room scan where the exam asks for one) on the exam page, then enters the exam code.
     """
 
     name = 'local'
     verbose_name = gettext_noop('In-house proctoring (recordings stay on this site)')
     #: Every step the provider may ask for; ``steps_for`` gives an exam's own (the room scan is per exam).
-    learner_steps = (Step.TERMS, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
+    learner_steps = (Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
     exam_rule_choices = RULE_LABELS
+    privacy = PrivacyFacts(
+        data=('identity', 'exam_events', 'photo', 'id_photo', 'webcam', 'screen_when_asked', 'room_scan_when_asked'),
+        stored_in=gettext_noop("This site's own storage, under names nobody can guess; never at a public address."),
+        seen_by=gettext_noop('Only the reviewers who take your session, and the course team when something was '
+                             'flagged as suspicious; you can see your own photos. Every view is logged and you can '
+                             'read the log. Software marks moments for the reviewers; it decides nothing.'),
+        retention_kinds=('recording', 'user_photo', 'id_photo', 'thumbnail'),
+    )
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -98,16 +94,11 @@ class LocalProvider(ProctoringProvider):
         """The recordings taken during ``exam`` (the room scan, before it, is not one of them)."""
         return (Recording.WEBCAM, Recording.SCREEN) if self.options(exam)['require_screen'] else (Recording.WEBCAM,)
 
-    def terms(self):
-        """Return ``(version, text)`` of the recording terms the learner accepts."""
-        version = self.config.get('terms_version') or DEFAULT_TERMS_VERSION
-        return str(version), self.config.get('terms_text') or default_terms_text()
-
     # ---- the attempt's life --------------------------------------------------------------------------
 
     def checks_passed(self, attempt):
-        """The terms accepted, both photos taken, and the room scan recorded where the exam asks for one."""
-        if not uploads.has_consent(attempt):
+        """The terms agreed to, both photos taken, and the room scan recorded where the exam asks for one."""
+        if not consent.has_consent(attempt):
             return False
         if not {AttemptPhoto.USER, AttemptPhoto.ID} <= uploads.photo_kinds(attempt):
             return False

@@ -10,6 +10,7 @@ class ProviderCall(models.Model):
     One call to the attempt's provider that failed while the vendor was unreachable. The retry task
     makes it again with growing delays; after too many tries, or when the vendor refuses it, it is
     kept as "dead" for staff to see and act on. Nothing about the learner's exam is lost meanwhile.
+    An erasure (``ERASURES``) is kept before it is made, and kept as done afterwards, for the record.
     """
 
     REGISTER_ATTEMPT = 'register_attempt'
@@ -17,7 +18,10 @@ class ProviderCall(models.Model):
     STOP_SESSION = 'stop_session'
     END_IN_ERROR = 'end_in_error'
     RETIRE_USER = 'retire_user'      # the learner's account was retired: the vendor erases what it holds
-    ACTIONS = (REGISTER_ATTEMPT, START_SESSION, STOP_SESSION, END_IN_ERROR, RETIRE_USER)
+    DELETE_SESSION_DATA = 'delete_session_data'  # retention: the vendor deletes the session's recording and data
+    ACTIONS = (REGISTER_ATTEMPT, START_SESSION, STOP_SESSION, END_IN_ERROR, RETIRE_USER, DELETE_SESSION_DATA)
+    # Erasures are made whatever became of the attempt, and tried until the vendor answers.
+    ERASURES = (RETIRE_USER, DELETE_SESSION_DATA)
 
     PENDING = 'pending'
     DONE = 'done'
@@ -37,6 +41,12 @@ class ProviderCall(models.Model):
     class Meta:
         app_label = 'edx_proctoring_backend'
         indexes = [models.Index(fields=['status', 'next_try_at'], name='provider_call_due')]
+
+    @classmethod
+    def queue(cls, attempt_id, provider, action, now):
+        """Keep a call to make now: whoever makes it first, or the retry task after a failure or a crash."""
+        return cls.objects.create(attempt_id=attempt_id, provider=provider, action=action, next_try_at=now,
+                                  created=now, modified=now)
 
     def __str__(self):
         return f'{self.provider} {self.action} ({self.status}, {self.tries} tries)'

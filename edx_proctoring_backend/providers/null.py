@@ -1,4 +1,4 @@
-"""The ``null`` provider: no proctoring software, only the terms and the exam code."""
+"""The ``null`` provider: no proctoring software, only the exam code."""
 from django.utils.translation import gettext_noop
 
 from ..exams.statuses import ReviewStatus
@@ -7,7 +7,7 @@ from .base import ProctoringProvider, SessionOutcome, Step
 
 class NullProvider(ProctoringProvider):
     """
-    A provider without recording: the learner accepts the terms and enters the exam code.
+    A provider without recording: the learner enters the exam code.
 
     As nothing is recorded there is nothing to review, so a submitted session is satisfactory at once.
     Used for timed exams, tests and the demo.
@@ -15,7 +15,7 @@ class NullProvider(ProctoringProvider):
 
     name = 'null'
     verbose_name = gettext_noop('No proctoring software')
-    learner_steps = (Step.TERMS, Step.EXAM_CODE)
+    learner_steps = (Step.EXAM_CODE,)
 
     def on_submit(self, attempt):
         return SessionOutcome(review=ReviewStatus.SATISFACTORY, comment='No recording to review.')

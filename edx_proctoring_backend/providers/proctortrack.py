@@ -13,11 +13,13 @@ Every rule neither the author nor the site allows is False (the strictest exam).
 The provider reports onboarding (``onboarding_status``) but does not refuse to register an attempt without
 it: whether a learner without an approved profile may opt in is the API's decision.
 """
+from dataclasses import replace
+
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
-from .base import CallbackInvalid, EventKind, Feature, ProviderEvent, Step
+from .base import VENDOR_PRIVACY, CallbackInvalid, EventKind, Feature, ProviderEvent, Step
 from .http import VendorUnavailable
 from .rpnow import HttpVendorProvider, callback_session_id, is_vendor_id, path_segment
 
@@ -69,8 +71,10 @@ class ProctortrackProvider(HttpVendorProvider):
 
     name = 'proctortrack'
     verbose_name = gettext_noop('Onboarding and machine review (Proctortrack-style)')
-    features = frozenset({Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.ONBOARDING, Feature.RETIRE_USER})
+    features = frozenset({Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.ONBOARDING, Feature.RETIRE_USER,
+                          Feature.DELETE_SESSION_DATA})
     learner_steps = (Step.ONBOARDING, Step.SYSTEM_CHECK, Step.EXAM_CODE, Step.TERMS, Step.ID_PHOTO, Step.ROOM_SCAN)
+    privacy = replace(VENDOR_PRIVACY, data=VENDOR_PRIVACY.data + ('onboarding_profile',))
     review_statuses = PROCTORTRACK_REVIEW_STATUSES
     exam_rule_choices = RULE_LABELS
 

@@ -47,6 +47,19 @@ def provider_names():
     return sorted(set(_configured()) | {DEFAULT_PROVIDER})
 
 
+def providers_with(feature):
+    """Return the names of the site's providers (``provider_names``) that have ``feature``, sorted."""
+    names = []
+    for name in provider_names():
+        try:
+            provider = get_provider(name)
+        except (UnknownProvider, ImportError):
+            continue  # a provider that cannot load can do nothing
+        if feature in provider.features:
+            names.append(name)
+    return names
+
+
 def installed_provider_names():
     """Return the names of every provider installed through the entry-point group, sorted."""
     return sorted(_entry_point_classes())

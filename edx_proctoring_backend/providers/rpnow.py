@@ -2,8 +2,9 @@
 The record-and-review provider (``rpnow``), and what every built-in vendor provider shares.
 
 ``HttpVendorProvider`` speaks the common part of docs/vendor-protocols.rst through ``http.VendorClient``:
-exams, sessions, start/stop, retirement, and the vendor's callbacks. ``RPNowProvider`` adds the
-record-and-review verdicts; ``proctortrack.ProctortrackProvider`` adds onboarding and binary rules.
+exams, sessions, start/stop, retirement, deleting a session's data, and the vendor's callbacks.
+``RPNowProvider`` adds the record-and-review verdicts; ``proctortrack.ProctortrackProvider`` adds onboarding and
+binary rules.
 
 Site settings (``PROCTORING_PROVIDERS['rpnow']``)::
 
@@ -28,8 +29,10 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_noop
 
 from ..exams.statuses import ExamType
-from .base import CallbackInvalid, EventKind, Feature, ProctoringProvider, ProviderEvent, SessionOutcome, Step
-from .http import DEFAULT_TIMEOUT, VendorClient, VendorUnavailable
+from .base import (
+    VENDOR_PRIVACY, CallbackInvalid, EventKind, Feature, ProctoringProvider, ProviderEvent, SessionOutcome, Step,
+)
+from .http import DEFAULT_TIMEOUT, VendorClient, VendorRejected, VendorUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +180,7 @@ class HttpVendorProvider(ProctoringProvider):
 
     #: The ``status`` values a ``review.completed`` callback may carry.
     review_statuses = ()
+    privacy = VENDOR_PRIVACY
 
     # ---- configuration ------------------------------------------------------------------------------
 
@@ -292,6 +296,17 @@ class HttpVendorProvider(ProctoringProvider):
         """Ask the vendor to erase what it holds about the learner (known to it by the anonymous id)."""
         self._post(f'/v1/users/{path_segment(self.anonymous_user_id(user))}/retire')
 
+    def delete_session_data(self, attempt):
+        """Ask the vendor to delete the session's recording, photos and review (done too if it has it no longer)."""
+        session_id = attempt.provider_attempt_id
+        if not session_id:
+            return
+        try:
+            self._post(f'/v1/sessions/{path_segment(session_id)}/delete')
+        except VendorRejected as error:
+            if error.status_code != 404:   # 404: gone already (say, our first call's answer was lost)
+                raise
+
     # ---- callbacks ----------------------------------------------------------------------------------
 
     def callback_parsers(self):
@@ -351,7 +366,8 @@ class RPNowProvider(HttpVendorProvider):
 
     name = 'rpnow'
     verbose_name = gettext_noop('Record and review (RPNow-style)')
-    features = frozenset({Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.RETIRE_USER})
+    features = frozenset({Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.RETIRE_USER,
+                          Feature.DELETE_SESSION_DATA})
     # Done in the vendor's software, in this order; our page only shows them.
     learner_steps = (Step.SYSTEM_CHECK, Step.EXAM_CODE, Step.TERMS, Step.ADVISORY, Step.ID_PHOTO, Step.ROOM_SCAN,
                      Step.USER_PHOTO)

@@ -1,6 +1,6 @@
 """
-What in-house proctoring keeps about an attempt: recordings (in chunks), photos, the learner's
-consent, moments the capture stopped, and what the video analysis suggests.
+What in-house proctoring keeps about an attempt: recordings (in chunks), photos, moments the
+capture stopped, and what the video analysis suggests (the learner's consent is ``privacy.models``).
 
 Media live in the proctoring storage (``recordings.storage``) under random names; rows hold only
 those names, never the bytes.
@@ -114,26 +114,6 @@ class AttemptPhoto(models.Model):
 
     def __str__(self):
         return f'{self.kind} photo of attempt {self.attempt_id}'
-
-
-class ConsentRecord(models.Model):
-    """
-    The learner's answer to the recording terms: which version, a digest of the text shown, yes or
-    no, and when. Append-only: each answer is a new row, the latest counts.
-    """
-
-    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='consents')
-    terms_version = models.CharField(max_length=64)
-    terms_sha256 = models.CharField(max_length=64)
-    accepted = models.BooleanField()
-    created = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        app_label = 'edx_proctoring_backend'
-        ordering = ['created', 'pk']
-
-    def __str__(self):
-        return f'terms {self.terms_version} {"accepted" if self.accepted else "declined"} for {self.attempt_id}'
 
 
 class SessionFlag(models.Model):

@@ -6,9 +6,13 @@ Where recordings and photos are kept: a storage of their own, never served by UR
 ``PROCTORING_MEDIA_ROOT`` (``var/proctoring-media``), readable by the server's user only. Names are
 random tokens, so knowing one learner's file tells nothing about another's.
 
-Files are written whole or not at all: on the local file system into a temporary file beside the
-target, then renamed over it; other storages (object stores) save each object at once. A crash
-mid-write leaves at most a stray temporary file, never a half file under a name a row points to.
+Files are written whole or not at all (``atomic.py``): on the local file system into a temporary
+file beside the target, then renamed over it; other storages (object stores) save each object at
+once. A crash mid-write leaves at most a stray temporary file, never a half file under a name a row
+points to.
+
+With ``PROCTORING_MEDIA_ENCRYPTION_KEYS`` set, files are encrypted with the site's key through the
+same path (``encryption.py``).
 """
 import hashlib
 import os
@@ -18,12 +22,13 @@ import tempfile
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.utils.module_loading import import_string
 
+from .atomic import COPY_BUFFER_BYTES, local_path, write_whole
+from .encryption import EncryptedStorage, encrypting
+
 DEFAULT_MEDIA_ROOT = os.path.join('var', 'proctoring-media')
-COPY_BUFFER_BYTES = 1024 * 1024
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
@@ -40,13 +45,18 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
 
 def media_storage():
-    """Return the proctoring media storage the settings describe."""
+    """
+    Return the proctoring media storage the settings describe, encrypting with the site's key when
+    ``PROCTORING_MEDIA_ENCRYPTION_KEYS`` gives one (``encryption.py``).
+    """
     configured = getattr(settings, 'PROCTORING_MEDIA_STORAGE', None)
     if not configured:
-        return PrivateFileSystemStorage(getattr(settings, 'PROCTORING_MEDIA_ROOT', None) or DEFAULT_MEDIA_ROOT)
-    if isinstance(configured, str):
-        return import_string(configured)()
-    return import_string(configured['BACKEND'])(**configured.get('OPTIONS', {}))
+        storage = PrivateFileSystemStorage(getattr(settings, 'PROCTORING_MEDIA_ROOT', None) or DEFAULT_MEDIA_ROOT)
+    elif isinstance(configured, str):
+        storage = import_string(configured)()
+    else:
+        storage = import_string(configured['BACKEND'])(**configured.get('OPTIONS', {}))
+    return encrypting(storage)
 
 
 def new_name(folder, extension=''):
@@ -54,51 +64,28 @@ def new_name(folder, extension=''):
     return f'{folder}/{secrets.token_urlsafe(24)}{extension}'
 
 
-def _local_path(storage, name):
-    """The file system path of ``name``, or None for storages without one."""
-    try:
-        return storage.path(name)
-    except NotImplementedError:
-        return None
-
-
 def write_atomic(storage, name, pieces):
     """
     Write the bytes of ``pieces`` (an iterable of ``bytes``) under ``name``, whole or not at all;
-    return ``(name, size, sha256 hex digest)``.
+    return ``(name, size, sha256 hex digest)`` of those bytes.
+
+    An encrypting storage (``encryption.EncryptedStorage``) has its ciphertext written to the storage
+    it wraps, through the same whole-or-nothing path.
     """
     digest = hashlib.sha256()
     size = 0
-    path = _local_path(storage, name)
-    if path is None:
-        with tempfile.SpooledTemporaryFile(max_size=8 * COPY_BUFFER_BYTES) as spool:
-            for piece in pieces:
-                spool.write(piece)
-                digest.update(piece)
-                size += len(piece)
-            spool.seek(0)
-            name = storage.save(name, File(spool, name=os.path.basename(name)))
-        return name, size, digest.hexdigest()
-    directory = os.path.dirname(path)
-    os.makedirs(directory, mode=0o700, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix='.partial-')
-    try:
-        with os.fdopen(handle, 'wb') as output:
-            for piece in pieces:
-                output.write(piece)
-                digest.update(piece)
-                size += len(piece)
-            output.flush()
-            os.fsync(output.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        # Anything, even an interrupted worker: the partial file must not stay behind.
-        try:
-            os.unlink(temporary)
-        except FileNotFoundError:
-            pass
-        raise
+
+    def counted():
+        nonlocal size
+        for piece in pieces:
+            digest.update(piece)
+            size += len(piece)
+            yield piece
+
+    target, stored = storage, counted()
+    if isinstance(storage, EncryptedStorage):
+        target, stored = storage.inner, storage.ciphertext_of(stored)
+    name = write_whole(target, name, stored)
     return name, size, digest.hexdigest()
 
 
@@ -129,7 +116,7 @@ def delete_quietly(storage, name):
 @contextmanager
 def local_copy(storage, name):
     """Give the path of ``name`` on this machine for the length of the block (a copy for remote storages)."""
-    path = _local_path(storage, name)
+    path = local_path(storage, name)
     if path is not None:
         yield path
         return

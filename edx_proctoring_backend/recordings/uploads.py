@@ -1,5 +1,5 @@
 """
-What the exam page uploads during in-house proctoring: consent, photos, recording chunks and
+What the exam page uploads during in-house proctoring: photos, recording chunks and
 capture flags, each checked and stored here.
 
 Callers pass an attempt they have already checked (the learner's own, of a recording provider) and
@@ -12,12 +12,12 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from ..exams import timer
 from ..exams.errors import ProctoringError
 from ..exams.statuses import AttemptStatus
-from .models import AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag
+from ..i18n import gettext
+from .models import AttemptPhoto, Recording, RecordingChunk, SessionFlag
 from .storage import delete_quietly, media_storage, new_name, save_bytes
 
 S = AttemptStatus
@@ -33,7 +33,6 @@ PHOTO_TYPES = {
 }
 PHOTO_EXTENSIONS = {'image/jpeg': '.jpg', 'image/png': '.png'}
 RECORDING_EXTENSIONS = {'video/webm': '.webm', 'video/mp4': '.mp4'}
-MAX_TERMS_VERSION_LENGTH = 64
 
 
 class UploadRefused(ProctoringError):
@@ -84,7 +83,7 @@ def still_recording(attempt, now, grace_seconds):
 
 
 def require_before_start(attempt):
-    """Refuse changes to what was checked before the start (photos, consent) once the exam has begun."""
+    """Refuse changes to what was checked before the start (photos, the room scan) once the exam has begun."""
     require_in_progress(attempt)
     if attempt.status == S.STARTED:
         raise UploadRefused('attempt_started', gettext('The exam has started: this can no longer be changed.'), 409)
@@ -290,29 +289,6 @@ def store_photo(attempt, kind, data, content_type, *, max_bytes):
         delete_quietly(storage, name)
         raise
     return photo
-
-
-def record_consent(attempt, terms_version, accepted, *, current_version, terms_text):
-    """
-    Record the learner's answer to the recording terms (a yes or a no) with the time, the version
-    and a digest of the text shown. A version other than the current one is refused: the page
-    showed old terms.
-    """
-    if not isinstance(terms_version, str) or not 0 < len(terms_version) <= MAX_TERMS_VERSION_LENGTH \
-            or not isinstance(accepted, bool):
-        raise UploadRefused('invalid_request', gettext('Send the terms version and whether you accept them.'), 400)
-    require_before_start(attempt)
-    if terms_version != current_version:
-        raise UploadRefused('terms_changed', gettext('The terms have changed: read them again.'), 409,
-                            terms_version=current_version)
-    return ConsentRecord.objects.create(attempt=attempt, terms_version=terms_version, accepted=accepted,
-                                        terms_sha256=hashlib.sha256(terms_text.encode('utf-8')).hexdigest())
-
-
-def has_consent(attempt):
-    """True when the learner's latest answer to the terms is yes."""
-    latest = attempt.consents.order_by('-created', '-pk').first()
-    return bool(latest and latest.accepted)
 
 
 def photo_kinds(attempt):

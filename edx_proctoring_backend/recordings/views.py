@@ -1,5 +1,5 @@
 """
-The endpoints the exam page of in-house proctoring uploads to: consent, photos, recording chunks
+The endpoints the exam page of in-house proctoring uploads to: photos, recording chunks
 and capture flags. Thin JSON views over ``api``; they sit with the recordings they serve but belong
 to the top floor, beside the other views.
 
@@ -10,10 +10,10 @@ Errors are ``{"error": code, "message": text for the learner, ...}`` with a 4xx 
 import json
 
 from django.http import JsonResponse
-from django.utils.translation import gettext
 from django.views import View
 
 from .. import api
+from ..i18n import gettext
 from ..reviewer.media import file_response
 
 _NO_STORE = {'Cache-Control': 'no-store'}
@@ -64,18 +64,6 @@ class _AttemptUploadView(View):
             return _refused('attempt_not_found', gettext('There is no such exam attempt.'), 404)
         except api.UploadRefused as refused:
             return _refused(refused.code, str(refused), refused.status, **refused.details)
-
-
-class ConsentView(_AttemptUploadView):
-    """POST ``{"terms_version": str, "accepted": bool}``: the learner's answer to the recording terms (201)."""
-
-    http_method_names = ['post']
-
-    def post(self, request, attempt_id):
-        """Record the answer; 201 ``{"accepted": bool, "terms_version": str}``."""
-        payload = _json_body(request)
-        consent = api.record_consent(request.user, attempt_id, payload.get('terms_version'), payload.get('accepted'))
-        return _answer({'accepted': consent.accepted, 'terms_version': consent.terms_version}, status=201)
 
 
 class RecordingView(_AttemptUploadView):

@@ -400,11 +400,16 @@ EXPORTS = {
     'attempts': api.attempts_csv,
     'reviews': api.reviews_csv,
     'results': api.results_csv,
+    'consent': api.consent_csv,
+    'on-campus': api.on_campus_csv,
 }
 
 
 class ExportView(CourseView):
-    """GET: a CSV file of the course: allowances, allowance-changes, attempts, reviews or results."""
+    """
+    GET: a CSV file of the course: allowances, allowance-changes, attempts, reviews, results, consent (the
+    answers to the proctoring terms) or on-campus (the requests for on-campus sittings).
+    """
 
     capability = Role.EXPORT
     renderer_classes = (JSONRenderer,)  # for refusals; the file itself is written as it is

@@ -32,6 +32,13 @@ DEFAULTS = {
     # How long each kind of personal data is kept (privacy/retention.py); None: its DEFAULT_POLICY
     # (recordings, photos, ID photos and thumbnails six weeks after the exam, vendor links one year).
     'PROCTORING_RETENTION': None,
+    # What the proctoring terms say beyond each provider's own account, per provider or '*' (privacy/consent.py);
+    # a site's configuration may give its own.
+    'PROCTORING_CONSENT_TERMS': {},
+    # Keys that encrypt media at rest, the current one first (recordings/encryption.py); None: not encrypted.
+    # True when the storage encrypts by itself (S3 server-side encryption): no second layer.
+    'PROCTORING_MEDIA_ENCRYPTION_KEYS': None,
+    'PROCTORING_MEDIA_STORAGE_ENCRYPTS': False,
 }
 
 TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')

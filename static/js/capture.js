@@ -2,7 +2,7 @@
  * provider). Loaded only for those exams, before proctored_exam.js, which calls
  * `ProctoredExamCapture(root, plan)` on the checks page and on the running exam.
  *
- * - Checks page: the terms are accepted (posted to the consent URL with their version), then a photo
+ * - Checks page (the terms were agreed to when the learner opted in): a photo
  *   of the learner and one of their photo ID are taken from the webcam (take, retake, use), then,
  *   where the exam asks for it, a room scan clip is recorded; each step opens the next one and moves
  *   the focus there.
@@ -504,33 +504,6 @@
                 advance(moveFocus !== false);
             }
 
-            function consentStep(step) {
-                var accept = step.querySelector('[data-capture-action="consent"]');
-                var box = step.querySelector('input[name="accepted_terms"]');
-                accept.addEventListener('click', function () {
-                    if (!box.checked) {
-                        showError(messages.terms_required);
-                        box.focus();
-                        return;
-                    }
-                    accept.disabled = true;
-                    showError('');
-                    postJSON(urls.consent, {terms_version: plan.terms_version, accepted: true}).then(function (answer) {
-                        accept.disabled = false;
-                        if (!answer.ok) {
-                            showError((answer.body && answer.body.message) || messages.upload_failed);
-                            return;
-                        }
-                        box.disabled = true;
-                        accept.hidden = true;
-                        complete(step);
-                    }).catch(function () {
-                        accept.disabled = false;
-                        showError(messages.upload_failed);
-                    });
-                });
-            }
-
             function photoStep(step) {
                 var kind = step.getAttribute('data-step') === 'user_photo' ? 'user' : 'id';
                 var video = step.querySelector('video');
@@ -688,14 +661,9 @@
 
             steps.forEach(function (step) {
                 var name = step.getAttribute('data-step');
-                if (name === 'terms_of_service') { consentStep(step); }
                 if (name === 'user_photo' || name === 'id_photo') { photoStep(step); }
                 if (name === 'room_scan') { roomScanStep(step); }
             });
-            if (done.terms_of_service) {
-                var terms = form.querySelector('input[name="accepted_terms"]');
-                if (terms) { terms.checked = true; }
-            }
             if (!supported()) { showError(messages.not_supported); }
             advance(false);
             return {finish: function () { return Promise.resolve(); }};

@@ -49,6 +49,10 @@
     // A message an earlier page left for this one (the capture script, when the exam ended).
     var CARRIED_MESSAGE = 'proctored-exam-carried-message';
 
+    function carryMessage(message) {
+        try { global.sessionStorage.setItem(CARRIED_MESSAGE, message); } catch (e) { /* shown once, not carried */ }
+    }
+
     function takeCarriedMessage() {
         try {
             var message = global.sessionStorage.getItem(CARRIED_MESSAGE);
@@ -198,6 +202,12 @@
             }).then(function () {
                 global.location.reload();
             }).catch(function (error) {
+                if (error.body && error.body.error === 'terms_changed') {
+                    // The terms changed while the page was open: show the new ones, with the reason.
+                    carryMessage(error.message);
+                    global.location.reload();
+                    return;
+                }
                 busy = false;
                 if (button) { button.disabled = false; }
                 // A failed request has no answer from the server: say so in the learner's language.
@@ -209,7 +219,9 @@
             button.addEventListener('click', function () {
                 var question = button.getAttribute('data-confirm');
                 if (question && !global.confirm(question)) { return; }
-                act(button.getAttribute('data-action'), {}, button);
+                // Agreeing to the terms, or refusing them, names the version the learner read.
+                var version = button.getAttribute('data-terms-version');
+                act(button.getAttribute('data-action'), version ? {terms_version: version} : {}, button);
             });
         });
 
@@ -218,11 +230,7 @@
             checks.addEventListener('submit', function (event) {
                 event.preventDefault();
                 var code = checks.querySelector('[name="exam_code"]');
-                var terms = checks.querySelector('[name="accepted_terms"]');
-                act('confirm_checks', {
-                    exam_code: code ? code.value : '',
-                    accepted_terms: terms ? terms.checked : false
-                }, checks.querySelector('button[type="submit"]'));
+                act('confirm_checks', {exam_code: code ? code.value : ''}, checks.querySelector('button[type="submit"]'));
             });
         }
 
@@ -262,6 +270,8 @@
                 time_limit_minutes: form.elements.time_limit_minutes.value,
                 provider: form.elements.provider.value,
                 allow_opt_out: form.elements.allow_opt_out.checked,
+                on_campus_sitting: form.elements.on_campus_sitting.checked,
+                on_campus_instructions: form.elements.on_campus_instructions.value,
                 content_after_submission: form.elements.content_after_submission.checked,
                 rules_text: form.elements.rules_text.value,
                 exam_rules: chosenRules()

@@ -80,16 +80,15 @@ def reach_checks(page, url):
 
 
 def submit_checks(page, code):
-    """Accept the terms, enter ``code`` and send the checks form."""
+    """Enter ``code`` and send the checks form (the terms were agreed to at the opt-in)."""
     checks = page.locator('form[data-action=confirm_checks]')
-    checks.locator('[name=accepted_terms]').check()
     checks.locator('[name=exam_code]').fill(code)
     checks.locator('button[type=submit]').click()
 
 
 def start_exam(page, url):
     """
-    Opt in, copy the exam code into the checks, accept the terms, start the exam, and wait until the
+    Agree to the terms and opt in, copy the exam code into the checks, start the exam, and wait until the
     clock runs on the server's time (needs SYNC_PROBE, which PAGE_PROBES includes).
     """
     root = page.locator('.proctored-exam')

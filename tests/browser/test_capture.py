@@ -17,7 +17,8 @@ from workbench.runtime_util import reset_global_state
 from workbench.scenarios import get_scenarios
 
 from edx_proctoring_backend.exams.models import ExamAttempt
-from edx_proctoring_backend.recordings.models import AttemptPhoto, ConsentRecord, Recording, SessionFlag
+from edx_proctoring_backend.privacy.models import ConsentRecord
+from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
 from tests.browser.conftest import in_thread
 from tests.browser.pages import latest_attempt, new_context
 
@@ -30,7 +31,6 @@ COMPLETE_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+
 SUBMIT_HANDLER = re.compile(r'/handler/[^/]+/submit/')
 # Chromium's encoder can take a few seconds to start: what waits on recorded video waits this long (ms).
 MEDIA_TIMEOUT = 30_000
-TERMS_REQUIRED = 'Accept the terms of the proctoring service to continue.'
 CONTINUED = 'The recording stopped. Start it again to go on; the reviewers will see the gap.'
 ENDED = 'The recording stopped, so your exam has ended and your answers were submitted.'
 
@@ -148,7 +148,7 @@ def take_photo(page, step):
 
 def pass_checks(page, url, reload_midway=False):
     """
-    Opt in, accept the terms, take both photos (the first one retaken) and scan the room; start. With
+    Agree to the terms and opt in, take both photos (the first one retaken) and scan the room; start. With
     ``reload_midway``, the page is reloaded after the first photo and goes on from the second.
     """
     root = page.locator('.proctored-exam')
@@ -156,19 +156,12 @@ def pass_checks(page, url, reload_midway=False):
     page.locator('[data-action=opt_in]').click()
     expect(root).to_have_attribute('data-state', 'checks')
     code = page.locator('input.proctored-exam__code-value').input_value()
-    expect(root).to_have_attribute('data-capture-step', 'terms_of_service')
-    for later in ('user_photo', 'id_photo', 'room_scan', 'exam_code'):
+    expect(root).to_have_attribute('data-capture-step', 'user_photo')
+    for later in ('id_photo', 'room_scan', 'exam_code'):
         expect(page.locator(f'li[data-step={later}]')).to_be_hidden()
     expect(page.locator('form[data-action=confirm_checks] button[type=submit]')).to_be_hidden()
 
-    # The terms: refused until the box is ticked; then the photo step opens and has the focus.
-    accept = page.locator('[data-capture-action=consent]')
-    accept.click()
-    expect(page.locator('.proctored-exam__error')).to_have_text(TERMS_REQUIRED)
-    page.locator('[name=accepted_terms]').check()
-    accept.click()
-    expect(root).to_have_attribute('data-capture-step', 'user_photo')
-    assert active_step(page) == 'user_photo'
+    # The terms were agreed to at the opt-in: the photo step is the first one.
     expect(page.locator('.proctored-exam__error')).to_be_hidden()
 
     # The learner's photo, retaken once, then used; then the ID photo, with the keyboard.
@@ -185,7 +178,6 @@ def pass_checks(page, url, reload_midway=False):
         page.reload()
         expect(root).to_have_attribute('data-capture-step', 'id_photo')
         expect(page.locator('li[data-step=user_photo]')).to_have_attribute('data-done', 'true')
-        expect(page.locator('[name=accepted_terms]')).to_be_checked()
     item = page.locator('li[data-step=id_photo]')
     expect(item).to_have_attribute('data-camera', 'on')
     item.locator('[data-capture-action=take]').focus()

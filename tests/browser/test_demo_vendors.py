@@ -164,8 +164,6 @@ def test_an_in_house_exam_recorded_analysed_and_decided(demo, browser_page):
     page.locator('[data-action=opt_in]').click()
     expect(root).to_have_attribute('data-state', 'checks')
     code = page.locator('input.proctored-exam__code-value').input_value()
-    page.locator('[name=accepted_terms]').check()
-    page.locator('[data-capture-action=consent]').click()
     use_photo(page, 'user_photo')
     use_photo(page, 'id_photo')
     expect(root).to_have_attribute('data-capture-step', 'exam_code')

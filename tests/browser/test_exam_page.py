@@ -394,7 +394,6 @@ def test_wrong_exam_code_is_shown_and_the_right_one_then_works(exam_url, page, l
     expect(form).to_be_visible()
     expect(form.locator('button[type=submit]')).to_be_enabled()
     expect(form.locator('[name=exam_code]')).to_have_value(wrong)
-    expect(form.locator('[name=accepted_terms]')).to_be_checked()
     attempt = orm(latest_attempt, learner_name)
     assert (attempt.status, attempt.code_redeemed_at) == ('created', None)
 
@@ -445,14 +444,15 @@ def test_choice_buttons_work_with_the_keyboard(workbench, page, learner_name):
         if reached[-1] == 'opt_out':
             break
     actions = [action for action in reached if action]
-    assert actions == ['opt_in', 'opt_out'], reached
+    assert actions == ['opt_in', 'refuse_terms', 'opt_out'], reached
 
     # Enter on the opt-out button asks first (dismissed here)...
     page.keyboard.press('Enter')
     expect(root).to_have_attribute('data-state', 'choose')
     assert dialogs == [('confirm', OPT_OUT_CONFIRM)]
 
-    # ...and Shift+Tab, Enter on the opt-in button opts in.
+    # ...and Shift+Tab twice, Enter on the opt-in button (agreeing to the terms) opts in.
+    page.keyboard.press('Shift+Tab')
     page.keyboard.press('Shift+Tab')
     assert page.evaluate("() => document.activeElement.getAttribute('data-action')") == 'opt_in'
     page.keyboard.press('Enter')

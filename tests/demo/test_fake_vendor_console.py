@@ -8,6 +8,7 @@ from demo.fake_vendors import FakeVendor
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.providers import registry
+from tests import journeys
 
 
 @pytest.fixture
@@ -49,7 +50,7 @@ def notice(page):
 def test_a_whole_rpnow_exam_driven_from_the_console(console_vendor, make_user, make_exam):
     vendor = console_vendor('rpnow')
     user, exam = make_user('console-learner'), make_exam(provider='rpnow', display_name='Console exam')
-    attempt = api.opt_in(user, exam)
+    attempt = journeys.opt_in(user, exam)
 
     page = requests.get(f'{vendor.base_url}/console', timeout=10).text
     assert attempt.provider_attempt_id in page and exam.display_name in page
@@ -73,7 +74,7 @@ def test_a_whole_rpnow_exam_driven_from_the_console(console_vendor, make_user, m
 def test_a_lost_session_submits_the_exam(console_vendor, make_user, make_exam):
     vendor = console_vendor('rpnow')
     user, exam = make_user('lost-learner'), make_exam(provider='rpnow', display_name='Console exam')
-    attempt = api.opt_in(user, exam)
+    attempt = journeys.opt_in(user, exam)
     act(vendor, 'exam-code', session_id=attempt.provider_attempt_id, exam_code=attempt.exam_code)
     api.start(user, exam)
 
@@ -97,7 +98,7 @@ def test_onboarding_is_set_for_a_learner_the_app_asked_about(console_vendor, mak
     answer = act(vendor, 'onboarding', user_id=anonymous_id, status='approved')
     assert 'now approved' in notice(answer)
     assert provider.onboarding_status(user) == 'approved'
-    assert api.opt_in(user, exam).status == S.CREATED
+    assert journeys.opt_in(user, exam).status == S.CREATED
 
 
 def test_bad_forms_send_nothing_and_say_why():

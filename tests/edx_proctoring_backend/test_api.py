@@ -10,6 +10,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AttemptTransition, ExamAttempt
 from tests.fakes.counting_provider import CALLS, reset_calls
 from tests.journeys import started
+from tests import journeys
 
 S = api.AttemptStatus
 pytestmark = pytest.mark.mariadb
@@ -26,7 +27,9 @@ def test_verified_learner_is_offered_proctoring(learner, make_exam):
     state = api.learner_state(learner, make_exam())
     assert state.proctoring_offered and state.may_opt_out
     assert not state.content_visible
-    assert state.steps == (api.Step.TERMS, api.Step.EXAM_CODE)
+    assert state.steps == (api.Step.EXAM_CODE,)
+    # The terms come first, before any attempt; nobody has refused them.
+    assert state.terms.version == 1 and not state.refused and state.alternatives == ('unproctored',)
 
 
 @override_settings(PROCTORING_STANDALONE_ENROLLMENT_MODES={'auditor': 'audit'})
@@ -36,15 +39,15 @@ def test_audit_learner_takes_a_regular_exam(make_user, make_exam):
     assert not state.proctoring_offered
     assert state.content_visible
     with pytest.raises(api.NotAllowed) as raised:
-        api.opt_in(auditor, exam)
+        journeys.opt_in(auditor, exam)
     assert raised.value.code == 'not_verified'
     api.assert_answers_accepted(auditor, exam)
 
 
 def test_opt_in_issues_one_code_and_one_registration(learner, make_exam):
     exam = make_exam(provider='counting')
-    first = api.opt_in(learner, exam)
-    again = api.opt_in(learner, exam)
+    first = journeys.opt_in(learner, exam)
+    again = journeys.opt_in(learner, exam)
     assert first.pk == again.pk
     assert first.status == S.CREATED and first.taking_as_proctored
     assert first.provider_attempt_id == f'session-{first.pk}'
@@ -59,14 +62,14 @@ def test_opting_out_is_final(learner, make_exam):
     state = api.learner_state(learner, exam)
     assert state.content_visible and state.time is None
     with pytest.raises(api.NotAllowed) as raised:
-        api.opt_in(learner, exam)
+        journeys.opt_in(learner, exam)
     assert raised.value.code == 'already_declined'
     api.assert_answers_accepted(learner, exam)  # a regular exam, without time limit
 
 
 def test_opting_out_after_opting_in_but_before_starting(learner, make_exam):
     exam = make_exam()
-    api.opt_in(learner, exam)
+    journeys.opt_in(learner, exam)
     assert api.opt_out(learner, exam).status == S.DECLINED
 
 
@@ -97,32 +100,32 @@ def test_practice_exams_cannot_be_declined(learner, make_exam):
 
 # ---- checks and exam codes ----------------------------------------------------------------------------
 
-def test_terms_must_be_accepted(learner, make_exam):
+@pytest.mark.parametrize('answered', ['', '0', '2', None, 'one'])
+def test_opting_in_needs_the_current_terms(learner, make_exam, answered):
     exam = make_exam()
-    attempt = api.opt_in(learner, exam)
-    with pytest.raises(api.ChecksNotPassed) as raised:
-        api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=False)
-    assert raised.value.code == 'terms_required'
-    assert ExamAttempt.objects.get(pk=attempt.pk).status == S.CREATED
+    with pytest.raises(api.TermsChanged) as raised:
+        api.opt_in(learner, exam, answered)
+    assert raised.value.code == 'terms_changed' and raised.value.current_version == 1
+    assert not ExamAttempt.objects.exists()
 
 
 def test_code_of_another_learner_or_exam_is_refused(learner, make_user, make_exam):
     exam, other_exam, other = make_exam(), make_exam(), make_user('other')
-    mine = api.opt_in(learner, exam)
-    theirs = api.opt_in(other, exam)
-    mine_elsewhere = api.opt_in(learner, other_exam)
+    mine = journeys.opt_in(learner, exam)
+    theirs = journeys.opt_in(other, exam)
+    mine_elsewhere = journeys.opt_in(learner, other_exam)
     for wrong in (theirs.exam_code, mine_elsewhere.exam_code, 'AAAAA-AAAAA', ''):
         with pytest.raises(api.InvalidExamCode) as raised:
-            api.confirm_checks(learner, exam, wrong, accepted_terms=True)
+            api.confirm_checks(learner, exam, wrong)
         assert raised.value.code == 'invalid_exam_code'
     assert ExamAttempt.objects.get(pk=mine.pk).code_redeemed_at is None
-    api.confirm_checks(learner, exam, mine.exam_code.lower(), accepted_terms=True)
+    api.confirm_checks(learner, exam, mine.exam_code.lower())
     assert ExamAttempt.objects.get(pk=mine.pk).status == S.READY_TO_START
 
 
 def test_code_is_single_use(learner, make_exam):
     exam = make_exam()
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     assert api.validate_exam_code(attempt.exam_code).pk == attempt.pk
     api.redeem_exam_code(attempt, attempt.exam_code)
     with pytest.raises(api.InvalidExamCode) as raised:
@@ -136,7 +139,7 @@ def test_start_requires_the_checks(learner, make_exam):
     exam = make_exam()
     with pytest.raises(api.ChecksNotPassed):
         api.start(learner, exam)
-    api.opt_in(learner, exam)
+    journeys.opt_in(learner, exam)
     with pytest.raises(api.ChecksNotPassed) as raised:
         api.start(learner, exam)
     assert raised.value.code == 'not_ready'
@@ -304,7 +307,7 @@ def test_practice_exams_are_never_reviewed_and_retried_without_limit(learner, ma
     attempt = started(learner, exam)
     api.mark_error(attempt, reason='proctoring software closed')
     assert api.learner_state(learner, exam).practice_result == 'failed'
-    assert api.opt_in(learner, exam).attempt_number == 5
+    assert journeys.opt_in(learner, exam).attempt_number == 5
 
 
 def test_timed_exam_starts_without_proctoring(learner, make_exam):
@@ -312,7 +315,7 @@ def test_timed_exam_starts_without_proctoring(learner, make_exam):
     state = api.learner_state(learner, exam)
     assert not state.proctoring_offered and not state.content_visible
     with pytest.raises(api.NotAllowed):
-        api.opt_in(learner, exam)
+        journeys.opt_in(learner, exam)
     attempt = api.start(learner, exam)
     assert attempt.status == S.STARTED and not attempt.taking_as_proctored
     assert api.start(learner, exam).pk == attempt.pk
@@ -325,7 +328,7 @@ def test_reset_lets_the_learner_retake_and_keeps_the_history(learner, make_user,
     first = started(learner, exam)
     api.mark_error(first, by=staff, reason='proctoring session lost')
     api.reset_attempt(first, by=staff, reason='support agreed')
-    second = api.opt_in(learner, exam)
+    second = journeys.opt_in(learner, exam)
     assert second.pk != first.pk and second.attempt_number == 2
     history = [(t.from_status, t.to_status) for t in api.attempt_history(first)]
     assert history == [(None, S.CREATED), (S.CREATED, S.READY_TO_START), (S.READY_TO_START, S.STARTED),

@@ -10,6 +10,7 @@ from django.db import close_old_connections, connections
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
 from tests.fakes.counting_provider import CALLS, reset_calls
+from tests import journeys
 
 S = api.AttemptStatus
 CONCURRENT_REQUESTS = 200
@@ -61,7 +62,7 @@ def counting_exam(make_exam):
 
 
 def test_concurrent_opt_in_creates_one_attempt_and_one_registration(learner, counting_exam):
-    results, errors = run_at_once(lambda: api.opt_in(learner, counting_exam).pk)
+    results, errors = run_at_once(lambda: journeys.opt_in(learner, counting_exam).pk)
     assert not errors, errors[:3]
     assert len(set(results)) == 1
     assert ExamAttempt.objects.filter(exam=counting_exam, user=learner).count() == 1
@@ -69,8 +70,8 @@ def test_concurrent_opt_in_creates_one_attempt_and_one_registration(learner, cou
 
 
 def test_concurrent_start_starts_once(learner, counting_exam):
-    attempt = api.opt_in(learner, counting_exam)
-    api.confirm_checks(learner, counting_exam, attempt.exam_code, accepted_terms=True)
+    attempt = journeys.opt_in(learner, counting_exam)
+    api.confirm_checks(learner, counting_exam, attempt.exam_code)
     results, errors = run_at_once(lambda: api.start(learner, counting_exam).pk)
     assert not errors, errors[:3]
     assert set(results) == {attempt.pk}
@@ -88,7 +89,7 @@ def test_concurrent_timed_start_creates_one_attempt(learner, make_exam):
 
 
 def test_concurrent_code_redemption_succeeds_once(learner, counting_exam):
-    attempt = api.opt_in(learner, counting_exam)
+    attempt = journeys.opt_in(learner, counting_exam)
     code = attempt.exam_code
 
     def redeem():
@@ -103,8 +104,8 @@ def test_concurrent_code_redemption_succeeds_once(learner, counting_exam):
 
 
 def test_concurrent_submit_and_expiry_submit_once(learner, counting_exam):
-    attempt = api.opt_in(learner, counting_exam)
-    api.confirm_checks(learner, counting_exam, attempt.exam_code, accepted_terms=True)
+    attempt = journeys.opt_in(learner, counting_exam)
+    api.confirm_checks(learner, counting_exam, attempt.exam_code)
     api.start(learner, counting_exam)
     results, errors = run_at_once(lambda: api.submit(learner, counting_exam).status, count=50)
     assert not errors, errors[:3]

@@ -70,27 +70,42 @@ class AttemptLifecycle(RuleBasedStateMachine):
             self.start()
         elif status in (None, S.RESET) or (
                 status in S.COMPLETED + (S.ERROR,) and self.exam.exam_type == api.ExamType.PRACTICE):
-            self.opt_in()
+            self.opt_in(current_terms=True)
         elif status == S.CREATED:
-            self._try(api.confirm_checks, self.learner, self.exam, attempt.exam_code, True)
+            self._try(api.confirm_checks, self.learner, self.exam, attempt.exam_code)
         elif status == S.STARTED:
             self.submit()
         elif status in (S.SUBMITTED, S.SECOND_REVIEW_REQUIRED):
             self._try(api.record_review, attempt, verdict, by=self.staff if status != S.SUBMITTED else None)
 
+    def _attempt_state(self):
+        attempt = self._attempt()
+        return (attempt.pk, attempt.status) if attempt else None
+
+    @rule(current_terms=st.booleans())
+    def opt_in(self, current_terms):
+        before = self._attempt_state()
+        version = api.consent_terms(self.exam).version if current_terms else 'old'
+        self._try(api.opt_in, self.learner, self.exam, version)
+        if not current_terms:  # old terms open nothing
+            assert self._attempt_state() == before
+
     @rule()
-    def opt_in(self):
-        self._try(api.opt_in, self.learner, self.exam)
+    def refuse_terms(self):
+        before = self._attempt_state()
+        self._try(api.refuse_terms, self.learner, self.exam, api.consent_terms(self.exam).version)
+        # Refusing costs nothing: no attempt is made or changed.
+        assert self._attempt_state() == before
 
     @rule()
     def opt_out(self):
         self._try(api.opt_out, self.learner, self.exam)
 
-    @rule(use_right_code=st.booleans(), accept_terms=st.booleans())
-    def confirm_checks(self, use_right_code, accept_terms):
+    @rule(use_right_code=st.booleans())
+    def confirm_checks(self, use_right_code):
         attempt = self._attempt()
         code = attempt.exam_code if attempt and use_right_code else 'WRONG-CODE'
-        self._try(api.confirm_checks, self.learner, self.exam, code, accept_terms)
+        self._try(api.confirm_checks, self.learner, self.exam, code)
 
     @rule()
     def start(self):

@@ -20,6 +20,7 @@ from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.reviews import export
 from edx_proctoring_backend.reviews.models import ReceivedMessage, Review
+from tests import journeys
 
 STYLES = ('rpnow', 'proctortrack')
 CLEAN = {'rpnow': 'Clean', 'proctortrack': 'passed'}
@@ -45,7 +46,7 @@ def transitions_to(attempt, status):
 def opt_in(vendor, user, exam):
     """Opt in (after an approved onboarding where the vendor has one): the session is registered."""
     approve_onboarding(vendor, user, exam)
-    attempt = api.opt_in(user, exam)
+    attempt = journeys.opt_in(user, exam)
     assert attempt.status == S.CREATED
     assert vendor.sessions[attempt.provider_attempt_id]['attempt_id'] == attempt.pk
     return attempt
@@ -371,7 +372,7 @@ def test_a_code_checked_by_the_vendor_is_not_usable_on_our_page(vendors, learner
     check_code(vendors['rpnow'], attempt)
 
     # Ready already: confirming on our page changes nothing.
-    assert api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True).status == S.READY_TO_START
+    assert api.confirm_checks(learner, exam, attempt.exam_code).status == S.READY_TO_START
 
 
 def test_confirming_on_our_page_leaves_the_code_to_the_vendor_software(vendors, learner, make_exam):
@@ -379,7 +380,7 @@ def test_confirming_on_our_page_leaves_the_code_to_the_vendor_software(vendors, 
     attempt = opt_in(vendors['rpnow'], learner, exam)
 
     with pytest.raises(api.ChecksNotPassed) as raised:
-        api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+        api.confirm_checks(learner, exam, attempt.exam_code)
     assert raised.value.code == 'checks_in_software'
 
     check_code(vendors['rpnow'], attempt)
@@ -398,7 +399,7 @@ def test_vendor_down_during_opt_in_loses_no_session(vendors, learner, make_exam)
     exam = make_exam(provider='rpnow')
     vendor.go_down()
 
-    attempt = api.opt_in(learner, exam)  # the learner gets the attempt and the code at once
+    attempt = journeys.opt_in(learner, exam)  # the learner gets the attempt and the code at once
 
     assert (state(attempt).status, state(attempt).provider_attempt_id) == (S.CREATED, '')
     call = ProviderCall.objects.get(attempt=attempt)
@@ -440,7 +441,7 @@ def test_calls_the_vendor_refuses_or_that_keep_failing_are_dead(vendors, learner
     vendor = vendors['rpnow']
     exam = make_exam(provider='rpnow')
     vendor.go_down()
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     assert retry_sweep_after(31) == 0
     assert retry_sweep_after(31 + 61) == 0
     call = ProviderCall.objects.get(attempt=attempt)
@@ -449,7 +450,7 @@ def test_calls_the_vendor_refuses_or_that_keep_failing_are_dead(vendors, learner
 
     vendor.come_back()
     vendor.fail_next(1, status=400)
-    refused = api.opt_in(make_user('other'), exam)
+    refused = journeys.opt_in(make_user('other'), exam)
     assert ProviderCall.objects.get(attempt=refused).status == ProviderCall.DEAD
 
     # Staff see both dead calls, in the course's results file too, and make one again.
@@ -468,7 +469,7 @@ def test_the_retry_task_runs_from_celery(vendors, learner, make_exam):
     from edx_proctoring_backend import tasks  # pylint: disable=import-outside-toplevel
     vendor = vendors['rpnow']
     vendor.go_down()
-    attempt = api.opt_in(learner, make_exam(provider='rpnow'))
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
     vendor.come_back()
     with time_machine.travel(timezone.now() + timedelta(seconds=31), tick=False):
         tasks.retry_provider_calls.delay()

@@ -43,6 +43,7 @@ GRADES_SERVICES = 'lms.djangoapps.grades.services'
 GRADES_CONSTANTS = 'lms.djangoapps.grades.constants'
 COURSEWARE_ACCESS = 'lms.djangoapps.courseware.access'
 ACCOUNT_SIGNALS = 'openedx.core.djangoapps.user_api.accounts.signals'
+SITE_CONFIGURATION = 'openedx.core.djangoapps.site_configuration.helpers'
 
 
 class InvalidCreditRequirements(Exception):
@@ -79,6 +80,7 @@ class FakePlatform:
         self.failures = {}             # callable name -> the exception its next calls raise
         self.course_roles = {}         # (user id, course key) -> 'staff' or 'instructor' (CourseStaffRole, ...)
         self.support_users = set()     # user ids with SupportStaffRole
+        self.site_values = {}          # the current site's SiteConfiguration values
         self.modules = _platform_modules(self)
         self._saved = {}
 
@@ -394,12 +396,29 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
             raise ValueError(f"Unknown action for object type '{type(obj)}': '{action}'")
         raise TypeError(f'Unknown object type in has_access(): {type(obj)}')
 
+    # ---- openedx/core/djangoapps/site_configuration/helpers.py ----------------------------------------
+
+    def get_value(val_name, default=None, **kwargs):
+        """
+        The current site's configuration value of ``val_name``, else ``default``; as the platform does,
+        a dict ``default`` is updated with the site's value (a merge of the top-level keys).
+        """
+        platform.enter(f'{SITE_CONFIGURATION}.get_value', val_name=val_name, default=default)
+        value = platform.site_values.get(val_name, default)
+        try:
+            merged = dict(default)
+            merged.update(value)
+            return merged
+        except (TypeError, ValueError, AttributeError):
+            return value
+
     # ---- openedx/core/djangoapps/user_api/accounts/signals.py ---------------------------------------
     # The LMS sends ``USER_RETIRE_LMS_MISC.send(sender=..., user=user)`` from its retirement view.
 
     return {
         ACCOUNT_SIGNALS: {'USER_RETIRE_LMS_MISC': Signal()},
         COURSEWARE_ACCESS: {'has_access': has_access},
+        SITE_CONFIGURATION: {'get_value': get_value},
         STUDENT_MODELS: {'CourseEnrollment': CourseEnrollment},
         CREDIT_API: {'is_credit_course': is_credit_course, 'get_credit_requirements': get_credit_requirements,
                      'set_credit_requirements': set_credit_requirements},

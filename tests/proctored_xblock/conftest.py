@@ -7,6 +7,8 @@ from workbench.runtime import WorkbenchRuntime
 from workbench.runtime_util import reset_global_state
 from workbench.scenarios import get_scenarios
 
+from edx_proctoring_backend import api
+
 
 @pytest.fixture
 def scenario_block(db):  # pylint: disable=unused-argument
@@ -36,3 +38,8 @@ def call_handler(block, name, payload=None, method='POST', raw=None):
         request.content_type = 'application/json'
     response = block.runtime.handle(block, name, request)
     return response.status_code, json.loads(response.body.decode('utf-8'))
+
+
+def agreed(block):
+    """The payload of agreeing to the current proctoring terms of the block's exam (the opt-in button's)."""
+    return {'terms_version': api.consent_terms(block.exam()).version}

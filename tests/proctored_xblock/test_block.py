@@ -6,11 +6,12 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.test import override_settings
+from django.utils import translation
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Exam, ExamAttempt
 
-from .conftest import call_handler
+from .conftest import agreed, call_handler
 
 S = api.AttemptStatus
 PROCTORED_60, PROCTORED_1, NO_OPT_OUT, PRACTICE, TIMED = range(5)
@@ -26,9 +27,9 @@ def page(block):
 
 def opt_in_and_start(block):
     """Opt in, pass the checks with the learner's code, and start the exam."""
-    assert call_handler(block, 'opt_in')[0] == 200
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
     code = ExamAttempt.objects.get(user__username=block.scope_ids.user_id).exam_code
-    assert call_handler(block, 'confirm_checks', {'exam_code': code, 'accepted_terms': True})[0] == 200
+    assert call_handler(block, 'confirm_checks', {'exam_code': code})[0] == 200
     status, body = call_handler(block, 'start')
     assert (status, body['status']) == (200, S.STARTED)
 
@@ -39,12 +40,13 @@ def test_learner_walks_through_a_proctored_exam(workbench):
     assert 'data-state="choose"' in html and 'data-action="opt_out"' in html
     assert 'exam-question' not in html  # content is gated until the exam starts
 
-    assert call_handler(block, 'opt_in')[0] == 200
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
     html, _ = page(block)
     code = re.search(r'readonly value="([A-Z0-9-]+)"', html).group(1)
-    assert 'data-step="terms_of_service"' in html and 'data-step="exam_code"' in html
+    # The terms were agreed to at the opt-in: the null provider asks only for the code.
+    assert 'data-step="terms_of_service"' not in html and 'data-step="exam_code"' in html
 
-    assert call_handler(block, 'confirm_checks', {'exam_code': code, 'accepted_terms': True})[0] == 200
+    assert call_handler(block, 'confirm_checks', {'exam_code': code})[0] == 200
     assert 'data-state="ready_to_start"' in page(block)[0]
 
     assert call_handler(block, 'start')[0] == 200
@@ -68,7 +70,7 @@ def test_opting_out_shows_content_without_timer(workbench):
     html, init = page(block)
     assert 'data-state="declined"' in html and html.count('exam-question__answer') == 2
     assert 'timer' not in init
-    status, body = call_handler(block, 'opt_in')
+    status, body = call_handler(block, 'opt_in', agreed(block))
     assert (status, body['error']) == (403, 'already_declined')
     assert 'cannot be undone' in body['message']
 
@@ -87,16 +89,18 @@ def test_audit_learner_sees_a_regular_exam(workbench):
     _, block = workbench(PROCTORED_60, student='auditor')
     html, _ = page(block)
     assert 'data-state="regular"' in html and html.count('exam-question__answer') == 2
-    assert call_handler(block, 'opt_in')[1]['error'] == 'not_verified'
+    assert call_handler(block, 'opt_in', agreed(block))[1]['error'] == 'not_verified'
 
 
-def test_wrong_code_and_missing_terms_get_clear_errors(workbench):
+def test_wrong_code_and_old_terms_get_clear_errors(workbench):
     _, block = workbench(PROCTORED_60)
-    call_handler(block, 'opt_in')
-    status, body = call_handler(block, 'confirm_checks', {'exam_code': 'NOPE', 'accepted_terms': True})
-    assert (status, body['error']) == (400, 'invalid_exam_code')
+    for payload in ({}, {'terms_version': '0'}):
+        status, body = call_handler(block, 'opt_in', payload)
+        assert (status, body['error']) == (409, 'terms_changed') and 'terms have changed' in body['message']
+    assert not ExamAttempt.objects.exists()
+    call_handler(block, 'opt_in', agreed(block))
     status, body = call_handler(block, 'confirm_checks', {'exam_code': 'NOPE'})
-    assert (status, body['error']) == (400, 'terms_required')
+    assert (status, body['error']) == (400, 'invalid_exam_code')
     assert ExamAttempt.objects.get().status == S.CREATED
 
 
@@ -134,7 +138,7 @@ def test_practice_exam_result_and_retry(workbench):
     call_handler(block, 'submit')
     html, _ = page(block)
     assert 'data-result="complete"' in html and 'Try the practice exam again' in html
-    assert call_handler(block, 'opt_in')[0] == 200
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
     assert 'data-state="checks"' in page(block)[0]
 
 
@@ -243,7 +247,7 @@ def test_the_block_syncs_its_exam(workbench):
 
 def test_anonymous_visitors_cannot_act(workbench):
     _, block = workbench(PROCTORED_60, student=None)
-    status, body = call_handler(block, 'opt_in')
+    status, body = call_handler(block, 'opt_in', agreed(block))
     assert (status, body['error']) == (403, 'not_signed_in')
     html = page(block)[0]
     assert 'data-state="sign_in"' in html and 'exam-question' not in html
@@ -271,7 +275,7 @@ def test_vendor_outage_gets_a_clear_answer(workbench, fake_vendor):
     _, block = workbench(PROCTORED_60)
     block.provider = 'proctortrack'
     fake_vendor('proctortrack').go_down()
-    status, body = call_handler(block, 'opt_in')
+    status, body = call_handler(block, 'opt_in', agreed(block))
     assert (status, body['error']) == (503, 'vendor_unavailable')
     assert 'cannot be reached' in body['message']
     assert not ExamAttempt.objects.exists()
@@ -281,7 +285,7 @@ def test_onboarding_required_before_a_proctored_exam(workbench, fake_vendor):
     _, block = workbench(PROCTORED_60)
     block.provider = 'proctortrack'
     fake_vendor('proctortrack')
-    status, body = call_handler(block, 'opt_in')
+    status, body = call_handler(block, 'opt_in', agreed(block))
     assert (status, body['error']) == (403, 'onboarding_not_started')
     assert 'onboarding' in body['message']
 
@@ -291,7 +295,7 @@ def test_learner_is_told_when_the_vendor_session_is_being_set_up(workbench, fake
     block.provider = 'rpnow'
     vendor = fake_vendor('rpnow')
     vendor.go_down()
-    assert call_handler(block, 'opt_in')[0] == 200  # the attempt and its code are kept
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200  # the attempt and its code are kept
     html, _ = page(block)
     assert 'data-session-pending="true"' in html and 'readonly value="' in html
     vendor.come_back()
@@ -304,3 +308,78 @@ def test_course_staff_find_the_instructor_dashboard_under_the_exam(workbench, se
     assert '/api/proctored-exams/dashboard/course-v1:Demo+Proctoring+Standalone/' in html
     _, block = workbench(4, student='learner')
     assert '/dashboard/' not in block.render('student_view').body_html()
+
+
+# ---- the terms, and what a learner who refuses them may do instead ---------------------------------------------
+
+ON_CAMPUS = 5
+
+
+def terms_version_on(html):
+    """The terms version the page's opt-in button sends."""
+    return re.search(r'data-action="opt_in" data-terms-version="(\d+)"', html).group(1)
+
+
+def test_the_choice_shows_the_terms_and_agreeing_names_their_version(workbench):
+    _, block = workbench(PROCTORED_60)
+    html, _ = page(block)
+    assert 'class="proctored-exam__terms"' in html and '<dt>Who processes it</dt>' in html
+    assert '(version 1)' in html and 'data-action="refuse_terms" data-terms-version="1"' in html
+    assert call_handler(block, 'opt_in', {'terms_version': terms_version_on(html)})[0] == 200
+    assert ExamAttempt.objects.get().consents.get().terms_version == '1'
+
+
+def test_a_refusal_offers_the_on_campus_sitting_and_costs_nothing(workbench):
+    _, block = workbench(ON_CAMPUS)
+    html, init = page(block)
+    assert 'refuse_terms' in init['handlers'] and 'data-action="opt_out"' not in html
+    status, body = call_handler(block, 'refuse_terms', {'terms_version': terms_version_on(html)})
+    assert (status, body['alternatives']) == (200, ['on_campus'])
+    html, _ = page(block)
+    assert 'data-state="refused"' in html and 'data-action="request_on_campus"' in html
+    assert 'five working days' in html and 'data-action="opt_out"' not in html
+    assert call_handler(block, 'request_on_campus')[0] == 200
+    html, _ = page(block)
+    assert 'data-state="on_campus"' in html and 'data-action="withdraw_on_campus"' in html
+    assert not ExamAttempt.objects.exists()
+    # Taking it online after all is one click away, on the terms shown there.
+    assert call_handler(block, 'opt_in', {'terms_version': terms_version_on(html)})[0] == 200
+    assert 'data-state="checks"' in page(block)[0]
+
+
+def test_a_refusal_where_only_the_unproctored_exam_is_offered(workbench):
+    _, block = workbench(PROCTORED_60)
+    call_handler(block, 'refuse_terms', agreed(block))
+    html, _ = page(block)
+    assert 'data-state="refused"' in html and 'data-action="opt_out"' in html
+    assert 'data-action="request_on_campus"' not in html
+    assert call_handler(block, 'refuse_terms', agreed(block))[0] == 200  # again: still nothing lost
+    call_handler(block, 'opt_out')
+    status, body = call_handler(block, 'refuse_terms', agreed(block))
+    assert (status, body['error']) == (403, 'already_chosen')
+
+
+def test_the_refusal_pages_in_french_and_dutch(workbench):
+    _, block = workbench(ON_CAMPUS)
+    call_handler(block, 'refuse_terms', agreed(block))
+    with translation.override('fr'):
+        html, _ = page(block)
+    assert 'examen sur le campus</button>' in html and '<dt>Ce qui est collecté</dt>' in html
+    with translation.override('nl'):
+        html, _ = page(block)
+    assert 'op de campus aanvragen</button>' in html and '<dt>Wat er wordt verzameld</dt>' in html
+
+
+def test_studio_saves_the_on_campus_alternative(workbench):
+    _, block = workbench(PROCTORED_60)
+    status, _ = call_handler(block, 'studio_submit', {
+        'display_name': 'Final', 'exam_type': 'proctored', 'time_limit_minutes': 60, 'provider': 'null',
+        'allow_opt_out': False, 'on_campus_sitting': True, 'on_campus_instructions': ' Room 101. '})
+    assert status == 200 and block.on_campus_sitting and block.on_campus_instructions == 'Room 101.'
+    exam = block.exam()
+    assert exam.on_campus_sitting and exam.on_campus_instructions == 'Room 101.'
+    status, body = call_handler(block, 'studio_submit', {
+        'display_name': 'Final', 'exam_type': 'proctored', 'time_limit_minutes': 60, 'provider': 'null',
+        'on_campus_sitting': 'yes'})
+    assert status == 400 and 'on_campus_sitting' in body['fields']
+    assert 'name="on_campus_sitting"' in block.render('studio_view', {}).body_html()

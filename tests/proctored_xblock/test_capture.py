@@ -14,7 +14,7 @@ from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.providers.local import LocalProvider
 from proctored_xblock.resources import read_static
 
-from .conftest import call_handler
+from .conftest import agreed, call_handler
 from .test_block import PROCTORED_60, opt_in_and_start, page
 
 PREFIX = '/api/proctored-exams/v1/attempts/'
@@ -52,7 +52,7 @@ def scripts(block):
 
 def checks_page(block):
     """Opt in and render the checks page; return (html, the capture script's data, the attempt)."""
-    assert call_handler(block, 'opt_in')[0] == 200
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
     html, init = page(block)
     return html, init.get('capture'), ExamAttempt.objects.get(user__username=block.scope_ids.user_id)
 
@@ -62,11 +62,12 @@ def test_checks_page_of_a_local_exam_offers_the_capture_steps(local_exam):
     html, plan, attempt = checks_page(block)
     assert 'data-state="checks"' in html
     steps = re.findall(r'<li data-step="([a-z_]+)">', html)
-    assert steps[0] == 'terms_of_service' and steps[-1] == 'exam_code'
+    # The terms were agreed to at the opt-in: the checks start with the photos.
+    assert steps[0] == 'user_photo' and steps[-1] == 'exam_code'
     assert {'user_photo', 'id_photo'} <= set(steps)
     assert steps.index('user_photo') < steps.index('id_photo')
-    # The terms, their acceptance, and a photo widget for each photo, with labels.
-    assert 'class="proctored-exam__terms"' in html and 'data-capture-action="consent"' in html
+    # A photo widget for each photo, with labels; no second consent.
+    assert 'proctored-exam__terms' not in html and 'accepted_terms' not in html
     assert html.count('data-capture-action="take"') == 2
     assert html.count('data-capture-action="retake"') == 2 and html.count('data-capture-action="use"') == 2
     assert 'aria-label="Webcam preview"' in html and 'alt="Your photo ID"' in html
@@ -75,14 +76,13 @@ def test_checks_page_of_a_local_exam_offers_the_capture_steps(local_exam):
     assert scripts(block) == ['ProctoredExamCapture', 'ProctoredExamBlock', 'ProctoredExamStudio']
     urls, base = plan['urls'], f'{PREFIX}{attempt.pk}'
     assert plan['attempt'] == attempt.pk
-    assert (urls['consent'], urls['flags']) == (f'{base}/consent', f'{base}/flags')
+    assert 'consent' not in urls and urls['flags'] == f'{base}/flags'
     assert urls['photos'] == {'user': f'{base}/photos/user', 'id': f'{base}/photos/id'}
     assert urls['recordings']['webcam'] == {
         'state': f'{base}/recordings/webcam', 'chunk': f'{base}/recordings/webcam/chunks/{{index}}',
         'complete': f'{base}/recordings/webcam/complete'}
-    assert plan['terms_version'] and plan['terms_text'] in html
     assert plan['recordings'] == ['webcam'] and plan['room_scan'] is False and plan['completed'] == []
-    assert plan['steps'] == steps == ['terms_of_service', 'user_photo', 'id_photo', 'exam_code']
+    assert plan['steps'] == steps == ['user_photo', 'id_photo', 'exam_code']
     assert 'video/webm' in plan['content_types']
     assert plan['timeslice_seconds'] > 0 and plan['flush_seconds'] > 0 and plan['room_scan_seconds'] > 0
     messages = plan['messages']
@@ -94,7 +94,7 @@ def test_room_scan_step_and_screen_as_the_site_asks(local_exam):
     _, block = local_exam(require_screen=True, room_scan=True)
     html, plan, attempt = checks_page(block)
     steps = re.findall(r'<li data-step="([a-z_]+)">', html)
-    assert steps == ['terms_of_service', 'user_photo', 'id_photo', 'room_scan', 'exam_code']
+    assert steps == ['user_photo', 'id_photo', 'room_scan', 'exam_code']
     assert 'data-capture-action="scan"' in html and 'role="timer"' in html
     assert plan['room_scan'] is True and plan['recordings'] == ['webcam', 'screen']
     chunk = plan['urls']['recordings']['room_scan']['chunk']
@@ -119,11 +119,11 @@ def test_running_local_exam_has_the_recording_panel(local_exam, settings):
 
 def test_other_exams_load_no_capture(workbench):
     _, block = workbench(PROCTORED_60)
-    assert call_handler(block, 'opt_in')[0] == 200
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
     html, init = page(block)
     assert 'capture' not in init and 'ProctoredExamCapture' not in scripts(block)
     assert 'data-capture-action' not in html and 'proctored-exam__terms' not in html
-    assert 'name="accepted_terms"' in html
+    assert 'name="exam_code"' in html
     opt_in_and_start(block)
     html, init = page(block)
     assert 'capture' not in init and 'proctored-exam__capture' not in html
@@ -142,7 +142,7 @@ def test_local_exam_before_opting_in_and_after_submitting_loads_no_capture(local
 
 def test_capture_texts_in_french_and_dutch(local_exam):
     _, block = local_exam()
-    assert call_handler(block, 'opt_in')[0] == 200
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
     for language, take_photo, saved in (('fr', 'Prendre la photo', 'Photo enregistrée.'),
                                         ('nl', 'Foto maken', 'Foto opgeslagen.')):
         with translation.override(language):
@@ -157,19 +157,18 @@ def test_the_backends_plan_is_used_when_it_has_one(local_exam, monkeypatch):
 
     def backend_plan(user, exam):
         calls.append((user.username, exam.provider))
-        return {'attempt_id': 12, 'urls': {'consent': '/elsewhere/consent'}, 'recordings': ['webcam'],
-                'steps': ['terms_of_service', 'user_photo', 'id_photo', 'room_scan', 'exam_code'],
-                'room_scan': True, 'terms': {'version': '7', 'text': 'The terms.'}, 'timeslice_seconds': 3,
-                'consent_given': True, 'photos': ['user'],
+        return {'attempt_id': 12, 'urls': {'flags': '/elsewhere/flags'}, 'recordings': ['webcam'],
+                'steps': ['user_photo', 'id_photo', 'room_scan', 'exam_code'],
+                'room_scan': True, 'timeslice_seconds': 3, 'photos': ['user'],
                 'state': {'room_scan': {'next_index': 2, 'status': 'complete'}}}
     monkeypatch.setattr(api, 'capture_plan', backend_plan)
     html, plan, _ = checks_page(block)
     assert calls and calls[-1] == ('learner', 'local')
-    assert plan['urls'] == {'consent': '/elsewhere/consent'} and plan['terms_version'] == '7'
+    assert plan['urls'] == {'flags': '/elsewhere/flags'}
     assert plan['attempt'] == 12 and plan['timeslice_seconds'] == 3
     # What is done already (the page was reloaded) is skipped by the script.
-    assert plan['completed'] == ['terms_of_service', 'user_photo', 'room_scan']
-    assert 'The terms.' in html and 'data-step="room_scan"' in html
+    assert plan['completed'] == ['user_photo', 'room_scan']
+    assert 'data-step="room_scan"' in html
 
 
 def test_capture_script_is_plain_es5_and_exports_one_global():

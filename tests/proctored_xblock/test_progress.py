@@ -13,6 +13,7 @@ from proctored_xblock import views
 from proctored_xblock.i18n import BlockI18nService
 from proctored_xblock.progress import credit_reason
 from proctored_xblock.services import DEFAULT_COURSE_KEY
+from tests import journeys
 
 from .conftest import call_handler
 from .test_block import opt_in_and_start, page
@@ -89,8 +90,8 @@ def course_exam(db):  # pylint: disable=unused-argument
 
 def take(user, exam):
     """Take a proctored or practice exam with proctoring, to the end."""
-    attempt = api.opt_in(user, exam)
-    api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
+    attempt = journeys.opt_in(user, exam)
+    api.confirm_checks(user, exam, attempt.exam_code)
     api.start(user, exam)
     return api.submit(user, exam)
 
@@ -149,13 +150,13 @@ def timed(user, staff, exam):  # pylint: disable=unused-argument
 
 
 def in_progress(user, staff, exam):  # pylint: disable=unused-argument
-    attempt = api.opt_in(user, exam)
-    api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
+    attempt = journeys.opt_in(user, exam)
+    api.confirm_checks(user, exam, attempt.exam_code)
     api.start(user, exam)
 
 
 def session_error(user, staff, exam):  # pylint: disable=unused-argument
-    api.mark_error(api.opt_in(user, exam), reason='webcam lost')
+    api.mark_error(journeys.opt_in(user, exam), reason='webcam lost')
 
 
 def not_taken(user, staff, exam):  # pylint: disable=unused-argument

@@ -1,4 +1,7 @@
-"""Show what the retention policy would delete now, or delete it (what the periodic task does)."""
+"""
+Show what the retention policy would delete now, or delete it (what the periodic task does). A
+vendor's data (kind ``vendor_data``, under the ``vendor_link`` rule) is deleted by the vendor when asked.
+"""
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.dateparse import parse_datetime
 
@@ -9,8 +12,8 @@ from edx_proctoring_backend.privacy import retention
 class Command(BaseCommand):
     """``manage.py proctoring_retention [--delete] [--kind KIND] [--now ISO-8601]``"""
 
-    help = ('List the media and vendor links the retention policy no longer allows to keep (nothing is '
-            'deleted without --delete).')
+    help = ('List the media, vendor links and vendor data the retention policy no longer allows to keep '
+            '(nothing is deleted, nor any vendor asked, without --delete).')
 
     def add_arguments(self, parser):
         parser.add_argument('--delete', action='store_true', help='delete them for good, as the periodic task does')
@@ -28,10 +31,14 @@ class Command(BaseCommand):
             if options['kind']:
                 raise CommandError('--delete applies the whole policy; leave out --kind.')
             purged = api.enforce_retention(now=now)
-            self.stdout.write(f'Deleted {len(purged)} item(s) for good.')
+            asked = sum(record.kind == retention.VENDOR_DATA for record in purged)
+            self.stdout.write(f'Deleted {len(purged) - asked} item(s) for good; asked vendors to delete the data '
+                              f'of {asked} attempt(s).')
             return
         plan = api.retention_plan(now=now, kinds=options['kind'] or retention.KINDS)
         for item in plan:
             self.stdout.write(f'{item.kind}\t{item.object_id}\tattempt {item.attempt_id}\t{item.course_key}\t'
                               f'{item.reason}\t{item.size_bytes} bytes')
-        self.stdout.write(f'{len(plan)} item(s) would be deleted; run with --delete to delete them.')
+        asked = sum(item.kind == retention.VENDOR_DATA for item in plan)
+        self.stdout.write(f'{len(plan) - asked} item(s) would be deleted, and vendors asked to delete the data of '
+                          f'{asked} attempt(s); run with --delete to do it.')

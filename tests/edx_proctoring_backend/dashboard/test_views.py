@@ -234,7 +234,7 @@ def test_learners_page_shows_practice_and_onboarding(world, client, make_exam, f
     make_exam(provider='proctortrack', display_name='Final with onboarding')
     practice = make_exam(exam_type='practice', display_name='Practice run')
     learner = world.users['learner']
-    attempt = api.opt_in(learner, practice)
+    attempt = journeys.opt_in(learner, practice)
     api.mark_error(attempt, reason='camera failed')
     from edx_proctoring_backend.providers.registry import get_provider  # pylint: disable=import-outside-toplevel
     vendor.set_onboarding(get_provider('proctortrack').anonymous_user_id(learner), 'approved')

@@ -121,6 +121,15 @@ CONTRACT = (
                    'string "global": "staff" for global staff (is_staff), "support" for global staff and '
                    'SupportStaffRole.'),
     ),
+    PlatformCallable(
+        module='openedx.core.djangoapps.site_configuration.helpers',
+        qualname='get_value',
+        kind='function',
+        signature='(val_name, default=None, **kwargs)',
+        source='openedx/core/djangoapps/site_configuration/helpers.py',
+        semantics=('The value of val_name in the current site\'s SiteConfiguration (the request\'s site), '
+                   'else default; a dict default is updated with the site\'s value (top-level keys).'),
+    ),
 )
 
 BY_NAME = {entry.dotted_name: entry for entry in CONTRACT}

@@ -15,6 +15,7 @@ from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
 from edx_proctoring_backend.lms import effects
 from edx_proctoring_backend.reviews.models import Review
 from tests.journeys import started, submitted
+from tests import journeys
 
 S = api.AttemptStatus
 COURSE = 'course-v1:Org+Exam+2026'
@@ -197,7 +198,7 @@ def test_an_eligible_learner_keeps_the_platforms_satisfied_after_a_rejection(cre
 def test_opting_out_declines_the_requirement(credit_course, learner, final_exam, opt_in_first):
     exam = final_exam()
     if opt_in_first:
-        api.opt_in(learner, exam)
+        journeys.opt_in(learner, exam)
 
     api.opt_out(learner, exam)
 
@@ -210,7 +211,7 @@ def test_opting_out_declines_the_requirement(credit_course, learner, final_exam,
 @pytest.mark.parametrize('how', ['created', 'started', 'submitted'])
 def test_an_error_fails_the_requirement(credit_course, learner, staff, final_exam, how):
     exam = final_exam(provider='counting')
-    attempt = {'created': api.opt_in, 'started': started, 'submitted': submitted}[how](learner, exam)
+    attempt = {'created': journeys.opt_in, 'started': started, 'submitted': submitted}[how](learner, exam)
 
     api.mark_error(attempt, by=staff, reason='the session was lost')
 

@@ -11,6 +11,7 @@ from opaque_keys.edx.keys import CourseKey
 from edx_proctoring_backend import api
 from edx_proctoring_backend.lms import effects, enrollment, platform
 from tests.fakes.edx_platform import FakePlatform
+from tests import journeys
 
 from .platform_contract import BY_NAME
 
@@ -118,11 +119,11 @@ def test_only_verified_learners_of_the_platform_are_offered_proctoring(edx_platf
     exam = make_exam(course_key=COURSE, usage_key=FINAL)
 
     assert api.learner_state(verified, exam).proctoring_offered
-    assert api.opt_in(verified, exam).status == api.AttemptStatus.CREATED
+    assert journeys.opt_in(verified, exam).status == api.AttemptStatus.CREATED
     for user in (auditor, left):
         assert not api.learner_state(user, exam).proctoring_offered
         with pytest.raises(api.NotAllowed) as raised:
-            api.opt_in(user, exam)
+            journeys.opt_in(user, exam)
         assert raised.value.code == 'not_verified'
 
 
@@ -237,6 +238,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     platform.zero_subsection_grade(learner, COURSE, WEEK1)
     platform.undo_subsection_grade_override(learner, COURSE, WEEK1)
     platform.has_access(learner, 'staff', COURSE)
+    platform.site_configuration_value('PROCTORING_CONSENT_TERMS', {})
 
     assert {dotted for dotted, _ in edx_platform.calls} == set(BY_NAME)
 

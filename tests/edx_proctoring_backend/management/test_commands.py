@@ -7,6 +7,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from edx_proctoring_backend import api
+from tests import journeys
 
 
 def test_command_submits_expired_attempts(learner, make_exam):
@@ -20,7 +21,7 @@ def test_command_submits_expired_attempts(learner, make_exam):
 
 def test_command_lists_and_requeues_vendor_calls(learner, make_exam):
     from edx_proctoring_backend.providers.models import ProviderCall  # pylint: disable=import-outside-toplevel
-    attempt = api.opt_in(learner, make_exam())
+    attempt = journeys.opt_in(learner, make_exam())
     call = ProviderCall.objects.create(attempt=attempt, provider='null', action=ProviderCall.STOP_SESSION,
                                        status=ProviderCall.DEAD, tries=10, last_error='timed out')
     out = io.StringIO()

@@ -19,6 +19,7 @@ from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, RecordingChunk, VideoFinding
 from edx_proctoring_backend.reviews.models import Review
 from tests.edx_proctoring_backend.recordings.helpers import pass_checks, record_and_submit, start
+from tests import journeys
 
 pytestmark = pytest.mark.mariadb
 S = api.AttemptStatus
@@ -121,8 +122,8 @@ def test_a_running_exam_is_never_touched_and_an_abandoned_one_ages(learner, exam
 def test_vendor_links_go_after_a_year(learner, make_exam):
     exam = make_exam()
     with time_machine.travel(EXAM_DAY, tick=False):
-        attempt = api.opt_in(learner, exam)
-        api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+        attempt = journeys.opt_in(learner, exam)
+        api.confirm_checks(learner, exam, attempt.exam_code)
         api.start(learner, exam)
         api.submit(learner, exam)
         review = Review.objects.create(attempt=attempt, provider='rpnow', verdict='Clean', outcome='satisfactory',

@@ -19,6 +19,7 @@ from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, Se
 from edx_proctoring_backend.reviews.models import Review
 from tests.edx_proctoring_backend.privacy.test_retention import files_in
 from tests.edx_proctoring_backend.recordings.helpers import record_and_submit
+from tests import journeys
 
 pytestmark = pytest.mark.mariadb
 S = api.AttemptStatus
@@ -33,7 +34,7 @@ def history(learner, exam, make_exam, make_user, fake_vendor, django_capture_on_
     api.record_review(local_attempt, api.Outcome.UNSATISFACTORY, by=staff, comment='Her sister answered for her')
     vendor_exam = make_exam(provider='rpnow', display_name='Final (vendor)')
     api.set_allowance(vendor_exam, learner, Allowance.ADDITIONAL_MINUTES, '30', created_by=staff)
-    vendor_attempt = api.opt_in(learner, vendor_exam)
+    vendor_attempt = journeys.opt_in(learner, vendor_exam)
     Review.objects.create(attempt=vendor_attempt, provider='rpnow', verdict='Suspicious', outcome='second_review',
                           video_url='https://vendor.example/v/1', comments=[{'comment': 'a red jumper'}])
     return {'vendor': vendor, 'local': local_attempt, 'remote': vendor_attempt, 'exam': vendor_exam}

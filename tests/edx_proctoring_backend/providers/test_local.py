@@ -2,18 +2,18 @@
 The ``local`` provider (in-house proctoring): offered with ``{}`` in the site's settings, its checks
 (consent, photos, a room scan where asked), the exam's rules, and a submission that waits for a person.
 """
-import hashlib
-
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import resolve
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.privacy.models import ConsentRecord
 from edx_proctoring_backend.providers.base import Step
 from edx_proctoring_backend.providers.local import LocalProvider
 from edx_proctoring_backend.providers.registry import get_provider, installed_provider_names, provider_names
 from edx_proctoring_backend.recordings.models import Recording, SessionFlag
 from tests.edx_proctoring_backend.recordings.helpers import JPEG, PNG, chunk, local_exam, pass_checks, start
+from tests import journeys
 
 S = api.AttemptStatus
 
@@ -48,7 +48,7 @@ def test_the_exams_rules_override_the_sites(db, settings):  # pylint: disable=un
         'require_screen': True, 'room_scan': False, 'on_capture_lost': 'end'}
     exam = local_exam(usage='b', require_screen=False, room_scan=True, end_on_capture_lost=False)
     assert provider.options(exam) == {'require_screen': False, 'room_scan': True, 'on_capture_lost': 'continue'}
-    assert provider.steps_for(exam) == (Step.TERMS, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
+    assert provider.steps_for(exam) == (Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
     assert provider.recording_kinds(exam) == ('webcam',)
 
 
@@ -61,29 +61,32 @@ def test_bad_site_settings_are_named(db, settings, config):  # pylint: disable=u
 
 def test_checks_need_consent_and_both_photos(learner, db):  # pylint: disable=unused-argument
     exam = local_exam()
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     provider = get_provider('local')
 
     def confirm():
-        return api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+        return api.confirm_checks(learner, exam, attempt.exam_code)
 
     with pytest.raises(api.ChecksNotPassed):
         confirm()
     attempt.refresh_from_db()
     assert attempt.code_redeemed_at is None  # the code is not used up by checks that did not pass
-    api.record_consent(learner, attempt.pk, '1', False)
     api.store_photo(learner, attempt.pk, 'user', JPEG, 'image/jpeg')
     api.store_photo(learner, attempt.pk, 'id', PNG, 'image/png')
-    assert not provider.checks_passed(attempt)  # the terms were declined
-    api.record_consent(learner, attempt.pk, '1', True)
-    assert provider.checks_passed(attempt)
+    assert provider.checks_passed(attempt)  # the terms were agreed to at the opt-in
+    # An attempt without an agreement (none was recorded) never records.
+    agreed = list(ConsentRecord.objects.filter(attempt=attempt).values_list('pk', flat=True))
+    ConsentRecord.objects.filter(pk__in=agreed).delete()
+    assert not provider.checks_passed(attempt)
+    ConsentRecord.objects.create(user=learner, exam=exam, attempt=attempt, terms_version='1', accepted=False)
+    assert not provider.checks_passed(attempt)  # a no is no consent
+    ConsentRecord.objects.create(user=learner, exam=exam, attempt=attempt, terms_version='1', accepted=True)
     assert confirm().status == S.READY_TO_START
 
 
 def test_checks_without_the_id_photo_do_not_pass(learner, db):  # pylint: disable=unused-argument
     exam = local_exam()
-    attempt = api.opt_in(learner, exam)
-    api.record_consent(learner, attempt.pk, '1', True)
+    attempt = journeys.opt_in(learner, exam)
     api.store_photo(learner, attempt.pk, 'user', JPEG, 'image/jpeg')
     assert not get_provider('local').checks_passed(attempt)
 
@@ -92,9 +95,9 @@ def test_a_room_scan_is_needed_where_the_exam_asks(learner, db):  # pylint: disa
     exam = local_exam(room_scan=True)
     with pytest.raises(api.ChecksNotPassed):
         pass_checks(learner, exam)
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     api.store_chunk(learner, attempt.pk, 'room_scan', 0, chunk(0), 'video/webm')
-    api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+    api.confirm_checks(learner, exam, attempt.exam_code)
     attempt.refresh_from_db()
     assert attempt.status == S.READY_TO_START
 
@@ -118,51 +121,35 @@ def test_submission_closes_recordings_flags_missing_ones_and_waits_for_a_person(
 def test_capture_plan_gives_the_page_everything_it_needs(learner, db):  # pylint: disable=unused-argument
     exam = local_exam(room_scan=True)
     assert api.capture_plan(learner, exam) is None  # no attempt yet
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     plan = api.capture_plan(learner, exam)
     assert plan['attempt_id'] == attempt.pk and plan['status'] == S.CREATED
-    assert plan['steps'] == ['terms_of_service', 'user_photo', 'id_photo', 'room_scan', 'exam_code']
+    assert plan['steps'] == ['user_photo', 'id_photo', 'room_scan', 'exam_code']
     assert plan['recordings'] == ['webcam'] and plan['room_scan'] is True
     assert plan['on_capture_lost'] == 'continue'
-    assert plan['terms']['version'] == '1' and 'kept on this site only' in plan['terms']['text']
-    assert (plan['consent_given'], plan['photos']) == (False, [])
+    assert 'terms' not in plan and plan['photos'] == []  # the terms were agreed to at the opt-in
     assert plan['state']['room_scan'] == {'kind': 'room_scan', 'next_index': 0, 'size_bytes': 0,
                                           'status': 'not_started'}
     assert plan['limits'] == api.upload_limits()
     assert plan['content_types'] == {'recording': ['video/mp4', 'video/webm'], 'photo': ['image/jpeg', 'image/png']}
     urls = plan['urls']
-    assert resolve(urls['consent']).url_name == 'attempt-consent'
     assert resolve(urls['flags']).url_name == 'attempt-flags'
     assert resolve(urls['photos']['id']).kwargs == {'attempt_id': attempt.pk, 'kind': 'id'}
     chunk_url = urls['recordings']['webcam']['chunk'].format(index=7)
     assert resolve(chunk_url).url_name == 'recording-chunk'
     assert resolve(chunk_url).kwargs == {'attempt_id': attempt.pk, 'kind': 'webcam', 'index': 7}
     assert resolve(urls['recordings']['room_scan']['complete']).url_name == 'recording-complete'
-    api.record_consent(learner, attempt.pk, '1', True)
     api.store_photo(learner, attempt.pk, 'id', PNG, 'image/png')
-    plan = api.capture_plan(learner, exam)
-    assert (plan['consent_given'], plan['photos']) == (True, ['id'])
+    assert api.capture_plan(learner, exam)['photos'] == ['id']
 
 
 def test_capture_plan_is_none_for_other_providers_and_finished_attempts(learner, make_exam, db):
     # pylint: disable=unused-argument
     null_exam = make_exam(provider='null')
-    api.opt_in(learner, null_exam)
+    journeys.opt_in(learner, null_exam)
     assert api.capture_plan(learner, null_exam) is None
     exam = local_exam()
     start(learner, exam)
     assert api.capture_plan(learner, exam)['status'] == S.STARTED
     api.submit(learner, exam)
     assert api.capture_plan(learner, exam) is None
-
-
-def test_the_site_can_name_its_own_terms(learner, settings, db):  # pylint: disable=unused-argument
-    settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {'terms_version': '2026-11', 'terms_text': 'Our terms.'}}
-    exam = local_exam()
-    attempt = api.opt_in(learner, exam)
-    assert api.capture_plan(learner, exam)['terms'] == {'version': '2026-11', 'text': 'Our terms.'}
-    with pytest.raises(api.UploadRefused) as refused:
-        api.record_consent(learner, attempt.pk, '1', True)
-    assert refused.value.code == 'terms_changed' and refused.value.details == {'terms_version': '2026-11'}
-    consent = api.record_consent(learner, attempt.pk, '2026-11', True)
-    assert consent.terms_sha256 == hashlib.sha256(b'Our terms.').hexdigest()

@@ -21,6 +21,7 @@ from edx_proctoring_backend.providers.proctortrack import (
 )
 from edx_proctoring_backend.providers.rpnow import RPNOW_REVIEW_STATUSES, anonymous_user_id
 from tests.edx_proctoring_backend.providers.test_rpnow import JUNK, SESSION, SESSION_IDS, callback_bodies, check_parser
+from tests import journeys
 
 CALLBACK_URL = 'http://testserver/api/proctored-exams/v1/providers/proctortrack/callback'
 ALL_FALSE = dict.fromkeys(RULES, False)
@@ -50,7 +51,7 @@ def test_the_provider_comes_from_its_entry_point_and_describes_itself():
     provider = registry.get_provider('proctortrack')
     assert provider.verbose_name == 'Onboarding and machine review (Proctortrack-style)'
     assert provider.features == {Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.ONBOARDING,
-                                 Feature.RETIRE_USER}
+                                 Feature.RETIRE_USER, Feature.DELETE_SESSION_DATA}
     assert provider.learner_steps == (Step.ONBOARDING, Step.SYSTEM_CHECK, Step.EXAM_CODE, Step.TERMS, Step.ID_PHOTO,
                                       Step.ROOM_SCAN)
     assert provider.checks_passed(None) is False
@@ -113,7 +114,7 @@ def test_unknown_rules_are_a_configuration_error(fake_vendor, make_exam, rules):
 def test_opt_in_start_and_submit(vendor, provider, learner, make_exam):
     exam = make_exam(provider='proctortrack')
     vendor.set_onboarding(provider.anonymous_user_id(learner), 'approved')
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     session_id = attempt.provider_attempt_id
 
     assert vendor.sessions[session_id] == {
@@ -164,7 +165,7 @@ def test_retirement_erases_the_onboarding_profile(vendor, provider, learner):
 def test_the_vendor_never_hears_the_username_or_email(vendor, provider, make_exam):
     alice = get_user_model().objects.create(username='alice_learner', email='alice@example.com')
     vendor.set_onboarding(provider.anonymous_user_id(alice), 'approved')
-    attempt = api.opt_in(alice, make_exam(provider='proctortrack'))
+    attempt = journeys.opt_in(alice, make_exam(provider='proctortrack'))
     provider.onboarding_status(alice)
     provider.on_start(attempt)
     provider.on_submit(attempt)
@@ -301,14 +302,14 @@ def test_proctored_exam_needs_an_approved_onboarding(vendor, provider, learner, 
     if status != 'not_started':
         vendor.set_onboarding(provider.anonymous_user_id(learner), status)
     with pytest.raises(api.NotAllowed) as raised:
-        api.opt_in(learner, exam)
+        journeys.opt_in(learner, exam)
     assert raised.value.code == f'onboarding_{status}'
     assert not ExamAttempt.objects.filter(exam=exam).exists()
     assert not vendor.sessions
 
 
 def test_practice_exam_is_open_before_onboarding(vendor, learner, make_exam):
-    attempt = api.opt_in(learner, make_exam(exam_type='practice', provider='proctortrack'))
+    attempt = journeys.opt_in(learner, make_exam(exam_type='practice', provider='proctortrack'))
     assert attempt.provider_attempt_id in vendor.sessions
 
 
@@ -316,8 +317,8 @@ def test_vendor_down_while_checking_onboarding_loses_nothing(vendor, provider, l
     exam = make_exam(provider='proctortrack')
     vendor.go_down()
     with pytest.raises(api.VendorError):
-        api.opt_in(learner, exam)
+        journeys.opt_in(learner, exam)
     assert not ExamAttempt.objects.filter(exam=exam).exists()
     vendor.come_back()
     vendor.set_onboarding(provider.anonymous_user_id(learner), 'approved')
-    assert api.opt_in(learner, exam).provider_attempt_id in vendor.sessions
+    assert journeys.opt_in(learner, exam).provider_attempt_id in vendor.sessions

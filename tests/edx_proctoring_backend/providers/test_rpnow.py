@@ -2,6 +2,7 @@
 The record-and-review provider against the fake vendor over real loopback HTTP: what it sends, signed, and
 how it fails; and its callback parser, on the protocol's messages and on fuzzed junk.
 """
+import copy
 import json
 import math
 
@@ -22,6 +23,7 @@ from edx_proctoring_backend.providers.http import DEFAULT_TIMEOUT, VendorRejecte
 from edx_proctoring_backend.providers.rpnow import (
     COMMENT_KEYS, RPNOW_REVIEW_STATUSES, RPNowProvider, anonymous_user_id,
 )
+from tests import journeys
 
 CALLBACK_URL = 'http://testserver/api/proctored-exams/v1/providers/rpnow/callback'
 SESSION = 'rpnow-session-1'
@@ -58,7 +60,8 @@ def test_the_provider_comes_from_its_entry_point_and_describes_itself():
     provider = registry.get_provider('rpnow')  # unconfigured: building it must not fail
     assert isinstance(provider, RPNowProvider)
     assert provider.verbose_name == 'Record and review (RPNow-style)'
-    assert provider.features == {Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.RETIRE_USER}
+    assert provider.features == {Feature.CALLBACKS, Feature.VENDOR_SOFTWARE, Feature.RETIRE_USER,
+                                 Feature.DELETE_SESSION_DATA}
     assert provider.learner_steps == (Step.SYSTEM_CHECK, Step.EXAM_CODE, Step.TERMS, Step.ADVISORY, Step.ID_PHOTO,
                                       Step.ROOM_SCAN, Step.USER_PHOTO)
     assert provider.checks_passed(None) is False
@@ -119,7 +122,7 @@ def test_the_anonymous_id_is_stable_and_tells_nothing(alice, make_user, settings
 
 def test_the_vendor_never_hears_the_username_or_email(vendor, provider, alice, make_exam):
     exam = make_exam(provider='rpnow')
-    attempt = api.opt_in(alice, exam)
+    attempt = journeys.opt_in(alice, exam)
     provider.on_start(attempt)
     provider.on_submit(attempt)
     provider.retire_user(alice)
@@ -148,7 +151,7 @@ def test_register_exam_sends_the_exam(vendor, provider, make_exam):
 
 def test_opt_in_opens_a_session(vendor, provider, learner, make_exam):
     exam = make_exam(provider='rpnow')
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
 
     session = vendor.sessions[attempt.provider_attempt_id]
     assert session == {
@@ -166,7 +169,7 @@ def test_opt_in_opens_a_session(vendor, provider, learner, make_exam):
 
 
 def test_start_submit_and_error_move_the_session(vendor, provider, learner, make_exam):
-    attempt = api.opt_in(learner, make_exam(provider='rpnow'))
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
     session_id = attempt.provider_attempt_id
 
     provider.on_start(attempt)
@@ -183,7 +186,7 @@ def test_start_submit_and_error_move_the_session(vendor, provider, learner, make
 
 
 def test_an_attempt_without_a_session_tells_the_vendor_nothing(vendor, provider, learner, make_exam):
-    attempt = api.opt_in(learner, make_exam(provider='rpnow'))
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
     attempt.provider_attempt_id = ''
     seen = len(vendor.requests_seen)
 
@@ -195,7 +198,7 @@ def test_an_attempt_without_a_session_tells_the_vendor_nothing(vendor, provider,
 
 
 def test_a_session_id_stays_one_path_segment(vendor, provider, learner, make_exam):
-    attempt = api.opt_in(learner, make_exam(provider='rpnow'))
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
     attempt.provider_attempt_id = '../exams?x=1#y'
 
     with pytest.raises(VendorRejected) as caught:
@@ -211,6 +214,48 @@ def test_retire_user(vendor, provider, learner):
 
     assert vendor.retired_users == {provider.anonymous_user_id(learner)}
     assert_all_accepted(vendor)
+
+
+def test_delete_session_data_and_a_session_already_gone_is_done(vendor, provider, learner, make_exam):
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
+    session_id = attempt.provider_attempt_id
+
+    provider.delete_session_data(attempt)
+    provider.delete_session_data(attempt)   # the vendor answers 404: deleted already
+
+    assert session_id not in vendor.sessions and vendor.deleted_sessions == {session_id}
+    assert [path for method, path, _ in vendor.requests_seen if method == 'POST'][-2:] == [
+        f'/v1/sessions/{session_id}/delete'] * 2
+    assert_all_accepted(vendor)
+    attempt.provider_attempt_id = ''
+    seen = len(vendor.requests_seen)
+    provider.delete_session_data(attempt)   # no session: nothing to ask
+    assert len(vendor.requests_seen) == seen
+
+
+@pytest.mark.parametrize('failure, error', [
+    ({'status': 503}, VendorUnavailable), ({'status': 429}, VendorUnavailable), ({'status': 400}, VendorRejected),
+])
+def test_deleting_session_data_fails_like_any_call(vendor, provider, learner, make_exam, failure, error):
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
+    vendor.fail_next(1, **failure)
+
+    with pytest.raises(error):
+        provider.delete_session_data(attempt)
+    assert attempt.provider_attempt_id in vendor.sessions
+
+
+def test_deleting_session_data_from_a_vendor_down_or_slow_is_unavailable(fake_vendor, learner, make_exam):
+    vendor = fake_vendor('rpnow', timeout=(1, 0.2))
+    attempt = journeys.opt_in(learner, make_exam(provider='rpnow'))
+    provider = registry.get_provider('rpnow')
+    vendor.delay(1)
+    with pytest.raises(VendorUnavailable):
+        provider.delete_session_data(attempt)
+    vendor.delay(0)
+    vendor.go_down()
+    with pytest.raises(VendorUnavailable):
+        provider.delete_session_data(attempt)
 
 
 # ---- when the vendor fails -----------------------------------------------------------------------------------
@@ -410,7 +455,9 @@ def callback_bodies(draw, statuses, more=None):
         if draw(st.booleans()):
             target.pop(key, None)
         else:
-            target[key] = draw(JUNK)
+            # A copy: JUNK's sampled lists and dicts are shared between examples, and a later mutation
+            # must not change them (Hypothesis would see generation depend on earlier examples).
+            target[key] = copy.deepcopy(draw(JUNK))
     return body
 
 

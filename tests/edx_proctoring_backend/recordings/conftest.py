@@ -1,8 +1,8 @@
 """Fixtures of the in-house proctoring tests: a private media folder and the ``local`` provider configured."""
 import pytest
 
-from edx_proctoring_backend import api
 from tests.edx_proctoring_backend.recordings import fake_analysers
+from tests import journeys
 
 from .helpers import local_exam
 
@@ -28,7 +28,7 @@ def exam(db):  # pylint: disable=unused-argument
 @pytest.fixture
 def attempt(learner, exam):
     """The learner's attempt at ``exam``, just opted in."""
-    return api.opt_in(learner, exam)
+    return journeys.opt_in(learner, exam)
 
 
 @pytest.fixture

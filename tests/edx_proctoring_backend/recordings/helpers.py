@@ -2,6 +2,7 @@
 from django.urls import reverse
 
 from edx_proctoring_backend import api
+from tests import journeys
 
 # The first bytes of each format, then filler: enough for the checks, tiny on disk.
 WEBM = b'\x1a\x45\xdf\xa3' + b'\x9f\x42\x86\x81\x01' + b'webm-cluster' * 8
@@ -23,13 +24,11 @@ def chunk(index, body=b''):
 
 
 def pass_checks(user, exam):
-    """Opt in, accept the terms, take both photos and pass the checks; return the ready attempt."""
-    attempt = api.opt_in(user, exam)
-    version = api.capture_plan(user, exam)['terms']['version']
-    api.record_consent(user, attempt.pk, version, True)
+    """Agree to the terms and opt in, take both photos and pass the checks; return the ready attempt."""
+    attempt = journeys.opt_in(user, exam)
     api.store_photo(user, attempt.pk, 'user', JPEG, 'image/jpeg')
     api.store_photo(user, attempt.pk, 'id', PNG, 'image/png')
-    api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
+    api.confirm_checks(user, exam, attempt.exam_code)
     attempt.refresh_from_db()
     return attempt
 

@@ -9,6 +9,7 @@ from edx_proctoring_backend import api, tasks
 from edx_proctoring_backend.recordings.models import Recording, RecordingChunk, SessionFlag, VideoFinding
 from edx_proctoring_backend.recordings.storage import media_storage
 from edx_proctoring_backend.reviews.models import Review
+from tests import journeys
 
 from . import fake_analysers
 from .helpers import PNG, chunk, local_exam, start
@@ -209,7 +210,7 @@ def test_the_number_of_deliveries_is_a_setting(submitted, settings):
 
 def test_a_room_scan_is_assembled_for_the_reviewer_not_analysed(learner):
     exam = local_exam(room_scan=True)
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     api.store_chunk(learner, attempt.pk, 'room_scan', 0, CHUNKS[0], 'video/webm')
     api.complete_recording(learner, attempt.pk, 'room_scan')
     recording = Recording.objects.get()
@@ -252,11 +253,10 @@ def real_pipeline(settings):
 def started_with_real_photo(learner, clips):
     """A started attempt whose reference photo is a real face."""
     exam = local_exam()
-    attempt = api.opt_in(learner, exam)
-    api.record_consent(learner, attempt.pk, '1', True)
+    attempt = journeys.opt_in(learner, exam)
     api.store_photo(learner, attempt.pk, 'user', clips.reference_photo_jpeg(clips.astronaut_face()), 'image/jpeg')
     api.store_photo(learner, attempt.pk, 'id', PNG, 'image/png')
-    api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+    api.confirm_checks(learner, exam, attempt.exam_code)
     return exam, api.start(learner, exam)
 
 

@@ -7,6 +7,7 @@ import pytest
 from edx_proctoring_backend import api
 from edx_proctoring_backend.recordings.models import Recording, RecordingChunk
 from tests.edx_proctoring_backend.test_concurrency import run_at_once
+from tests import journeys
 
 from .helpers import chunk, local_exam
 
@@ -15,7 +16,7 @@ COPIES = 20
 
 
 def test_the_same_chunk_sent_at_once_is_stored_once(learner, media):
-    attempt = api.opt_in(learner, local_exam())
+    attempt = journeys.opt_in(learner, local_exam())
     results, errors = run_at_once(
         lambda: api.store_chunk(learner, attempt.pk, 'webcam', 0, chunk(0), 'video/webm'), count=COPIES)
     assert not errors

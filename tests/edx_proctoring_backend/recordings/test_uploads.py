@@ -1,5 +1,5 @@
 """
-The upload endpoints of in-house proctoring, over HTTP as the exam page calls them: consent, the
+The upload endpoints of in-house proctoring, over HTTP as the exam page calls them: the
 recording's state, chunks, completion, photos and capture flags.
 """
 import os
@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.recordings.models import (
-    AttemptPhoto, ConsentRecord, Recording, RecordingChunk, SessionFlag,
+    AttemptPhoto, Recording, RecordingChunk, SessionFlag,
 )
 from edx_proctoring_backend.recordings.storage import media_storage
+from tests import journeys
 
 from .helpers import JPEG, MP4, PNG, WEBM, chunk, local_exam, pass_checks, start, url
 
@@ -29,49 +30,6 @@ def stored_files(media):
     """Every file under the media folder (temporary ones too)."""
     return sorted(os.path.relpath(os.path.join(folder, name), media)
                   for folder, _, names in os.walk(media) for name in names)
-
-
-# ---- consent ------------------------------------------------------------------------------------------------
-
-def test_consent_is_recorded_with_version_text_digest_and_time(browser, attempt):
-    plan = api.capture_plan(attempt.user, attempt.exam)
-    before = timezone.now()
-    response = browser.post(url('attempt-consent', attempt.pk), {'terms_version': plan['terms']['version'],
-                                                                 'accepted': True}, content_type='application/json')
-    assert response.status_code == 201
-    assert response.json() == {'accepted': True, 'terms_version': '1'}
-    consent = ConsentRecord.objects.get(attempt=attempt)
-    assert consent.accepted and consent.terms_version == '1' and consent.created >= before
-    assert len(consent.terms_sha256) == 64
-
-
-def test_a_declined_consent_is_recorded_too(browser, attempt):
-    response = browser.post(url('attempt-consent', attempt.pk), {'terms_version': '1', 'accepted': False},
-                            content_type='application/json')
-    assert response.status_code == 201
-    assert ConsentRecord.objects.get(attempt=attempt).accepted is False
-
-
-@pytest.mark.parametrize('payload, status, error', [
-    ({'terms_version': '0', 'accepted': True}, 409, 'terms_changed'),
-    ({'terms_version': '1', 'accepted': 'yes'}, 400, 'invalid_request'),
-    ({'accepted': True}, 400, 'invalid_request'),
-    (['not', 'an', 'object'], 400, 'invalid_request'),
-])
-def test_consent_refuses_old_terms_and_bad_requests(browser, attempt, payload, status, error):
-    response = browser.post(url('attempt-consent', attempt.pk), payload, content_type='application/json')
-    assert response.status_code == status
-    assert response.json()['error'] == error and response.json()['message']
-    assert not ConsentRecord.objects.exists()
-    if error == 'terms_changed':
-        assert response.json()['terms_version'] == '1'
-
-
-def test_consent_after_the_start_is_refused(browser, learner, exam):
-    attempt = start(learner, exam)
-    response = browser.post(url('attempt-consent', attempt.pk), {'terms_version': '1', 'accepted': False},
-                            content_type='application/json')
-    assert response.status_code == 409 and response.json()['error'] == 'attempt_started'
 
 
 # ---- chunks ------------------------------------------------------------------------------------------------
@@ -144,7 +102,7 @@ def test_another_learners_attempt_is_not_found(attempt, make_user, media):
 
 
 def test_an_attempt_of_another_provider_is_not_found(browser, learner, make_exam):
-    attempt = api.opt_in(learner, make_exam(provider='null'))
+    attempt = journeys.opt_in(learner, make_exam(provider='null'))
     assert post_chunk(browser, attempt, 0, chunk(0)).status_code == 404
 
 

@@ -13,6 +13,7 @@ from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, VideoFinding
 from tests.edx_proctoring_backend.recordings.helpers import JPEG, chunk, local_exam, start
+from tests import journeys
 
 QUEUE = reverse('edx_proctoring_backend:review-queue')
 
@@ -98,8 +99,8 @@ def test_a_decided_attempt_leaves_the_queue_and_an_other_provider_s_pending_one_
                                      'counting': {'class': 'tests.fakes.counting_provider.CountingProvider'}}
     vendor_exam = make_exam(provider='counting')
     other = make_user('vendor-learner')
-    api.opt_in(other, vendor_exam)
-    api.confirm_checks(other, vendor_exam, api.learner_state(other, vendor_exam).attempt.exam_code, True)
+    journeys.opt_in(other, vendor_exam)
+    api.confirm_checks(other, vendor_exam, api.learner_state(other, vendor_exam).attempt.exam_code)
     api.start(other, vendor_exam)
     api.submit(other, vendor_exam)  # pending at the vendor: not a person's to decide yet
     assert ExamAttempt.objects.get(user=other).status == S.SUBMITTED

@@ -7,6 +7,7 @@ from edx_proctoring_backend.reviews.decisions import record_decision, record_pro
 from edx_proctoring_backend.reviews.models import Review
 from edx_proctoring_backend.reviews.outcomes import Outcome
 from tests.edx_proctoring_backend.test_concurrency import run_at_once
+from tests import journeys
 
 S = api.AttemptStatus
 pytestmark = pytest.mark.mariadb
@@ -16,8 +17,8 @@ pytestmark = pytest.mark.mariadb
 def submitted(learner, make_exam):
     """A submitted proctored attempt whose provider leaves the review pending."""
     exam = make_exam(provider='counting')
-    attempt = api.opt_in(learner, exam)
-    api.confirm_checks(learner, exam, attempt.exam_code, accepted_terms=True)
+    attempt = journeys.opt_in(learner, exam)
+    api.confirm_checks(learner, exam, attempt.exam_code)
     api.start(learner, exam)
     api.submit(learner, exam)
     return ExamAttempt.objects.select_related('exam').get(pk=attempt.pk)
@@ -85,7 +86,7 @@ def test_practice_and_timed_exams_are_not_reviewed(learner, make_exam):
 
 def test_a_review_before_submission_is_refused(learner, make_exam):
     exam = make_exam(provider='counting')
-    attempt = api.opt_in(learner, exam)
+    attempt = journeys.opt_in(learner, exam)
     with pytest.raises(api.NotAllowed) as raised:
         record_provider_verdict(attempt, 'rpnow', 'Clean')
     assert raised.value.code == 'not_reviewable'

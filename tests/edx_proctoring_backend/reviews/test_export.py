@@ -9,6 +9,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.reviews.decisions import record_decision, record_provider_verdict
 from edx_proctoring_backend.reviews.outcomes import Outcome
+from tests import journeys
 
 pytestmark = pytest.mark.mariadb
 COURSE = 'course-v1:Test+Exam+2026'
@@ -16,8 +17,8 @@ COURSE = 'course-v1:Test+Exam+2026'
 
 def submit(user, exam):
     """Opt in, pass the checks, start and submit."""
-    attempt = api.opt_in(user, exam)
-    api.confirm_checks(user, exam, attempt.exam_code, accepted_terms=True)
+    attempt = journeys.opt_in(user, exam)
+    api.confirm_checks(user, exam, attempt.exam_code)
     api.start(user, exam)
     api.submit(user, exam)
     return ExamAttempt.objects.select_related('exam').get(pk=attempt.pk)
