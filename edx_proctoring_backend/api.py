@@ -247,7 +247,7 @@ def learner_state(user, exam, now=None):
     offered = exam.is_proctored_kind and is_verified_track(user, exam.course_key)
     state = LearnerState(exam=exam, attempt=attempt, proctoring_offered=offered)
     if offered and exam.exam_type == ExamType.PROCTORED:
-        state.may_opt_out = exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
+        state.may_opt_out = _may_opt_out(exam, user)
     if offered:
         provider = get_provider(exam.provider)
         state.steps = tuple(provider.learner_steps)
@@ -276,6 +276,11 @@ def _add_choice(state, user, provider):
 
 
 # ---- The attempt's life ------------------------------------------------------------------------------
+
+def _may_opt_out(exam, user):
+    """The course allows taking ``exam`` without proctoring, or an allowance lets this learner."""
+    return exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
+
 
 def _require_offered(user, exam):
     if not exam.is_proctored_kind:
@@ -338,13 +343,11 @@ def refuse_terms(user, exam, terms_version):
     """
     _require_offered(user, exam)
     attempt = latest_attempt(exam, user)
-    if attempt is not None and attempt.status != S.RESET:
-        raise NotAllowed('You already chose how to take this exam.', code='already_chosen')
+    alternatives.require_no_choice(attempt)
     terms = consent_terms(exam)
     consent.check_version(terms, terms_version)
     consent.record_answer(user, exam, terms, False)
-    may_opt_out = exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
-    return alternatives.offered(exam, may_opt_out)
+    return alternatives.offered(exam, _may_opt_out(exam, user))
 
 
 def request_on_campus(user, exam):
@@ -390,7 +393,7 @@ def opt_out(user, exam):
     _require_offered(user, exam)
     if exam.exam_type != ExamType.PROCTORED:
         raise NotAllowed('Practice exams are taken with proctoring or not at all.')
-    if not (exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out):
+    if not _may_opt_out(exam, user):
         raise NotAllowed('This course requires the exam to be taken with online proctoring.',
                          code='opt_out_forbidden')
     previous = latest_attempt(exam, user)

@@ -25,6 +25,12 @@ def offered(exam, may_opt_out):
                  if allowed)
 
 
+def require_no_choice(attempt):
+    """Refuse an alternative once the learner's latest attempt (None: none) is under way or done."""
+    if attempt is not None and attempt.status != AttemptStatus.RESET:
+        raise NotAllowed('You already chose how to take this exam.', code='already_chosen')
+
+
 def open_request(exam, user):
     """The learner's open request for an on-campus sitting of ``exam``, or None."""
     return OnCampusRequest.objects.filter(exam=exam, user=user, withdrawn_at__isnull=True).first()
@@ -38,8 +44,7 @@ def request_on_campus(exam, user, attempt=None, now=None):
     """
     if ON_CAMPUS not in offered(exam, may_opt_out=False):
         raise NotAllowed('This exam offers no on-campus sitting.', code='on_campus_not_offered')
-    if attempt is not None and attempt.status != AttemptStatus.RESET:
-        raise NotAllowed('You already chose how to take this exam.', code='already_chosen')
+    require_no_choice(attempt)
     now = now or timezone.now()
     try:
         with transaction.atomic():
