@@ -88,6 +88,10 @@ PROCTORING_DEMO_VENDORS = _flag('PROCTORING_DEMO_VENDORS')
 # In-house proctoring needs no vendor: recordings stay in var/proctoring-media (the default root),
 # encrypted at rest with a key the demo makes in var/ on first use.
 PROCTORING_PROVIDERS = {'null': {}, 'local': {}}
+# The demo's first exams show the exam flow without a camera: proctored exams with the ``null`` provider,
+# which a real site must allow explicitly.
+PROCTORING_ALLOW_UNRECORDED_PROCTORING = True
+PROCTORING_DEFAULT_PROVIDER = 'null'
 PROCTORING_MEDIA_ENCRYPTION_KEYS = [demo_media_key()]
 
 if PROCTORING_DEMO_VENDORS:

@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 from opaque_keys import InvalidKeyError
 from opaque_keys.edx.keys import CourseKey
 
+from .authoring import exams as authoring
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .exams import allowances, alternatives, search, timer
@@ -33,9 +34,8 @@ from .exams.models import Allowance, AllowanceChange, Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .exams.timer_tokens import read_timer_token, timer_token
 from .i18n import gettext
-from .lms.effects import register_credit_requirement
 from .lms.enrollment import enrollment_mode, is_verified_track
-from .lms import roles
+from .lms import publishing, roles
 from .lms.events import emit_attempt_event
 from .privacy import access, consent, retention, retirement
 from .privacy.models import MediaView
@@ -58,12 +58,15 @@ log = logging.getLogger(__name__)
 CallbackRejected = callbacks.CallbackRejected
 
 S = AttemptStatus
-MAX_TIME_LIMIT_MINUTES = 24 * 60
+MAX_TIME_LIMIT_MINUTES = authoring.MAX_TIME_LIMIT_MINUTES
 
 __all__ = [
     'AllowanceNotFound', 'AnswersClosed', 'AttemptNotFound', 'ChecksNotPassed', 'ExamNotFound', 'IllegalTransition',
     'InvalidExamCode', 'InvalidExamSettings', 'InvalidStatusToken', 'NotAllowed', 'ProctoringError',
-    'validate_exam_settings', 'sync_exam', 'get_exam', 'learner_state', 'opt_in', 'opt_out',
+    'validate_exam_settings', 'sync_exam', 'exam_for_learner', 'default_provider', 'provider_records', 'may_author',
+    'syncs_on_publish',
+    'register_exam_with_provider',
+    'get_exam', 'learner_state', 'opt_in', 'opt_out',
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
@@ -92,76 +95,14 @@ def _grace_seconds():
 
 # ---- Exams -----------------------------------------------------------------------------------------
 
-def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=True, rules_text='',
-                           display_name='', exam_rules=None, on_campus_sitting=False, on_campus_instructions=''):
-    """
-    Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
-    with one message per invalid field.
-    """
-    errors = {}
-    if exam_type not in ExamType.ALL:
-        errors['exam_type'] = 'Choose proctored, practice or timed.'
-    try:
-        time_limit_minutes = int(time_limit_minutes)
-        if not 1 <= time_limit_minutes <= MAX_TIME_LIMIT_MINUTES:
-            raise ValueError
-    except (TypeError, ValueError):
-        errors['time_limit_minutes'] = f'Enter a whole number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}.'
-    provider = provider or 'null'
-    if provider not in provider_names():
-        errors['provider'] = 'This proctoring provider is not configured on this site.'
-    if exam_type == ExamType.TIMED:
-        provider = 'null'
-    if not isinstance(allow_opt_out, bool):
-        errors['allow_opt_out'] = 'Choose yes or no.'
-    if not isinstance(on_campus_sitting, bool):
-        errors['on_campus_sitting'] = 'Choose yes or no.'
-    if not isinstance(on_campus_instructions, str):
-        errors['on_campus_instructions'] = 'Enter text.'
-    if len(display_name or '') > 255:
-        errors['display_name'] = 'Use at most 255 characters.'
-    options = {}
-    if 'provider' not in errors:
-        choices = get_provider(provider).exam_rule_choices
-        exam_rules = exam_rules or {}
-        if not isinstance(exam_rules, dict) or not set(exam_rules) <= set(choices) \
-                or not all(isinstance(value, bool) for value in exam_rules.values()):
-            errors['exam_rules'] = 'Choose yes or no for each of the provider\'s rules.'
-        elif exam_rules:
-            options['rules'] = {rule: exam_rules[rule] for rule in choices if rule in exam_rules}
-    if errors:
-        raise InvalidExamSettings(errors)
-    return {
-        'exam_type': exam_type, 'time_limit_minutes': time_limit_minutes, 'provider': provider,
-        'allow_opt_out': allow_opt_out, 'rules_text': rules_text or '', 'display_name': display_name or '',
-        'provider_options': options,
-        'on_campus_sitting': on_campus_sitting and exam_type == ExamType.PROCTORED,
-        'on_campus_instructions': (on_campus_instructions or '').strip(),
-    }
-
-
-def sync_exam(course_key, usage_key, due_date=None, subsection_key='', **exam_settings):
-    """
-    Create or update the exam for an XBlock usage from its settings; return the ``Exam``.
-
-    Writes only when something changed, and tells the provider (and, inside the LMS, the course's
-    credit requirements) about new or changed exams.
-    """
-    values = validate_exam_settings(**exam_settings)
-    values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''))
-    exam = Exam.objects.filter(usage_key=str(usage_key)).first()
-    if exam is not None and all(getattr(exam, name) == value for name, value in values.items()):
-        return exam
-    exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
-    register_credit_requirement(exam)
-    if exam.is_proctored_kind:
-        try:
-            get_provider(exam.provider).register_exam(exam)
-        except VendorError:
-            # The exam page must work while a vendor is down; providers register the exam again
-            # with each attempt's session.
-            log.warning('Could not tell provider %s about exam %s', exam.provider, exam.pk, exc_info=True)
-    return exam
+validate_exam_settings = authoring.validate_exam_settings
+sync_exam = authoring.sync_exam
+exam_for_learner = authoring.exam_for_learner
+default_provider = authoring.default_provider
+provider_records = authoring.records
+may_author = roles.may_author
+syncs_on_publish = publishing.syncs_on_publish
+register_exam_with_provider = authoring.register_with_provider
 
 
 def get_exam(usage_key):
@@ -457,10 +398,13 @@ def validate_exam_code(exam_code):
     return attempt
 
 
-def start(user, exam):
+def start(user, exam, personal_due=None):
     """
     Start the clock. Timed exams start from nothing; proctored and practice exams from "ready to
     start". Starting twice (two tabs, a double click) starts once and returns the same attempt.
+
+    ``personal_due`` is this learner's own due date where the platform personalises it (an extension
+    the course team gave): it then caps the deadline instead of the exam's course-wide one.
     """
     previous = latest_attempt(exam, user)
     if exam.exam_type == ExamType.TIMED:
@@ -468,7 +412,8 @@ def start(user, exam):
             return previous
         now = timezone.now()
         attempt, created = create_attempt(
-            exam, user, S.STARTED, after=previous, by=user, reason='started', **_clock_fields(exam, user, now))
+            exam, user, S.STARTED, after=previous, by=user, reason='started',
+            **_clock_fields(exam, user, now, personal_due))
         if created:
             emit_attempt_event('started', attempt)
         return attempt
@@ -478,7 +423,7 @@ def start(user, exam):
         return previous
     now = timezone.now()
     try:
-        won = transition(previous, S.STARTED, by=user, reason='started', **_clock_fields(exam, user, now))
+        won = transition(previous, S.STARTED, by=user, reason='started', **_clock_fields(exam, user, now, personal_due))
     except IllegalTransition:
         previous.refresh_from_db()
         return previous
@@ -488,11 +433,11 @@ def start(user, exam):
     return previous
 
 
-def _clock_fields(exam, user, now):
+def _clock_fields(exam, user, now, personal_due=None):
     """The allowance snapshot and deadline an attempt gets when its clock starts."""
     allowance = allowances.effective_allowance(exam, user)
     deadline = timer.compute_deadline(now, exam.time_limit_minutes, allowance.extra_minutes,
-                                      allowance.time_multiplier, exam.due_date)
+                                      allowance.time_multiplier, personal_due or exam.due_date)
     return {'started_at': now, 'deadline': deadline, 'extra_minutes': allowance.extra_minutes,
             'time_multiplier': allowance.time_multiplier, 'review_exempt': allowance.review_exempt}
 

@@ -45,6 +45,8 @@ class ProctoringBackendConfig(AppConfig):
         attempt_status_changed.connect(on_attempt_status_changed, dispatch_uid='edx_proctoring_backend.effects')
         from .lms.retirement import connect
         connect(on_user_retired)
+        from .lms import publishing
+        publishing.connect()
         # The media encryption module registers its system checks.
         from .recordings import encryption  # noqa: F401  pylint: disable=unused-import
 

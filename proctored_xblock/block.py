@@ -15,10 +15,12 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.core import XBlock
 from xblock.fields import Boolean, Date, Dict, Integer, Scope, String
+from xblock.utils.studio_editable import StudioContainerXBlockMixin
+from xblock.validation import ValidationMessage
 
 from edx_proctoring_backend import api
 
-from . import views
+from . import authoring, views
 from .capture import capture_plan
 from .i18n import _
 from .resources import read_static
@@ -55,9 +57,8 @@ def exam_handler(method):
         try:
             return _json_response(method(self, user, data) or {'success': True})
         except api.InvalidExamSettings as error:
-            field_messages = views.settings_error_messages(self.gettext)
             return _json_response({'error': error.code, 'message': messages[error.code],
-                                   'fields': {field: field_messages.get(field, text)
+                                   'fields': {field: views.settings_error_text(self.gettext, field, text)
                                               for field, text in error.errors.items()}}, status=400)
         except api.VendorError:
             # Nothing was lost: the learner can try again once the proctoring service answers.
@@ -75,8 +76,12 @@ def exam_handler(method):
 
 @XBlock.needs('i18n')
 @XBlock.needs('user')
-class ProctoredExamBlock(LearnerCourseMixin, XBlock):
-    """A proctored, practice proctored or timed exam whose children are the exam content."""
+@XBlock.wants('mako')
+class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock):
+    """
+    A proctored, practice proctored or timed exam whose children are the exam content. In Studio it
+    is a container: its own page lists the content with Studio's controls to add and reorder it.
+    """
 
     has_children = True
     has_author_view = True
@@ -85,8 +90,10 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
     exam_type = String(display_name=_('Exam type'), default=api.ExamType.PROCTORED, scope=Scope.settings,
                        values=list(api.ExamType.ALL))
     time_limit_minutes = Integer(display_name=_('Time limit (minutes)'), default=60, scope=Scope.settings)
-    provider = String(display_name=_('Proctoring provider'), default='null', scope=Scope.settings)
-    allow_opt_out = Boolean(display_name=_('Opting out allowed'), default=True, scope=Scope.settings)
+    # Empty: the site's default provider (authoring.exams.default_provider), never silently ``null``.
+    provider = String(display_name=_('Proctoring provider'), default='', scope=Scope.settings)
+    # As the edX author guide says: by default, learners must take the exam as a proctored exam.
+    allow_opt_out = Boolean(display_name=_('Opting out allowed'), default=False, scope=Scope.settings)
     on_campus_sitting = Boolean(
         display_name=_('On-campus sitting for learners who refuse online proctoring'), default=False,
         scope=Scope.settings, help=_('Learners who do not agree to the proctoring terms can ask to sit the exam on '
@@ -118,19 +125,27 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             due = due.replace(tzinfo=timezone.utc)
         return due
 
+    def exam_settings(self):
+        """The exam's settings as this block holds them, for the ``Exam`` row."""
+        return {
+            'due_date': self.due_date(), 'exam_type': self.exam_type, 'time_limit_minutes': self.time_limit_minutes,
+            'provider': self.provider, 'allow_opt_out': self.allow_opt_out, 'rules_text': self.rules_text,
+            'display_name': self.display_name, 'subsection_key': self._subsection_key(),
+            'exam_rules': self._provider_rules(), 'on_campus_sitting': self.on_campus_sitting,
+            'on_campus_instructions': self.on_campus_instructions,
+        }
+
     def exam(self):
-        """Create or update this block's exam from its settings and return it."""
-        return api.sync_exam(
-            self.course_key, self.scope_ids.usage_id, due_date=self.due_date(),
-            exam_type=self.exam_type, time_limit_minutes=self.time_limit_minutes, provider=self.provider,
-            allow_opt_out=self.allow_opt_out, rules_text=self.rules_text, display_name=self.display_name,
-            subsection_key=self._subsection_key(), exam_rules=self._provider_rules(),
-            on_campus_sitting=self.on_campus_sitting, on_campus_instructions=self.on_campus_instructions,
-        )
+        """The exam as its last save or publish left it (learners' pages and actions write no settings)."""
+        return api.exam_for_learner(self.course_key, self.scope_ids.usage_id, **self.exam_settings())
+
+    def sync_exam(self):
+        """Write this block's settings to its exam (a save, or a publish in Studio); return the exam."""
+        return api.sync_exam(self.course_key, self.scope_ids.usage_id, **self.exam_settings())
 
     def _provider_rules(self):
         """The author's choice of the provider's binary rules (a rule the provider no longer offers is dropped)."""
-        offered = api.exam_rule_choices(self.provider)
+        offered = api.exam_rule_choices(self.provider or api.default_provider())
         return {rule: value for rule, value in (self.exam_rules or {}).items() if rule in offered}
 
     def _subsection_key(self):
@@ -146,18 +161,22 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         """Record what the learner's answers scored, from the questions that can score themselves."""
         if exam.exam_type == api.ExamType.PRACTICE:
             return  # practice exams are not graded
-        scores = [score for score in (child.exam_score() for child in self._children() if hasattr(child, 'exam_score'))
+        scores = [score for score in (child.exam_score() for child in self.visible_children()
+                                      if hasattr(child, 'exam_score'))
                   if score is not None]
         if scores:
             api.record_exam_grade(user, exam, sum(earned for earned, _ in scores),
                                   sum(possible for _, possible in scores))
 
-    def _provider_label(self):
-        """The translated name of this exam's proctoring provider."""
-        return self.gettext(dict(api.available_providers()).get(self.provider, self.provider))
+    def provider_label(self):
+        """The translated name of this exam's proctoring provider (the site's default when none is chosen)."""
+        provider = self.provider or api.default_provider() or ''
+        return self.gettext(dict(api.available_providers()).get(provider, provider))
 
-    def _children(self):
-        return [self.runtime.get_block(child_id) for child_id in self.children]
+    def visible_children(self):
+        """The children this viewer may see: the runtime gives None for hidden or staff-only ones."""
+        children = (self.runtime.get_block(child_id) for child_id in self.children)
+        return [child for child in children if child is not None]
 
     def _timer_url(self):
         try:
@@ -172,22 +191,27 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         user = self.current_django_user()
         fragment = Fragment()
         capture = None
-        if user is None:
-            # Exam questions are never shown to someone the exam cannot account for.
-            state_name, state = 'sign_in', None
+        exam = None
+        if user is not None:
+            try:
+                exam = self.exam()
+            except api.InvalidExamSettings:
+                log.warning('Exam %s is not set up', self.scope_ids.usage_id, exc_info=True)
+        if user is None or exam is None:
+            # Exam questions are never shown to someone the exam cannot account for, nor by an exam
+            # whose author has not finished setting it up.
+            state_name, state = ('sign_in' if user is None else 'unavailable'), None
         else:
-            exam = self.exam()
             state = api.learner_state(user, exam)
             state_name = views.page_state(state)
             if state.status in api.AttemptStatus.COMPLETED + (api.AttemptStatus.DECLINED,):
                 self._record_grade(user, exam)
             if state_name in ('checks', 'started'):
                 capture = capture_plan(user, exam)
-        content_visible = state is not None and (state.content_visible or (
-            self.content_after_submission and state.status in api.AttemptStatus.COMPLETED))
+        content_visible = self._content_visible(state)
         children = []
         if content_visible:
-            for child in self._children():
+            for child in self.visible_children():
                 child_fragment = self.runtime.render_child(child, 'student_view', context)
                 fragment.add_fragment_resources(child_fragment)
                 children.append(child_fragment.body_html())
@@ -200,6 +224,22 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         fragment.add_javascript(read_static('js/proctored_exam.js'))
         fragment.initialize_js('ProctoredExamBlock', self._js_init(state, state_name, capture))
         return fragment
+
+    def _content_visible(self, state):
+        """The one rule of who sees the exam's content: the learner's state allows it (the running attempt,
+        a regular or declined exam), or the author shows the questions after submission."""
+        return state is not None and (state.content_visible or (
+            self.content_after_submission and state.status in api.AttemptStatus.COMPLETED))
+
+    def content_open_to(self, user):
+        """Whether ``user`` may see this exam's content now, by whatever URL it is rendered."""
+        if user is None:
+            return False
+        try:
+            exam = self.exam()
+        except api.InvalidExamSettings:
+            return False
+        return self._content_visible(api.learner_state(user, exam))
 
     def _dashboard_url(self, user):
         """The course's instructor dashboard pages, for course staff, support and global staff; else ''."""
@@ -219,7 +259,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         step_texts = views.step_texts(_)
         # An exam recorded in the browser has the steps of its own settings (a room scan or not).
         steps = capture['steps'] if capture and capture.get('steps') else (state.steps if state else ())
-        questions = [child for child in self._children() if hasattr(child, 'answer')] if attempt else []
+        questions = [child for child in self.visible_children() if hasattr(child, 'answer')] if attempt else []
         return {
             'state': state_name, 'exam_type': self.exam_type, 'display_name': self.display_name,
             'time_limit_minutes': self.time_limit_minutes, 'rules_text': self.rules_text,
@@ -230,7 +270,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             'on_campus_requested_at': (views.format_moment(state.on_campus_request.requested_at)
                                        if state and state.on_campus_request else ''),
             'exam_code': (attempt.exam_code or '') if attempt else '',
-            'provider_name': self._provider_label(),
+            'provider_name': self.provider_label(),
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in steps],
             'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
             'session_pending': bool(state and state.session_pending),
@@ -306,8 +346,8 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
 
     @exam_handler
     def start(self, user, data):  # pylint: disable=unused-argument
-        """Start the clock."""
-        attempt = api.start(user, self.exam())
+        """Start the clock, capped by this learner's own due date (the platform personalises ``due``)."""
+        attempt = api.start(user, self.exam(), personal_due=self.due_date())
         return {'success': True, 'status': attempt.status}
 
     @exam_handler
@@ -335,19 +375,15 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
     # ---- authoring ------------------------------------------------------------------------------------
 
     def author_view(self, context=None):
-        """Studio: a summary of the settings, then the exam content."""
-        _ = self.gettext
-        fragment = Fragment()
-        labels = dict(views.exam_type_labels(_))
-        fragment.add_content(
-            f'<p class="proctored-exam-author">{labels.get(self.exam_type, self.exam_type)} · '
-            f'{_("Time limit (minutes)")}: {int(self.time_limit_minutes)}</p>')
-        for child in self._children():
-            child_fragment = self.runtime.render_child(child, 'author_view' if hasattr(child, 'author_view')
-                                                       else 'student_view', context)
-            fragment.add_fragment_resources(child_fragment)
-            fragment.add_content(child_fragment.body_html())
-        return fragment
+        """Studio: the exam's summary, and its content with Studio's controls on the exam's own page."""
+        return authoring.author_view(self, context)
+
+    def validate(self):
+        """Studio: what the author must fix (errors) or should know (warnings) before publishing."""
+        validation = super().validate()
+        for message_type, text in authoring.validation_messages(self):
+            validation.add(ValidationMessage(message_type, text))
+        return validation
 
     def studio_view(self, context=None):  # pylint: disable=unused-argument
         """The settings form for course authors."""
@@ -355,7 +391,7 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             'studio.html', self.i18n(), display_name=self.display_name, exam_type=self.exam_type,
             exam_types=views.exam_type_labels(self.gettext), time_limit_minutes=self.time_limit_minutes,
             providers=[(name, self.gettext(label)) for name, label in api.available_providers()],
-            provider=self.provider, allow_opt_out=self.allow_opt_out,
+            provider=self.provider or api.default_provider() or '', allow_opt_out=self.allow_opt_out,
             on_campus_sitting=self.on_campus_sitting, on_campus_instructions=self.on_campus_instructions,
             content_after_submission=self.content_after_submission,
             rules_text=self.rules_text, exam_rules=self.exam_rules or {},
@@ -368,8 +404,13 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         return fragment
 
     @exam_handler
-    def studio_submit(self, user, data):  # pylint: disable=unused-argument
-        """Validate and save the author's settings; nothing is saved if any value is invalid."""
+    def studio_submit(self, user, data):
+        """
+        Validate and save the author's settings; nothing is saved if any value is invalid. Where no
+        publish follows (the workbench), the exam takes them at once; in Studio, when published.
+        """
+        if not api.may_author(user, self.course_key):
+            raise api.NotAllowed('Only the course team changes the exam.', code='not_author')
         cleaned = api.validate_exam_settings(
             exam_type=data.get('exam_type'), time_limit_minutes=data.get('time_limit_minutes'),
             provider=data.get('provider'), allow_opt_out=data.get('allow_opt_out', True),
@@ -382,6 +423,8 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
         for name, value in cleaned.items():
             setattr(self, name, value)
         self.content_after_submission = data.get('content_after_submission') is True
+        if not api.syncs_on_publish():
+            self.sync_exam()
         return {'success': True}
 
     @staticmethod
@@ -394,10 +437,10 @@ class ProctoredExamBlock(LearnerCourseMixin, XBlock):
             return f'<vertical_demo><proctored_exam {attrs}>{question}</proctored_exam></vertical_demo>'
         return [
             ('Proctored exam (60 minutes)', scenario(
-                'display_name="Final exam" exam_type="proctored" time_limit_minutes="60" '
+                'display_name="Final exam" exam_type="proctored" time_limit_minutes="60" allow_opt_out="true" '
                 'rules_text="No notes, no other people in the room."')),
             ('Proctored exam (1 minute, to try the warnings)', scenario(
-                'display_name="One-minute exam" exam_type="proctored" time_limit_minutes="1"')),
+                'display_name="One-minute exam" exam_type="proctored" time_limit_minutes="1" allow_opt_out="true"')),
             ('Proctored exam without opting out', scenario(
                 'display_name="Required proctored exam" exam_type="proctored" time_limit_minutes="30" '
                 'allow_opt_out="false"')),

@@ -98,6 +98,7 @@ def error_messages(_):
     return {
         'not_verified': _("Proctored exams are offered to learners in the verified track."),
         'already_declined': _("You chose to take this exam without proctoring; that cannot be undone."),
+        'not_author': _("Only the course team can change this exam."),
         'opt_out_forbidden': _("This course requires this exam to be taken with online proctoring."),
         'already_started': _("This exam has already started."),
         'terms_changed': _("The proctoring terms have changed. Read the new terms before you choose."),
@@ -139,7 +140,18 @@ def settings_error_messages(_):
         'on_campus_sitting': _("Choose yes or no."),
         'on_campus_instructions': _("Enter text."),
         'display_name': _("Use at most 255 characters."),
+        'exam_rules': _("Choose yes or no for each of the provider's rules."),
     }
+
+
+def settings_error_text(_, field, text):
+    """The translated message of an invalid setting (the API's English ``text`` for ``field``)."""
+    by_text = {
+        'Choose a proctoring provider.': _("Choose a proctoring provider."),
+        'This provider records nothing: choose one that proctors.': _(
+            "This provider records nothing: choose one that proctors."),
+    }
+    return by_text.get(text) or settings_error_messages(_).get(field, text)
 
 
 def format_moment(moment):

@@ -48,17 +48,18 @@ def learner(make_user):
 
 
 @pytest.fixture
-def make_exam(db):  # pylint: disable=unused-argument
-    """Create exams with sensible defaults."""
+def make_exam(db, django_capture_on_commit_callbacks):  # pylint: disable=unused-argument
+    """Create exams with sensible defaults (as a save or publish would: the provider is told of each)."""
     counter = {'n': 0}
 
     def make(exam_type='proctored', time_limit_minutes=60, provider='null', allow_opt_out=True, due_date=None,
              course_key='course-v1:Test+Exam+2026', usage_key=None, subsection_key='', display_name=''):
         counter['n'] += 1
         usage_key = usage_key or f'block-v1:Test+Exam+2026+type@proctored_exam+block@exam{counter["n"]}'
-        return api.sync_exam(course_key, usage_key, due_date=due_date, subsection_key=subsection_key,
-                             exam_type=exam_type, time_limit_minutes=time_limit_minutes, provider=provider,
-                             allow_opt_out=allow_opt_out, display_name=display_name)
+        with django_capture_on_commit_callbacks(execute=True):
+            return api.sync_exam(course_key, usage_key, due_date=due_date, subsection_key=subsection_key,
+                                 exam_type=exam_type, time_limit_minutes=time_limit_minutes, provider=provider,
+                                 allow_opt_out=allow_opt_out, display_name=display_name)
     return make
 
 

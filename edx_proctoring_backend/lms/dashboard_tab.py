@@ -18,7 +18,7 @@ from openedx_filters import PipelineStep
 from web_fragments.fragment import Fragment
 
 from ..i18n import gettext
-from . import roles
+from . import filters_config, roles
 
 SECTION_KEY = 'proctored_exams'
 LEGACY_FILTER = 'org.openedx.learning.instructor.dashboard.render.started.v1'
@@ -89,15 +89,5 @@ class AddProctoredExamsTab(PipelineStep):
 
 def register(site_settings):
     """Put both steps in the site's ``OPEN_EDX_FILTERS_CONFIG`` (keeping every other step)."""
-    config = getattr(site_settings, 'OPEN_EDX_FILTERS_CONFIG', None)
-    if config is None:
-        config = {}
-        site_settings.OPEN_EDX_FILTERS_CONFIG = config
     for filter_type, step in ((LEGACY_FILTER, LEGACY_STEP), (TABS_FILTER, TABS_STEP)):
-        entry = config.setdefault(filter_type, {'fail_silently': True, 'pipeline': []})
-        pipeline = entry.get('pipeline') or []
-        if isinstance(pipeline, str):
-            pipeline = [pipeline]
-        if step not in pipeline:
-            pipeline = [*pipeline, step]
-        entry['pipeline'] = pipeline
+        filters_config.add_steps(site_settings, filter_type, [step])

@@ -135,3 +135,19 @@ def site_configuration_value(name, default=None):
 def retirement_signal():
     """The signal the LMS sends when it retires a learner's account (``USER_RETIRE_LMS_MISC``, argument ``user``)."""
     return _module('openedx.core.djangoapps.user_api.accounts.signals').USER_RETIRE_LMS_MISC
+
+
+# ---- Course content (Studio's modulestore) -------------------------------------------------------
+
+def has_modulestore():
+    """True inside the LMS and Studio, where course content lives in the platform's modulestore."""
+    return _platform('xmodule.modulestore.django') is not None
+
+
+def published_blocks(course_key, block_type):
+    """The course's blocks of ``block_type`` as learners see them: the published branch of the modulestore."""
+    store = _module('xmodule.modulestore.django').modulestore()
+    branches = _module('xmodule.modulestore').ModuleStoreEnum.Branch
+    key = _course_key(course_key)
+    with store.branch_setting(branches.published_only, key):
+        return list(store.get_items(key, qualifiers={'category': block_type}))

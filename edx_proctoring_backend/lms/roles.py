@@ -78,3 +78,17 @@ def capabilities(user, course_key):
 def may(user, capability, course_key):
     """Return True when ``user`` may do ``capability`` in ``course_key``."""
     return capability in capabilities(user, course_key)
+
+
+def may_author(user, course_key):
+    """
+    Return True when ``user`` may change the course's exams (Studio's save of an exam's settings):
+    inside the platform, the course's staff and instructors and global staff. Outside it there is no
+    Studio, only the workbench, whose authoring view is open to whoever runs it.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    try:
+        return platform.has_access(user, 'staff', course_key)
+    except platform.PlatformUnavailable:
+        return True

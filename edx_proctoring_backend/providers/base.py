@@ -107,6 +107,9 @@ class ProctoringProvider:
 
     name = ''
     verbose_name = ''
+    #: Whether the provider records the learner (a proctored exam needs one that does, unless the site
+    #: allows unrecorded proctoring).
+    records = True
     #: Steps, in order, that the learner passes on the exam page before starting. The learner agrees to
     #: the site's terms (``privacy``) when opting in; ``Step.TERMS`` is a vendor software's own.
     learner_steps = (Step.EXAM_CODE,)

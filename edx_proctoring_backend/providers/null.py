@@ -15,6 +15,7 @@ class NullProvider(ProctoringProvider):
 
     name = 'null'
     verbose_name = gettext_noop('No proctoring software')
+    records = False
     learner_steps = (Step.EXAM_CODE,)
 
     def on_submit(self, attempt):

@@ -4,6 +4,11 @@ from pathlib import Path
 DEFAULTS = {
     # Providers available on this site and their options (keys, base URLs, timeouts).
     'PROCTORING_PROVIDERS': {'null': {}},
+    # The provider of a proctored exam whose author chose none (None: the first configured provider that
+    # records). A proctored or practice exam may use one that records nothing (``null``) only where
+    # PROCTORING_ALLOW_UNRECORDED_PROCTORING is True.
+    'PROCTORING_DEFAULT_PROVIDER': None,
+    'PROCTORING_ALLOW_UNRECORDED_PROCTORING': False,
     # Seconds after the deadline during which a save sent at 00:00 is still accepted.
     'PROCTORING_ANSWER_GRACE_SECONDS': 15,
     # How often the browser re-reads the time left from the server.
@@ -52,7 +57,7 @@ def plugin_settings(settings):
     """
     Fill in defaults, schedule the expiry sweep and the provider-call retries every minute, the
     stale-analysis sweep every five and the retention policy every hour, and add the instructor
-    dashboard's tab to the openedx-filters pipelines.
+    dashboard's tab and the exam content's gate to the openedx-filters pipelines.
     """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
@@ -68,8 +73,11 @@ def plugin_settings(settings):
     schedule.setdefault('proctored-exams-enforce-retention', {'task': RETENTION_TASK, 'schedule': 3600.0})
     # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py), whose section template the
     # legacy dashboard finds in the platform's Mako template directories.
-    from ..lms.dashboard_tab import register  # pylint: disable=import-outside-toplevel
-    register(settings)
+    # pylint: disable=import-outside-toplevel
+    from ..lms import content_gate, dashboard_tab
+    dashboard_tab.register(settings)
+    # Exam content rendered on its own (render_xblock, a unit's children) shows only where the exam allows it.
+    content_gate.register(settings)
     mako_dirs = getattr(settings, 'MAKO_TEMPLATE_DIRS_BASE', None)
     if isinstance(mako_dirs, list) and TEMPLATES_DIR not in [str(directory) for directory in mako_dirs]:
         mako_dirs.append(TEMPLATES_DIR)

@@ -176,6 +176,19 @@ def test_due_date_caps_the_clock(learner, make_exam):
     assert attempt.deadline == exam.due_date
 
 
+def test_a_learners_own_due_date_caps_their_clock_instead_of_the_exams(learner, make_user, make_exam):
+    """The platform personalises due dates (an extension): the learner's own, given at start, is the cap."""
+    exam = make_exam(due_date=timezone.now() + timedelta(minutes=10))
+    extended = make_user('extended')
+    for user in (learner, extended):
+        journeys.opt_in(user, exam)
+        api.confirm_checks(user, exam, ExamAttempt.objects.get(user=user).exam_code)
+    api.start(extended, exam, personal_due=exam.due_date + timedelta(minutes=20))
+    api.start(learner, exam)
+    assert ExamAttempt.objects.get(user=extended).deadline == exam.due_date + timedelta(minutes=20)
+    assert ExamAttempt.objects.get(user=learner).deadline == exam.due_date
+
+
 @pytest.mark.parametrize('kind,value', [
     (Allowance.ADDITIONAL_MINUTES, '0'), (Allowance.ADDITIONAL_MINUTES, 'ten'),
     (Allowance.TIME_MULTIPLIER, '0.5'), (Allowance.TIME_MULTIPLIER, '11'), ('free_pass', 'true'),
@@ -350,13 +363,17 @@ def test_invalid_exam_settings_are_refused(changes, field):
     assert field in raised.value.errors
 
 
-def test_sync_exam_writes_only_changes(db, django_assert_num_queries):  # pylint: disable=unused-argument
+@pytest.mark.django_db
+def test_sync_exam_writes_only_changes(django_assert_num_queries, django_capture_on_commit_callbacks):
     kwargs = {'exam_type': 'proctored', 'time_limit_minutes': 60, 'provider': 'counting'}
-    exam = api.sync_exam('course-v1:A+B+C', 'block-v1:x', **kwargs)
+    with django_capture_on_commit_callbacks(execute=True):
+        exam = api.sync_exam('course-v1:A+B+C', 'block-v1:x', **kwargs)
     assert CALLS['register_exam'] == 1
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(1), django_capture_on_commit_callbacks() as queued:
         assert api.sync_exam('course-v1:A+B+C', 'block-v1:x', **kwargs).pk == exam.pk
-    api.sync_exam('course-v1:A+B+C', 'block-v1:x', **{**kwargs, 'time_limit_minutes': 90})
+    assert not queued
+    with django_capture_on_commit_callbacks(execute=True):
+        api.sync_exam('course-v1:A+B+C', 'block-v1:x', **{**kwargs, 'time_limit_minutes': 90})
     assert api.get_exam('block-v1:x').time_limit_minutes == 90
     assert CALLS['register_exam'] == 2
     with pytest.raises(api.ExamNotFound):

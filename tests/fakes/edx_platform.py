@@ -25,6 +25,7 @@ stays here when the package's transaction rolls back afterwards.
 import logging
 import sys
 import types
+from contextlib import contextmanager
 
 from django.contrib.auth import get_user_model
 from django.dispatch import Signal
@@ -44,6 +45,9 @@ GRADES_CONSTANTS = 'lms.djangoapps.grades.constants'
 COURSEWARE_ACCESS = 'lms.djangoapps.courseware.access'
 ACCOUNT_SIGNALS = 'openedx.core.djangoapps.user_api.accounts.signals'
 SITE_CONFIGURATION = 'openedx.core.djangoapps.site_configuration.helpers'
+MODULESTORE = 'xmodule.modulestore'
+MODULESTORE_DJANGO = 'xmodule.modulestore.django'
+MODULESTORE_MIXED = 'xmodule.modulestore.mixed'
 
 
 class InvalidCreditRequirements(Exception):
@@ -81,6 +85,8 @@ class FakePlatform:
         self.course_roles = {}         # (user id, course key) -> 'staff' or 'instructor' (CourseStaffRole, ...)
         self.support_users = set()     # user ids with SupportStaffRole
         self.site_values = {}          # the current site's SiteConfiguration values
+        self.content = {}              # (course key, branch) -> the course's blocks on that branch
+        self.branch = None             # the modulestore's branch setting of the moment (None: draft preferred)
         self.modules = _platform_modules(self)
         self._saved = {}
 
@@ -147,6 +153,12 @@ class FakePlatform:
     def make_support(self, user):
         """Give ``user`` the site's SupportStaffRole."""
         self.support_users.add(user.pk)
+
+    def save_content(self, course_key, blocks, published=True):
+        """Put the course's blocks in the modulestore's draft branch and, when ``published``, its published one."""
+        self.content[(str(course_key), 'draft-preferred')] = list(blocks)
+        if published:
+            self.content[(str(course_key), 'published-only')] = list(blocks)
 
     def fail(self, name, error):
         """Make every later call of the platform callable ``name`` raise ``error``."""
@@ -412,6 +424,49 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         except (TypeError, ValueError, AttributeError):
             return value
 
+    # ---- xmodule/modulestore/__init__.py, django.py and mixed.py ----------------------------------------
+
+    class ModuleStoreEnum:  # pylint: disable=too-few-public-methods
+        """xmodule.modulestore.ModuleStoreEnum (the branches)."""
+
+        class Branch:  # pylint: disable=too-few-public-methods
+            """The branch a read sees: Studio reads drafts first, learners the published content."""
+
+            draft_preferred = 'draft-preferred'
+            published_only = 'published-only'
+
+    class MixedModuleStore:
+        """The course content store (only what the package reads)."""
+
+        def get_items(self, course_key, **kwargs):
+            """
+            The course's blocks on the current branch (Studio's default: draft preferred) that match
+            ``qualifiers`` (``{'category': block type}``), as ``MixedModuleStore.get_items`` does.
+            """
+            platform.enter(f'{MODULESTORE_MIXED}.MixedModuleStore.get_items', course_key=course_key, **kwargs)
+            branch = platform.branch or ModuleStoreEnum.Branch.draft_preferred
+            category = (kwargs.get('qualifiers') or {}).get('category')
+            return [block for block in platform.content.get((str(course_key), branch), ())
+                    if category in (None, block.scope_ids.block_type)]
+
+        @contextmanager
+        def branch_setting(self, branch_setting, course_id=None):
+            """Read from ``branch_setting`` for the length of the block (a thread-local setting in the platform)."""
+            platform.enter(f'{MODULESTORE_MIXED}.MixedModuleStore.branch_setting', branch_setting=branch_setting,
+                           course_id=course_id)
+            previous, platform.branch = platform.branch, branch_setting
+            try:
+                yield
+            finally:
+                platform.branch = previous
+
+    store = MixedModuleStore()
+
+    def modulestore():
+        """The process's one modulestore."""
+        platform.enter(f'{MODULESTORE_DJANGO}.modulestore')
+        return store
+
     # ---- openedx/core/djangoapps/user_api/accounts/signals.py ---------------------------------------
     # The LMS sends ``USER_RETIRE_LMS_MISC.send(sender=..., user=user)`` from its retirement view.
 
@@ -427,4 +482,7 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
                             'InvalidCreditCourse': InvalidCreditCourse},
         GRADES_SERVICES: {'GradesService': GradesService},
         GRADES_CONSTANTS: {'GradeOverrideFeatureEnum': GradeOverrideFeatureEnum},
+        MODULESTORE: {'ModuleStoreEnum': ModuleStoreEnum},
+        MODULESTORE_DJANGO: {'modulestore': modulestore},
+        MODULESTORE_MIXED: {'MixedModuleStore': MixedModuleStore},
     }

@@ -203,7 +203,7 @@ def test_studio_view_and_valid_settings(workbench):
         'Midterm', 'timed', 45, False)
 
 
-def test_authors_choose_the_providers_rules(workbench, fake_vendor):
+def test_authors_choose_the_providers_rules(workbench, fake_vendor, django_capture_on_commit_callbacks):
     vendor = fake_vendor('proctortrack')
     _, block = workbench(PROCTORED_60)
     html = block.render('studio_view', {}).body_html()
@@ -211,7 +211,8 @@ def test_authors_choose_the_providers_rules(workbench, fake_vendor):
     payload = {'display_name': 'Final', 'exam_type': 'proctored', 'time_limit_minutes': '60',
                'provider': 'proctortrack', 'allow_opt_out': True, 'rules_text': '',
                'exam_rules': {'allow_calculator': True, 'allow_notes': False}}
-    assert call_handler(block, 'studio_submit', payload)[0] == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert call_handler(block, 'studio_submit', payload)[0] == 200
     assert block.exam_rules == {'allow_notes': False, 'allow_calculator': True}
     assert 'data-rule="allow_calculator" checked' in block.render('studio_view', {}).body_html()
     exam = block.exam()

@@ -84,7 +84,7 @@ def course_exam(db):  # pylint: disable=unused-argument
         counter['n'] += 1
         usage_key = f'block-v1:Demo+Proctoring+Standalone+type@proctored_exam+block@p{counter["n"]}'
         return api.sync_exam(course_key, usage_key, exam_type=exam_type, time_limit_minutes=30, provider=provider,
-                             display_name=display_name)
+                             display_name=display_name, allow_opt_out=True)
     return make
 
 

@@ -239,6 +239,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     platform.undo_subsection_grade_override(learner, COURSE, WEEK1)
     platform.has_access(learner, 'staff', COURSE)
     platform.site_configuration_value('PROCTORING_CONSENT_TERMS', {})
+    platform.published_blocks(COURSE, 'proctored_exam')
 
     assert {dotted for dotted, _ in edx_platform.calls} == set(BY_NAME)
 

@@ -1,0 +1,165 @@
+"""
+An exam's settings, from the block to the ``Exam`` row.
+
+The row is written when the author saves the block (a runtime without publishing: the workbench) or
+publishes it (Studio: ``lms/publishing.py``), never by a learner's page: a learner's page reads the
+row, and creates it only when no save or publish ever did (content imported before this version).
+The provider hears of a new or changed exam from a Celery task once the row is committed, so that a
+vendor that is slow or down delays nobody.
+"""
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+
+from ..exams.errors import InvalidExamSettings
+from ..exams.models import Exam
+from ..exams.statuses import ExamType
+from ..lms.effects import register_credit_requirement
+from ..providers.http import VendorError
+from ..providers.registry import UnknownProvider, get_provider, provider_names
+
+log = logging.getLogger(__name__)
+
+MAX_TIME_LIMIT_MINUTES = 24 * 60
+UNRECORDED_PROVIDER = 'null'
+
+
+def unrecorded_proctoring_allowed():
+    """Whether this site lets a proctored or practice exam use a provider that records nothing."""
+    return bool(getattr(settings, 'PROCTORING_ALLOW_UNRECORDED_PROCTORING', False))
+
+
+def records(provider_name):
+    """Whether the provider records the learner (False for ``null``, or a provider that cannot load)."""
+    try:
+        return get_provider(provider_name).records
+    except (UnknownProvider, ImportError):
+        return False
+
+
+def default_provider():
+    """
+    The provider a new proctored exam uses until its author chooses one: the site's
+    ``PROCTORING_DEFAULT_PROVIDER``, else the first configured provider that records, else ``null``
+    where the site allows unrecorded proctoring; None when there is none (the author must choose).
+    """
+    names = provider_names()
+    chosen = getattr(settings, 'PROCTORING_DEFAULT_PROVIDER', None)
+    if chosen in names:
+        return chosen
+    configured = [name for name in getattr(settings, 'PROCTORING_PROVIDERS', None) or {} if name in names]
+    for name in configured:
+        if records(name):
+            return name
+    return UNRECORDED_PROVIDER if unrecorded_proctoring_allowed() else None
+
+
+def _checked_provider(exam_type, provider, errors):
+    """The provider an exam of ``exam_type`` uses (a timed exam: ``null``); an error for one it may not use."""
+    if exam_type == ExamType.TIMED:
+        return UNRECORDED_PROVIDER
+    provider = provider or default_provider()
+    if provider is None:
+        errors['provider'] = 'Choose a proctoring provider.'
+    elif provider not in provider_names():
+        errors['provider'] = 'This proctoring provider is not configured on this site.'
+    elif not records(provider) and not unrecorded_proctoring_allowed():
+        errors['provider'] = 'This provider records nothing: choose one that proctors.'
+    return provider
+
+
+def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=False, rules_text='',
+                           display_name='', exam_rules=None, on_campus_sitting=False, on_campus_instructions=''):
+    """
+    Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
+    with one message per invalid field. An empty ``provider`` is the site's ``default_provider``.
+    """
+    errors = {}
+    if exam_type not in ExamType.ALL:
+        errors['exam_type'] = 'Choose proctored, practice or timed.'
+    try:
+        time_limit_minutes = int(time_limit_minutes)
+        if not 1 <= time_limit_minutes <= MAX_TIME_LIMIT_MINUTES:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors['time_limit_minutes'] = f'Enter a whole number of minutes from 1 to {MAX_TIME_LIMIT_MINUTES}.'
+    provider = _checked_provider(exam_type, provider, errors)
+    if not isinstance(allow_opt_out, bool):
+        errors['allow_opt_out'] = 'Choose yes or no.'
+    if not isinstance(on_campus_sitting, bool):
+        errors['on_campus_sitting'] = 'Choose yes or no.'
+    if not isinstance(on_campus_instructions, str):
+        errors['on_campus_instructions'] = 'Enter text.'
+    if len(display_name or '') > 255:
+        errors['display_name'] = 'Use at most 255 characters.'
+    options = {}
+    if 'provider' not in errors:
+        choices = get_provider(provider).exam_rule_choices
+        exam_rules = exam_rules or {}
+        if not isinstance(exam_rules, dict) or not set(exam_rules) <= set(choices) \
+                or not all(isinstance(value, bool) for value in exam_rules.values()):
+            errors['exam_rules'] = 'Choose yes or no for each of the provider\'s rules.'
+        elif exam_rules:
+            options['rules'] = {rule: exam_rules[rule] for rule in choices if rule in exam_rules}
+    if errors:
+        raise InvalidExamSettings(errors)
+    return {
+        'exam_type': exam_type, 'time_limit_minutes': time_limit_minutes, 'provider': provider,
+        'allow_opt_out': allow_opt_out, 'rules_text': rules_text or '', 'display_name': display_name or '',
+        'provider_options': options,
+        'on_campus_sitting': on_campus_sitting and exam_type == ExamType.PROCTORED,
+        'on_campus_instructions': (on_campus_instructions or '').strip(),
+    }
+
+
+def sync_exam(course_key, usage_key, due_date=None, subsection_key='', **exam_settings):
+    """
+    Create or update the exam of an XBlock usage from its settings; return the ``Exam``.
+
+    Writes only when something changed; then makes a proctored exam of a credit course one of its
+    credit requirements (inside the LMS) and queues the provider's registration of the exam.
+    """
+    values = validate_exam_settings(**exam_settings)
+    values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''))
+    exam = Exam.objects.filter(usage_key=str(usage_key)).first()
+    if exam is not None and all(getattr(exam, name) == value for name, value in values.items()):
+        return exam
+    exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
+    register_credit_requirement(exam)
+    if exam.is_proctored_kind:
+        _queue_registration(exam.pk)
+    return exam
+
+
+def exam_for_learner(course_key, usage_key, **block_settings):
+    """
+    The exam a learner's page shows: the row the last save or publish wrote, unchanged. Only an exam
+    that no save or publish ever wrote is created here, once, from the block's settings.
+    """
+    exam = Exam.objects.filter(usage_key=str(usage_key)).first()
+    return exam if exam is not None else sync_exam(course_key, usage_key, **block_settings)
+
+
+def _queue_registration(exam_id):
+    """Queue the provider's registration of the exam once the current transaction commits."""
+    # The task module is a thin wrapper over the API; it is imported when work is queued, not at load.
+    from ..tasks import register_exam  # pylint: disable=import-outside-toplevel,cyclic-import
+    transaction.on_commit(partial(register_exam.delay, exam_id))
+
+
+def register_with_provider(exam_id):
+    """
+    Tell the exam's provider about it (the ``register_exam`` task). A vendor that cannot be reached
+    is no failure: every attempt's session registers the exam again.
+    """
+    exam = Exam.objects.filter(pk=exam_id).first()
+    if exam is None or not exam.is_proctored_kind:
+        return False
+    try:
+        get_provider(exam.provider).register_exam(exam)
+    except VendorError:
+        log.warning('Could not tell provider %s about exam %s', exam.provider, exam.pk, exc_info=True)
+        return False
+    return True

@@ -1,0 +1,71 @@
+"""An exam's settings: safe defaults, the provider rules, and the provider told after the commit."""
+import pytest
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.authoring import exams
+from tests.fakes.counting_provider import CALLS, reset_calls
+
+pytestmark = pytest.mark.usefixtures('db')
+COUNTING = {'class': 'tests.fakes.counting_provider.CountingProvider'}
+
+
+@pytest.mark.parametrize('providers,chosen,allowed,expected', [
+    ({'null': {}, 'counting': COUNTING}, None, False, 'counting'),   # the first that records
+    ({'null': {}, 'counting': COUNTING}, 'null', True, 'null'),      # the site's explicit choice
+    ({'null': {}, 'counting': COUNTING}, 'ghost', False, 'counting'),  # a choice the site does not offer
+    ({'null': {}}, None, False, None),                               # nothing that records: the author chooses
+    ({'null': {}}, None, True, 'null'),                              # unless the site allows unrecorded proctoring
+])
+def test_the_default_provider_is_never_silently_one_that_records_nothing(settings, providers, chosen, allowed,
+                                                                         expected):
+    settings.PROCTORING_PROVIDERS = providers
+    settings.PROCTORING_DEFAULT_PROVIDER = chosen
+    settings.PROCTORING_ALLOW_UNRECORDED_PROCTORING = allowed
+    assert exams.default_provider() == expected
+
+
+@pytest.mark.parametrize('exam_type', ['proctored', 'practice'])
+def test_a_proctored_exam_refuses_a_provider_that_records_nothing_unless_the_site_allows_it(settings, exam_type):
+    settings.PROCTORING_ALLOW_UNRECORDED_PROCTORING = False
+    with pytest.raises(api.InvalidExamSettings) as raised:
+        api.validate_exam_settings(exam_type, 60, 'null')
+    assert raised.value.errors == {'provider': 'This provider records nothing: choose one that proctors.'}
+    settings.PROCTORING_ALLOW_UNRECORDED_PROCTORING = True
+    assert api.validate_exam_settings(exam_type, 60, 'null')['provider'] == 'null'
+
+
+def test_a_timed_exam_uses_null_whatever_the_site_allows(settings):
+    settings.PROCTORING_ALLOW_UNRECORDED_PROCTORING = False
+    assert api.validate_exam_settings('timed', 60, '')['provider'] == 'null'
+    assert api.validate_exam_settings('timed', 60, 'counting')['provider'] == 'null'
+
+
+def test_opting_out_is_off_unless_the_author_allows_it():
+    assert api.validate_exam_settings('proctored', 60, 'counting')['allow_opt_out'] is False
+
+
+def test_the_provider_hears_of_an_exam_after_the_commit_only(django_capture_on_commit_callbacks):
+    reset_calls()
+    with django_capture_on_commit_callbacks() as queued:
+        exam = api.sync_exam('course-v1:A+B+C', 'block-v1:A+B+C+type@proctored_exam+block@x',
+                             exam_type='proctored', time_limit_minutes=60, provider='counting')
+    assert CALLS['register_exam'] == 0 and len(queued) == 1
+    queued[0]()
+    assert CALLS['register_exam'] == 1
+    assert api.register_exam_with_provider(exam.pk) is True
+    assert api.register_exam_with_provider(exam.pk + 1000) is False
+
+
+def test_a_vendor_that_is_down_does_not_fail_the_registration(fake_vendor):
+    vendor = fake_vendor('rpnow')
+    exam = api.sync_exam('course-v1:A+B+C', 'block-v1:A+B+C+type@proctored_exam+block@y',
+                         exam_type='proctored', time_limit_minutes=60, provider='rpnow')
+    vendor.stop()
+    assert api.register_exam_with_provider(exam.pk) is False
+
+
+def test_a_learners_page_creates_a_missing_exam_once_and_never_updates_it():
+    usage = 'block-v1:A+B+C+type@proctored_exam+block@z'
+    first = api.exam_for_learner('course-v1:A+B+C', usage, exam_type='timed', time_limit_minutes=30, provider='')
+    again = api.exam_for_learner('course-v1:A+B+C', usage, exam_type='timed', time_limit_minutes=90, provider='')
+    assert first.pk == again.pk and again.time_limit_minutes == 30
