@@ -35,7 +35,7 @@ from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_resu
 from .exams.timer_tokens import read_timer_token, timer_token
 from .i18n import gettext
 from .lms.enrollment import enrollment_mode, is_verified_track
-from .lms import publishing, roles
+from .lms import content_dates, publishing, roles
 from .lms.events import emit_attempt_event
 from .privacy import access, consent, retention, retirement
 from .privacy.models import MediaView
@@ -64,7 +64,7 @@ __all__ = [
     'AllowanceNotFound', 'AnswersClosed', 'AttemptNotFound', 'ChecksNotPassed', 'ExamNotFound', 'IllegalTransition',
     'InvalidExamCode', 'InvalidExamSettings', 'InvalidStatusToken', 'NotAllowed', 'ProctoringError',
     'validate_exam_settings', 'sync_exam', 'exam_for_learner', 'default_provider', 'provider_records', 'may_author',
-    'syncs_on_publish',
+    'syncs_on_publish', 'open_content_without_clock', 'CONTENT_CLOSED',
     'register_exam_with_provider',
     'get_exam', 'learner_state', 'opt_in', 'opt_out',
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
@@ -102,6 +102,8 @@ default_provider = authoring.default_provider
 provider_records = authoring.records
 may_author = roles.may_author
 syncs_on_publish = publishing.syncs_on_publish
+open_content_without_clock = authoring.open_content_without_clock
+CONTENT_CLOSED = content_dates.CONTENT_CLOSED
 register_exam_with_provider = authoring.register_with_provider
 
 

@@ -43,6 +43,9 @@ class ProctoringBackendConfig(AppConfig):
         from .exams.signals import attempt_status_changed
         from .lms.effects import on_attempt_status_changed
         attempt_status_changed.connect(on_attempt_status_changed, dispatch_uid='edx_proctoring_backend.effects')
+        from .lms import content_dates
+        attempt_status_changed.connect(content_dates.on_attempt_status_changed,
+                                       dispatch_uid='edx_proctoring_backend.content_dates')
         from .lms.retirement import connect
         connect(on_user_retired)
         from .lms import publishing

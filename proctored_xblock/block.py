@@ -113,14 +113,18 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
 
     def due_date(self):
         """
-        When the exam closes: the block's own closing date, else the due date the course gives it.
+        When the exam closes: the block's own closing date, else the due date of its unit (inherited
+        from the subsection; on the platform, this learner's own: an extension given to them).
 
+        The block's own ``due`` is not the exam's: it holds the exam's content closed
+        (``api.CONTENT_CLOSED``), each learner's attempt opening it (``lms/content_dates.py``).
         ``PROCTORING_IGNORE_INHERITED_DUE`` turns the inherited one off where a runtime stamps every
         block's ``due`` (the workbench sets it to the moment of rendering).
         """
         due = self.close_date
         if due is None and not getattr(settings, 'PROCTORING_IGNORE_INHERITED_DUE', False):
-            due = getattr(self, 'due', None)
+            parent = self.get_parent()
+            due = getattr(parent, 'due', None) if parent is not None else None
         if due is not None and due.tzinfo is None:
             due = due.replace(tzinfo=timezone.utc)
         return due
@@ -206,6 +210,9 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             state_name = views.page_state(state)
             if state.status in api.AttemptStatus.COMPLETED + (api.AttemptStatus.DECLINED,):
                 self._record_grade(user, exam)
+            if state_name == 'regular':
+                # Taken without proctoring (not in a verified track): answerable until the exam closes.
+                api.open_content_without_clock(user, exam)
             if state_name in ('checks', 'started'):
                 capture = capture_plan(user, exam)
         content_visible = self._content_visible(state)
@@ -423,7 +430,10 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         for name, value in cleaned.items():
             setattr(self, name, value)
         self.content_after_submission = data.get('content_after_submission') is True
-        if not api.syncs_on_publish():
+        if api.syncs_on_publish():
+            # Studio: the platform's publish keeps the dates set on blocks; this one holds the content closed.
+            self.due = api.CONTENT_CLOSED  # pylint: disable=attribute-defined-outside-init  # the platform's field
+        else:
             self.sync_exam()
         return {'success': True}
 
@@ -457,4 +467,12 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
                 f'display_name={quoteattr(f"Final exam ({label})")} exam_type="proctored" '
                 f'time_limit_minutes="30" provider={quoteattr(name)}'))
             for name, label in api.available_providers() if name != 'null'
+        ] + [
+            # Any component can be exam content: here the workbench's own problem, held to the attempt.
+            ('Timed exam with a standard problem',
+             '<vertical_demo><proctored_exam display_name="Quiz with a standard problem" exam_type="timed" '
+             'time_limit_minutes="5"><problem_demo><html_demo><p>How many days are there in a week?</p></html_demo>'
+             '<textinput_demo name="days" input_type="int"/><script>week = 7</script><equality_demo '
+             'name="is_seven" left="./days/@student_input" right="$week">Seven days</equality_demo></problem_demo>'
+             '</proctored_exam></vertical_demo>'),
         ]

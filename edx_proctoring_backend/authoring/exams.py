@@ -16,6 +16,7 @@ from django.db import transaction
 from ..exams.errors import InvalidExamSettings
 from ..exams.models import Exam
 from ..exams.statuses import ExamType
+from ..lms import content_dates
 from ..lms.effects import register_credit_requirement
 from ..providers.http import VendorError
 from ..providers.registry import UnknownProvider, get_provider, provider_names
@@ -119,7 +120,8 @@ def sync_exam(course_key, usage_key, due_date=None, subsection_key='', **exam_se
     Create or update the exam of an XBlock usage from its settings; return the ``Exam``.
 
     Writes only when something changed; then makes a proctored exam of a credit course one of its
-    credit requirements (inside the LMS) and queues the provider's registration of the exam.
+    credit requirements (inside the LMS), closes its content to learners without an attempt (where
+    edx-when holds the course's dates) and queues the provider's registration of the exam.
     """
     values = validate_exam_settings(**exam_settings)
     values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''))
@@ -128,6 +130,7 @@ def sync_exam(course_key, usage_key, due_date=None, subsection_key='', **exam_se
         return exam
     exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
     register_credit_requirement(exam)
+    content_dates.close_by_default(exam)
     if exam.is_proctored_kind:
         _queue_registration(exam.pk)
     return exam
@@ -163,3 +166,8 @@ def register_with_provider(exam_id):
         log.warning('Could not tell provider %s about exam %s', exam.provider, exam.pk, exc_info=True)
         return False
     return True
+
+
+def open_content_without_clock(user, exam):
+    """A learner takes the exam as a regular exam: its content is theirs to answer until it closes."""
+    return content_dates.open_until_exam_closes(user, exam, 'regular exam')

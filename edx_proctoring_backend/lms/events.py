@@ -1,11 +1,17 @@
-"""Tracking events for attempt changes (the platform's tracker when present, the log otherwise)."""
+"""
+Tracking events for attempt changes (the platform's tracker when present, the log otherwise).
+
+The names are this package's own, ``proctored_exams.<exam type>.attempt.<change>``: the
+``edx.special_exam.*`` names belong to edx-proctoring, whose analytics read them with its own fields.
+"""
 import logging
 
 log = logging.getLogger(__name__)
+EVENT_PREFIX = 'proctored_exams'
 
 
 def emit_attempt_event(name, attempt, **extra):
-    """Emit the tracking event ``edx.special_exam.<name>`` for ``attempt``."""
+    """Emit the tracking event ``proctored_exams.<exam type>.attempt.<name>`` for ``attempt``."""
     data = {
         'exam_id': attempt.exam_id,
         'exam_content_id': attempt.exam.usage_key,
@@ -15,7 +21,7 @@ def emit_attempt_event(name, attempt, **extra):
         'exam_type': attempt.exam.exam_type,
         **extra,
     }
-    event_name = f'edx.special_exam.{attempt.exam.exam_type}.attempt.{name}'
+    event_name = f'{EVENT_PREFIX}.{attempt.exam.exam_type}.attempt.{name}'
     try:
         from eventtracking import tracker  # pylint: disable=import-outside-toplevel
     except ImportError:

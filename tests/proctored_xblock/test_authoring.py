@@ -271,6 +271,8 @@ def test_in_studio_a_save_waits_for_the_publish(edx_platform, make_user, django_
                                  {'exam_type': 'proctored', 'time_limit_minutes': 90, 'provider': 'null'})
     assert status == 200 and block.time_limit_minutes == 90
     assert not Exam.objects.exists()
+    # The platform's publish keeps the dates set on blocks: this one holds the exam's content closed.
+    assert block.due == api.CONTENT_CLOSED
 
 
 def test_a_publish_gives_the_course_exams_their_published_settings(edx_platform, django_capture_on_commit_callbacks):
