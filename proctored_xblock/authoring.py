@@ -60,8 +60,8 @@ def validation_messages(block):
     _ = block.gettext
     messages = []
     settings = block.exam_settings()
-    settings.pop('due_date')
-    settings.pop('subsection_key')
+    for place in ('due_date', 'subsection_key', 'alone_in_subsection'):
+        settings.pop(place)
     try:
         cleaned = api.validate_exam_settings(**settings)
     except api.InvalidExamSettings as error:

@@ -135,6 +135,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'due_date': self.due_date(), 'exam_type': self.exam_type, 'time_limit_minutes': self.time_limit_minutes,
             'provider': self.provider, 'allow_opt_out': self.allow_opt_out, 'rules_text': self.rules_text,
             'display_name': self.display_name, 'subsection_key': self._subsection_key(),
+            'alone_in_subsection': not authoring.shares_subsection(self),
             'exam_rules': self._provider_rules(), 'on_campus_sitting': self.on_campus_sitting,
             'on_campus_instructions': self.on_campus_instructions,
         }

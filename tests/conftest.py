@@ -53,12 +53,14 @@ def make_exam(db, django_capture_on_commit_callbacks):  # pylint: disable=unused
     counter = {'n': 0}
 
     def make(exam_type='proctored', time_limit_minutes=60, provider='null', allow_opt_out=True, due_date=None,
-             course_key='course-v1:Test+Exam+2026', usage_key=None, subsection_key='', display_name=''):
+             course_key='course-v1:Test+Exam+2026', usage_key=None, subsection_key='', display_name='',
+             alone_in_subsection=True):
         counter['n'] += 1
         usage_key = usage_key or f'block-v1:Test+Exam+2026+type@proctored_exam+block@exam{counter["n"]}'
         with django_capture_on_commit_callbacks(execute=True):
             return api.sync_exam(course_key, usage_key, due_date=due_date, subsection_key=subsection_key,
-                                 exam_type=exam_type, time_limit_minutes=time_limit_minutes, provider=provider,
+                                 alone_in_subsection=alone_in_subsection, exam_type=exam_type,
+                                 time_limit_minutes=time_limit_minutes, provider=provider,
                                  allow_opt_out=allow_opt_out, display_name=display_name)
     return make
 

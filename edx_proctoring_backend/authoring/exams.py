@@ -115,16 +115,18 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
     }
 
 
-def sync_exam(course_key, usage_key, due_date=None, subsection_key='', **exam_settings):
+def sync_exam(course_key, usage_key, due_date=None, subsection_key='', alone_in_subsection=False, **exam_settings):
     """
-    Create or update the exam of an XBlock usage from its settings; return the ``Exam``.
+    Create or update the exam of an XBlock usage from its settings and place (its subsection, and
+    whether it is all that subsection holds); return the ``Exam``.
 
     Writes only when something changed; then makes a proctored exam of a credit course one of its
     credit requirements (inside the LMS), closes its content to learners without an attempt (where
     edx-when holds the course's dates) and queues the provider's registration of the exam.
     """
     values = validate_exam_settings(**exam_settings)
-    values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''))
+    values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''),
+                  alone_in_subsection=bool(subsection_key) and alone_in_subsection)
     exam = Exam.objects.filter(usage_key=str(usage_key)).first()
     if exam is not None and all(getattr(exam, name) == value for name, value in values.items()):
         return exam

@@ -32,6 +32,9 @@ class Exam(models.Model):
     on_campus_sitting = models.BooleanField(default=False)
     on_campus_instructions = models.TextField(blank=True)
     due_date = models.DateTimeField(null=True, blank=True)
+    # The exam is the only content of its subsection: the platform's receivers of the exam-attempt
+    # events (completion, reset) act on the whole subsection, so they are sent only then.
+    alone_in_subsection = models.BooleanField(default=False)
     is_active = models.BooleanField(default=True)
     created = models.DateTimeField(auto_now_add=True)
     modified = models.DateTimeField(auto_now=True)

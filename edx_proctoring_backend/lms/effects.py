@@ -3,7 +3,8 @@ What follows a change of an attempt's status outside the attempt itself.
 
 One receiver of ``exams.signals.attempt_status_changed`` applies ``credit.policy.effects_of``: it
 keeps the package's credit record, tells the LMS's credit and grades apps (inside the platform) and
-sends the openedx-events exam-attempt signal. It runs in the transaction of the change, so the
+sends the openedx-events exam-attempt signal where the platform's receivers should act on it
+(``exam_events.should_send``). It runs in the transaction of the change, so the
 status and its consequences are written together or not at all.
 """
 import logging
@@ -15,7 +16,7 @@ from ..credit import records
 from ..credit.policy import CREDIT_STATUS, EXAM_ATTEMPT_EVENT, CreditStatus, GradeAction, effects_of
 from ..exams.statuses import ExamType
 from . import platform
-from .exam_events import send_exam_attempt_event
+from .exam_events import send_exam_attempt_event, should_send
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
         _tell_platform(attempt, effects, by)
     except platform.PlatformUnavailable:
         pass  # standalone: the package's records are the gradebook
-    if effects.event:
+    if effects.event and should_send(effects.event, attempt.exam, by):
         # Events tell the world what happened: only once it is committed.
         transaction.on_commit(partial(send_exam_attempt_event, effects.event, attempt, requesting_user=by))
 
@@ -50,8 +51,10 @@ def _tell_platform(attempt, effects, by):
         if not exam.subsection_key:
             log.warning('Exam %s has no subsection: its grade cannot be changed in the gradebook', exam.pk)
         elif effects.grade == GradeAction.ZERO:
-            platform.zero_subsection_grade(user, exam.course_key, exam.subsection_key, overrider=by,
-                                           comment='Proctoring review unsatisfactory')
+            # The course's choice (the platform's REJECTED_EXAM_OVERRIDES_GRADE course flag).
+            if platform.should_override_grade_on_rejected_exam(exam.course_key):
+                platform.zero_subsection_grade(user, exam.course_key, exam.subsection_key, overrider=by,
+                                               comment='Proctoring review unsatisfactory')
         else:
             platform.undo_subsection_grade_override(user, exam.course_key, exam.subsection_key)
 

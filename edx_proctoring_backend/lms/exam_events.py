@@ -1,10 +1,23 @@
 """
 The openedx-events exam-attempt signals (``org.openedx.learning.exam.attempt.*.v1``).
 
-Inside the LMS, edx-platform's own receivers act on them (the subsection is marked complete on
-submission, the learner's state is cleared on reset) and the event bus can carry them further.
-They need real course and usage keys: a runtime whose ids are not opaque keys (the workbench)
-emits none.
+Inside the LMS, edx-platform's own receivers act on them, on the exam's whole subsection:
+
+* ``submitted``: every completable block of the subsection is marked complete
+  (``lms/djangoapps/instructor/handlers.py``, ``handle_exam_completion``);
+* ``reset``: the learner's state of every block of the subsection is deleted and its completion
+  cleared (``handle_exam_reset``, which needs ``requesting_user``);
+* ``verified`` / ``rejected``: the subsection grade override is undone / set to zero, without
+  saying who decided, the zero whatever the course chose (``lms/djangoapps/grades/signals/handlers.py``);
+* every one: the credit receiver (``openedx/core/djangoapps/credit/signals/handlers.py``) posts a
+  status in namespace ``exam``, which the course's requirements (namespace ``proctored_exam``) do
+  not hold, so it is dropped.
+
+So the package sends ``submitted`` and ``reset`` (work it does not do itself) and only for an exam
+that is the only content of its subsection, ``reset`` only with the staff member who asked; it
+applies the grade itself (``lms/effects.py``: with who decided, as the course chose) and sends no
+``verified`` or ``rejected``. The events need real course and usage keys: a runtime whose ids are
+not opaque keys (the workbench) emits none.
 """
 import logging
 
@@ -22,6 +35,20 @@ SIGNALS = {
     'errored': signals.EXAM_ATTEMPT_ERRORED,
     'reset': signals.EXAM_ATTEMPT_RESET,
 }
+
+
+# The events whose platform receivers do work the package leaves to the platform.
+SENT = ('submitted', 'reset')
+
+
+def should_send(name, exam, requesting_user=None):
+    """Whether the ``name`` event of an attempt of ``exam`` goes out (see the module's docstring)."""
+    if name not in SENT or not exam.alone_in_subsection:
+        return False
+    if name == 'reset' and requesting_user is None:
+        log.warning('No reset event for exam %s: the platform needs the staff member who reset it', exam.pk)
+        return False
+    return True
 
 
 def _user_data(user):

@@ -104,6 +104,12 @@ def zero_subsection_grade(user, course_key, subsection_key, overrider=None, comm
         earned_all=0.0, earned_graded=0.0, overrider=overrider, comment=comment)
 
 
+def should_override_grade_on_rejected_exam(course_key):
+    """Whether the course zeroes the grade of a rejected exam (its REJECTED_EXAM_OVERRIDES_GRADE flag)."""
+    service = _module('lms.djangoapps.grades.services').GradesService()
+    return bool(service.should_override_grade_on_rejected_exam(course_key_or_id=str(course_key)))
+
+
 def undo_subsection_grade_override(user, course_key, subsection_key):
     """Remove the override, so the learner's answers count again."""
     service = _module('lms.djangoapps.grades.services').GradesService()

@@ -173,6 +173,7 @@ def test_inside_the_lms_credit_and_grade_land_through_its_services(vendors, edx_
     edx_platform.make_credit_course(course, requirements=[
         {'namespace': 'grade', 'name': 'grade', 'display_name': 'Grade', 'criteria': {'min_grade': 0.5}}])
     edx_platform.enroll(learner, course, 'verified')
+    edx_platform.zero_rejected_exams(course)   # the course's REJECTED_EXAM_OVERRIDES_GRADE flag
     exam = make_exam(provider=style, course_key=course, subsection_key=week, display_name='Final')
     assert [req['namespace'] for req in edx_platform.requirements(course)] == ['grade', 'proctored_exam']
 

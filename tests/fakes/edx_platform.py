@@ -16,8 +16,13 @@ behaviour follows edx-platform's code, state kept in dicts instead of tables:
   enrollment is not credit eligible, skips (with an error in the log) a requirement that does not
   exist or is disabled, refuses "failed" once the learner is eligible for credit, and makes the
   learner eligible when every active requirement is satisfied;
-* ``GradesService`` keeps one override per learner and subsection; undoing removes only the override
-  the same feature made, and undoing a missing one does nothing.
+* ``GradesService`` keeps one override per learner and subsection, with its history (who, which
+  feature, why); undoing removes only the override the same feature made, and undoing a missing one
+  does nothing; a course zeroes rejected exams only with its ``REJECTED_EXAM_OVERRIDES_GRADE`` flag;
+* the modulestore gives a course's blocks on the branch of the moment (Studio: drafts first);
+* the platform's receivers of the exam-attempt events act on the whole subsection: completion on
+  submission, the learner's state deleted on reset (which needs the requesting user), a zero override
+  without overrider on rejection, undone on verification where the course zeroes rejected exams.
 
 Unlike edx-platform's tables, this state is not part of the database transaction: what a call wrote
 stays here when the package's transaction rolls back afterwards.
@@ -59,10 +64,11 @@ class InvalidCreditCourse(Exception):
 
 
 class GradeOverrideFeatureEnum:  # pylint: disable=too-few-public-methods
-    """lms.djangoapps.grades.constants.GradeOverrideFeatureEnum (the values the package may meet)."""
+    """lms.djangoapps.grades.constants.GradeOverrideFeatureEnum, with its real values."""
 
-    proctoring = 'proctoring'
-    gradebook = 'gradebook'
+    proctoring = 'PROCTORING'
+    gradebook = 'GRADEBOOK'
+    grade_import = 'grade-import'
 
 
 def _key(key_or_id, key_class):
@@ -80,6 +86,8 @@ class FakePlatform:
         self.status_rows = {}          # (course key, namespace, name, username) -> {'status', 'reason'}
         self.eligible = set()          # (course key, username)
         self.override_rows = {}        # (user id, course key, usage key) -> override
+        self.override_history = []     # PersistentSubsectionGradeOverrideHistory rows, in order
+        self.rejection_zeroes = set()  # course keys with the REJECTED_EXAM_OVERRIDES_GRADE flag on
         self.calls = []                # (dotted name, arguments) of every platform call, in order
         self.failures = {}             # callable name -> the exception its next calls raise
         self.course_roles = {}         # (user id, course key) -> 'staff' or 'instructor' (CourseStaffRole, ...)
@@ -87,6 +95,9 @@ class FakePlatform:
         self.site_values = {}          # the current site's SiteConfiguration values
         self.content = {}              # (course key, branch) -> the course's blocks on that branch
         self.branch = None             # the modulestore's branch setting of the moment (None: draft preferred)
+        self.completions = {}          # (user id, subsection key) -> completion the exam events set
+        self.state_resets = []         # (user id, subsection key, requesting user id) of reset events
+        self.receivers = _exam_attempt_receivers(self)
         self.modules = _platform_modules(self)
         self._saved = {}
 
@@ -116,9 +127,13 @@ class FakePlatform:
             parent, _, child = name.rpartition('.')
             if parent:
                 setattr(sys.modules[parent], child, module)
+        for signal, receiver in self.receivers:
+            signal.connect(receiver, weak=False)
 
     def uninstall(self):
         """Remove every module ``install`` added and put back whatever was there before."""
+        for signal, receiver in self.receivers:
+            signal.disconnect(receiver)
         for name in reversed(self.module_names()):
             previous = self._saved.pop(name, None)
             if previous is None:
@@ -159,6 +174,10 @@ class FakePlatform:
         self.content[(str(course_key), 'draft-preferred')] = list(blocks)
         if published:
             self.content[(str(course_key), 'published-only')] = list(blocks)
+
+    def zero_rejected_exams(self, course_key):
+        """Turn the course's ``grades.rejected_exam_overrides_grade`` waffle flag on (off by default)."""
+        self.rejection_zeroes.add(str(course_key))
 
     def fail(self, name, error):
         """Make every later call of the platform callable ``name`` raise ``error``."""
@@ -214,6 +233,50 @@ class FakePlatform:
         """``CreditRequirement.get_course_requirement``: the active requirement, or None."""
         row = self.requirement_row(course_key, name, namespace)
         return row if row is not None and row['active'] else None
+
+
+def _exam_attempt_receivers(platform):
+    """
+    The platform's receivers of the openedx-events exam-attempt signals, as (signal, receiver). Each
+    acts on the event's ``usage_key``, the exam's whole subsection, as its original does.
+    """
+    from openedx_events.learning import signals  # pylint: disable=import-outside-toplevel
+
+    def handle_exam_completion(sender, signal, **kwargs):  # pylint: disable=unused-argument
+        """lms/djangoapps/instructor/handlers.py: every completable block of the subsection is complete."""
+        data = kwargs['exam_attempt']
+        platform.completions[(data.student_user.id, str(data.usage_key))] = 1.0
+
+    def handle_exam_reset(sender, signal, **kwargs):  # pylint: disable=unused-argument
+        """
+        lms/djangoapps/instructor/handlers.py: reset_student_attempts(..., requesting_user=..., delete_module=True)
+        on the subsection, then its completion to 0. It reads ``requesting_user.id``: without one it fails.
+        """
+        data = kwargs['exam_attempt']
+        requesting_user_id = data.requesting_user.id
+        platform.state_resets.append((data.student_user.id, str(data.usage_key), requesting_user_id))
+        platform.completions[(data.student_user.id, str(data.usage_key))] = 0.0
+
+    def exam_attempt_rejected_event_handler(sender, signal, **kwargs):  # pylint: disable=unused-argument
+        """lms/djangoapps/grades/signals/handlers.py: a zero override, without overrider or comment, always."""
+        data = kwargs['exam_attempt']
+        platform.modules[GRADES_SERVICES]['GradesService']().override_subsection_grade(
+            data.student_user.id, data.course_key, data.usage_key, earned_all=0.0, earned_graded=0.0,
+            feature=GradeOverrideFeatureEnum.proctoring, overrider=None, comment=None)
+
+    def exam_attempt_verified_event_handler(sender, signal, **kwargs):  # pylint: disable=unused-argument
+        """lms/djangoapps/grades/signals/handlers.py: the override undone, if the course zeroes rejected exams."""
+        data = kwargs['exam_attempt']
+        service = platform.modules[GRADES_SERVICES]['GradesService']()
+        if service.should_override_grade_on_rejected_exam(data.course_key):
+            service.undo_override_subsection_grade(data.student_user.id, data.course_key, data.usage_key)
+
+    return [
+        (signals.EXAM_ATTEMPT_SUBMITTED, handle_exam_completion),
+        (signals.EXAM_ATTEMPT_RESET, handle_exam_reset),
+        (signals.EXAM_ATTEMPT_REJECTED, exam_attempt_rejected_event_handler),
+        (signals.EXAM_ATTEMPT_VERIFIED, exam_attempt_verified_event_handler),
+    ]
 
 
 def _platform_modules(platform):  # pylint: disable=too-many-statements
@@ -361,6 +424,12 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
                 'earned_all': earned_all, 'earned_graded': earned_graded, 'feature': feature,
                 'overrider': overrider, 'comment': comment,
             }
+            # grades/models.py: PersistentSubsectionGradeOverride.update_or_create_override records each
+            # change in its history: action CREATEORUPDATE, the user who made it, the feature, the reason.
+            platform.override_history.append({
+                'user_id': user_id, 'usage_key': str(usage_key), 'action': 'CREATEORUPDATE', 'user': overrider,
+                'feature': feature, 'comments': comment,
+            })
 
         def undo_override_subsection_grade(self, user_id, course_key_or_id, usage_key_or_id,
                                            feature=GradeOverrideFeatureEnum.proctoring):
@@ -370,8 +439,20 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
             course_key, usage_key = _key(course_key_or_id, CourseKey), _key(usage_key_or_id, UsageKey)
             key = (user_id, str(course_key), str(usage_key))
             override = platform.override_rows.get(key)
+            # grades/api.py: undo_override_subsection_grade deletes only an override the same feature made
+            # (a gradebook override stays), recording the deletion in the history.
             if override is not None and override['feature'] == feature:
                 del platform.override_rows[key]
+                platform.override_history.append({
+                    'user_id': user_id, 'usage_key': str(usage_key), 'action': 'DELETE', 'user': None,
+                    'feature': feature, 'comments': None,
+                })
+
+        def should_override_grade_on_rejected_exam(self, course_key_or_id):
+            """The course's REJECTED_EXAM_OVERRIDES_GRADE waffle flag (grades/api.py), off unless turned on."""
+            platform.enter(f'{GRADES_SERVICES}.GradesService.should_override_grade_on_rejected_exam',
+                           course_key_or_id=course_key_or_id)
+            return str(_key(course_key_or_id, CourseKey)) in platform.rejection_zeroes
 
     # ---- lms/djangoapps/courseware/access.py ------------------------------------------------------
 

@@ -160,7 +160,10 @@ def test_an_exam_that_shares_its_subsection_is_a_warning(xml, shares):
     warning = (ValidationMessage.WARNING, "This exam shares its subsection with other content. The platform's grade "
                "override, completion and reset act on the whole subsection: give the exam a subsection of its own.")
     assert (warning in validation_of(block)) is shares
-    assert block.exam_settings()['subsection_key'] == str(sequential.scope_ids.usage_id)
+    settings = block.exam_settings()
+    assert settings['subsection_key'] == str(sequential.scope_ids.usage_id)
+    assert settings['alone_in_subsection'] is not shares   # the platform's subsection-wide receivers act only then
+    assert block.sync_exam().alone_in_subsection is not shares
 
 
 # ---- Safe defaults -------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ CONTRACT = (
         kind='method',
         # edx-platform's default is GradeOverrideFeatureEnum.proctoring, recorded by its meaning.
         signature=("(user_id, course_key_or_id, usage_key_or_id, earned_all=None, earned_graded=None, "
-                   "feature='proctoring', overrider=None, comment=None)"),
+                   "feature='PROCTORING', overrider=None, comment=None)"),
         source='lms/djangoapps/grades/services.py',
         semantics='Creates or replaces the override of the learner\'s subsection grade (overrider: a User).',
     ),
@@ -106,9 +106,18 @@ CONTRACT = (
         module='lms.djangoapps.grades.services',
         qualname='GradesService.undo_override_subsection_grade',
         kind='method',
-        signature="(user_id, course_key_or_id, usage_key_or_id, feature='proctoring')",
+        signature="(user_id, course_key_or_id, usage_key_or_id, feature='PROCTORING')",
         source='lms/djangoapps/grades/services.py',
         semantics='Deletes the override the same feature made; undoing a missing override is a no-op.',
+    ),
+    PlatformCallable(
+        module='lms.djangoapps.grades.services',
+        qualname='GradesService.should_override_grade_on_rejected_exam',
+        kind='method',
+        signature='(course_key_or_id)',
+        source='lms/djangoapps/grades/services.py',
+        semantics=('The course\'s REJECTED_EXAM_OVERRIDES_GRADE waffle flag (grades/api.py): whether a rejected '
+                   'exam zeroes the subsection grade. Off unless the course turns it on.'),
     ),
     PlatformCallable(
         module='lms.djangoapps.courseware.access',

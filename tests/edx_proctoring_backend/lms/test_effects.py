@@ -35,9 +35,13 @@ def staff(make_user):
 
 @pytest.fixture
 def credit_course(edx_platform, learner):
-    """The platform offers credit in COURSE (with its grade requirement); the learner is verified."""
+    """
+    The platform offers credit in COURSE (with its grade requirement); the learner is verified; the
+    course zeroes the grade of a rejected exam (its REJECTED_EXAM_OVERRIDES_GRADE flag).
+    """
     edx_platform.make_credit_course(COURSE, [GRADE_REQUIREMENT])
     edx_platform.enroll(learner, COURSE, 'verified')
+    edx_platform.zero_rejected_exams(COURSE)
     return edx_platform
 
 
@@ -145,7 +149,7 @@ def test_a_rejection_fails_and_zeroes_and_a_later_satisfactory_decision_restores
     assert attempt.status == S.REJECTED
     assert credit_course.status(learner, COURSE, FINAL) == 'failed'
     assert credit_course.override(learner, COURSE, WEEK1) == {
-        'earned_all': 0.0, 'earned_graded': 0.0, 'feature': 'proctoring', 'overrider': staff,
+        'earned_all': 0.0, 'earned_graded': 0.0, 'feature': 'PROCTORING', 'overrider': staff,
         'comment': REJECTED_COMMENT}
     rejected = record(learner, exam)
     assert (rejected.requirement_status, rejected.grade_zeroed, rejected.grade) == ('failed', True, 0.0)
@@ -275,6 +279,7 @@ def test_practice_and_timed_exams_post_nothing_and_never_count(credit_course, le
 def test_outside_a_credit_course_no_status_is_posted_but_a_rejection_still_zeroes(edx_platform, learner, staff,
                                                                                   final_exam):
     edx_platform.enroll(learner, COURSE, 'verified')
+    edx_platform.zero_rejected_exams(COURSE)
     exam = final_exam()
     attempt = submitted(learner, exam)
 
@@ -441,3 +446,26 @@ def test_one_failing_platform_call_does_not_stop_the_expiry_sweep(credit_course,
 
     statuses = dict(ExamAttempt.objects.filter(exam=exam).values_list('user__username', 'status'))
     assert statuses == {'sweep0': S.STARTED, 'sweep1': S.SUBMITTED, 'sweep2': S.SUBMITTED}
+
+
+def test_a_course_that_does_not_zero_rejected_exams_keeps_the_grade(edx_platform, learner, staff, final_exam):
+    """The platform's REJECTED_EXAM_OVERRIDES_GRADE course flag is off unless the course turns it on."""
+    edx_platform.make_credit_course(COURSE, [GRADE_REQUIREMENT])
+    edx_platform.enroll(learner, COURSE, 'verified')
+    exam = final_exam()
+    attempt = journeys.submitted(learner, exam)
+    api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
+    assert edx_platform.status(learner, COURSE, FINAL) == 'failed'
+    assert edx_platform.override(learner, COURSE, WEEK1) is None
+    assert edx_platform.calls_to('override_subsection_grade') == []
+
+
+def test_the_grade_override_records_who_decided(credit_course, learner, staff, final_exam):
+    attempt = journeys.submitted(learner, final_exam())
+    api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
+    api.record_review(attempt, api.Outcome.SATISFACTORY, by=staff)
+    history = credit_course.override_history
+    assert [(row['action'], row['user'], row['feature'], row['comments']) for row in history] == [
+        ('CREATEORUPDATE', staff, 'PROCTORING', 'Proctoring review unsatisfactory'),
+        ('DELETE', None, 'PROCTORING', None),
+    ]

@@ -80,14 +80,32 @@ def test_each_change_sends_its_event_once_with_the_attempts_data(received, learn
     api.reset_attempt(attempt, by=staff)
     api.mark_error(started(learner, exam), by=staff)
 
+    # The platform marks the subsection complete, and clears it on reset; the package applies the
+    # review's grade itself (who decided, the course's choice), so no verified, rejected or errored.
     assert received == [
         ('submitted', expected(learner, requesting_user=learner)),
-        ('verified', expected(learner)),
-        ('rejected', expected(learner, requesting_user=staff)),
         ('reset', expected(learner, requesting_user=staff)),
-        ('errored', expected(learner, requesting_user=staff)),
     ]
     assert all(isinstance(data, ExamAttemptData) for _, data in received)
+
+
+def test_an_exam_sharing_its_subsection_sends_nothing(received, learner, staff, make_exam):
+    """The platform's receivers would complete and reset the subsection's other content too."""
+    exam = make_exam(course_key=COURSE, usage_key=FINAL, subsection_key=WEEK1, alone_in_subsection=False)
+    attempt = started(learner, exam)
+    api.submit(learner, exam)
+    api.reset_attempt(attempt, by=staff)
+    assert received == []
+
+
+def test_a_reset_without_the_staff_member_sends_nothing(received, learner, make_exam, caplog):
+    """The platform's reset receiver needs requesting_user: without it, it would fail."""
+    exam = make_exam(course_key=COURSE, usage_key=FINAL, subsection_key=WEEK1)
+    attempt = started(learner, exam)
+    api.submit(learner, exam)
+    api.reset_attempt(attempt, by=None)
+    assert names(received) == ['submitted']
+    assert 'needs the staff member who reset it' in caplog.text
 
 
 def test_the_events_are_the_same_inside_the_platform(edx_platform, received, learner, staff, make_exam):
@@ -98,15 +116,17 @@ def test_the_events_are_the_same_inside_the_platform(edx_platform, received, lea
     attempt = started(learner, exam)
     api.submit(learner, exam)
     api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
-    assert names(received) == ['submitted', 'verified', 'rejected']
+    assert names(received) == ['submitted']
     assert edx_platform.status(learner, COURSE, FINAL) == 'failed'
 
 
-def test_without_a_subsection_the_usage_key_is_the_exams_block(received, learner, make_exam):
+def test_without_a_subsection_no_event_is_sent(received, learner, make_exam):
+    """The platform's receivers act on a subsection: an exam outside any sends nothing."""
     exam = make_exam(course_key=COURSE, usage_key=FINAL)
     started(learner, exam)
     api.submit(learner, exam)
-    assert [data.usage_key for _, data in received] == [UsageKey.from_string(FINAL)] * 2
+    assert received == [] and not exam.alone_in_subsection
+    assert exam_events.exam_attempt_data(ExamAttempt.objects.get()).usage_key == UsageKey.from_string(FINAL)
 
 
 def test_a_submission_by_the_clock_has_no_requesting_user(received, learner, make_exam):
@@ -130,7 +150,7 @@ def test_practice_and_timed_exams_send_their_type(received, learner, staff, make
 
 
 def test_a_second_review_and_an_opt_out_send_nothing(received, learner, make_user, make_exam):
-    exam = make_exam(course_key=COURSE, usage_key=FINAL, provider='counting')
+    exam = make_exam(course_key=COURSE, usage_key=FINAL, subsection_key=WEEK1, provider='counting')
     attempt = started(learner, exam)
     api.submit(learner, exam)
     api.record_review(attempt, api.Outcome.SECOND_REVIEW)
@@ -162,12 +182,15 @@ def test_no_event_when_the_change_is_rolled_back(edx_platform, received, learner
     exam = make_exam(course_key=COURSE, usage_key=FINAL, subsection_key=WEEK1)
     attempt = started(learner, exam)
     api.submit(learner, exam)
+    edx_platform.zero_rejected_exams(COURSE)
     edx_platform.fail('override_subsection_grade', RuntimeError('the LMS is down'))
 
     with pytest.raises(RuntimeError):
         api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
+    edx_platform.failures.clear()
+    api.reset_attempt(attempt, by=staff)   # the submission stands: still reviewed, then reset
 
-    assert names(received) == ['submitted', 'verified']
+    assert names(received) == ['submitted', 'reset']
 
 
 def test_a_failing_receiver_does_not_undo_the_change(learner, make_exam):
@@ -176,9 +199,28 @@ def test_a_failing_receiver_does_not_undo_the_change(learner, make_exam):
         raise RuntimeError('a receiver in the LMS is broken')
     signals.EXAM_ATTEMPT_SUBMITTED.connect(broken, weak=False)
     try:
-        exam = make_exam(course_key=COURSE, usage_key=FINAL, provider='counting')
+        exam = make_exam(course_key=COURSE, usage_key=FINAL, subsection_key=WEEK1, provider='counting')
         started(learner, exam)
         assert api.submit(learner, exam).status == S.SUBMITTED
     finally:
         signals.EXAM_ATTEMPT_SUBMITTED.disconnect(broken)
     assert ExamAttempt.objects.get(user=learner, exam=exam).status == S.SUBMITTED
+
+
+def test_the_platforms_receivers_complete_and_reset_the_exams_subsection(edx_platform, learner, staff, make_exam):
+    edx_platform.make_credit_course(COURSE)
+    edx_platform.enroll(learner, COURSE, 'verified')
+    edx_platform.zero_rejected_exams(COURSE)
+    exam = make_exam(course_key=COURSE, usage_key=FINAL, subsection_key=WEEK1)
+    attempt = started(learner, exam)
+    api.submit(learner, exam)
+    assert edx_platform.completions == {(learner.pk, WEEK1): 1.0}
+
+    api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
+    # One override, the package's, saying who decided: no receiver of the platform overwrote it.
+    assert [(row['action'], row['user']) for row in edx_platform.override_history] == [('CREATEORUPDATE', staff)]
+
+    api.reset_attempt(attempt, by=staff)
+    assert edx_platform.state_resets == [(learner.pk, WEEK1, staff.pk)]
+    assert edx_platform.completions == {(learner.pk, WEEK1): 0.0}
+    assert edx_platform.override(learner, COURSE, WEEK1) is None

@@ -215,7 +215,7 @@ def test_subsection_grades_go_through_the_grades_service(edx_platform, learner, 
     staff = make_user('staff')
     platform.zero_subsection_grade(learner, COURSE, WEEK1, overrider=staff, comment='Proctoring review unsatisfactory')
     assert edx_platform.override(learner, COURSE, WEEK1) == {
-        'earned_all': 0.0, 'earned_graded': 0.0, 'feature': 'proctoring', 'overrider': staff,
+        'earned_all': 0.0, 'earned_graded': 0.0, 'feature': 'PROCTORING', 'overrider': staff,
         'comment': 'Proctoring review unsatisfactory'}
 
     platform.undo_subsection_grade_override(learner, COURSE, WEEK1)
@@ -224,7 +224,7 @@ def test_subsection_grades_go_through_the_grades_service(edx_platform, learner, 
 
     (undo, _) = edx_platform.calls_to('undo_override_subsection_grade')
     assert undo == {'user_id': learner.pk, 'course_key_or_id': COURSE, 'usage_key_or_id': WEEK1,
-                    'feature': 'proctoring'}
+                    'feature': 'PROCTORING'}
 
 
 def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, learner):
@@ -237,6 +237,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     platform.remove_credit_requirement_status(learner, COURSE, FINAL)
     platform.zero_subsection_grade(learner, COURSE, WEEK1)
     platform.undo_subsection_grade_override(learner, COURSE, WEEK1)
+    platform.should_override_grade_on_rejected_exam(COURSE)
     platform.has_access(learner, 'staff', COURSE)
     platform.site_configuration_value('PROCTORING_CONSENT_TERMS', {})
     platform.published_blocks(COURSE, 'proctored_exam')
