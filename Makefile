@@ -1,5 +1,5 @@
 .DEFAULT_GOAL := help
-.PHONY: help demo test test-python test-mariadb quality requirements dev-requirements system-requirements \
+.PHONY: help demo test test-python test-mariadb test-openedx-platform quality requirements dev-requirements system-requirements \
         upgrade extract_translations compile_translations detect_changed_source_translations bench clean
 
 PYTHON ?= python3.11
@@ -7,6 +7,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_ADDRESS ?= 127.0.0.1:8000
 DEMO_SETTINGS := demo.settings
+# The Python the Open edX platform runs (its requirements are built with 3.12), for test-openedx-platform.
+PLATFORM_PYTHON ?= $(or $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12)),python3.12)
 PIP_COMPILE := $(BIN)/pip-compile -q --allow-unsafe --resolver=backtracking --no-emit-index-url --strip-extras
 
 help: ## show the targets
@@ -35,9 +37,13 @@ demo: requirements ## set up and serve the demo on http://$(DEMO_ADDRESS)
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django migrate --run-syncdb -v 0
 	PROCTORING_DEMO_ADDRESS=$(DEMO_ADDRESS) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django runserver --noreload $(DEMO_ADDRESS)
 
-test: system-requirements requirements ## set up and run the whole test suite (SQLite, then MariaDB)
+test: system-requirements requirements ## set up and run the whole test suite (SQLite, MariaDB, the platform's versions)
 	$(BIN)/python -m pytest
 	PROCTORING_TEST_DB=mariadb $(BIN)/python -m pytest -m mariadb -p no:cacheprovider
+	$(MAKE) test-openedx-platform
+
+test-openedx-platform: requirements ## the suite with the Open edX platform's versions of the shared packages (Python 3.12)
+	$(BIN)/tox -e openedx-platform --discover $(PLATFORM_PYTHON)
 
 test-python: requirements ## run the suite on SQLite only
 	$(BIN)/python -m pytest

@@ -70,7 +70,13 @@ def _describe(error):
     text = ' '.join(f'{type(error).__name__}: {error}'.split())
     memory_words = ('Insufficient memory', 'Failed to allocate', 'Cannot allocate memory', 'failed to map segment',
                     'bad_alloc')
-    if any(word in text for word in memory_words):
+    # numpy 1 hides a failed load of its extension (too little memory to map it) behind a generic
+    # ImportError: the cause says what happened.
+    causes, cause = [], error.__cause__ or error.__context__
+    while cause is not None and len(causes) < 5:
+        causes.append(f'{type(cause).__name__}: {cause}')
+        cause = cause.__cause__ or cause.__context__
+    if any(word in part for part in [text, *causes] for word in memory_words):
         return {'error': 'out_of_memory', 'message': f'the decoding process ran out of memory ({text[:200]})'}
     if type(error).__name__ == 'error' and type(error).__module__.startswith('cv2'):
         return {'error': 'corrupt', 'message': f'the decoder failed on this file ({text[:200]})'}

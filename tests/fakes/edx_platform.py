@@ -19,6 +19,8 @@ behaviour follows edx-platform's code, state kept in dicts instead of tables:
 * ``GradesService`` keeps one override per learner and subsection, with its history (who, which
   feature, why); undoing removes only the override the same feature made, and undoing a missing one
   does nothing; a course zeroes rejected exams only with its ``REJECTED_EXAM_OVERRIDES_GRADE`` flag;
+* ``has_access`` grants course staff and instructor rights to the course's roles and to its
+  organisation's, and none to a member of the course team viewing the course as a learner;
 * the modulestore gives a course's blocks on the branch of the moment (Studio: drafts first);
 * the platform's receivers of the exam-attempt events act on the whole subsection: completion on
   submission, the learner's state deleted on reset (which needs the requesting user), a zero override
@@ -91,6 +93,8 @@ class FakePlatform:
         self.calls = []                # (dotted name, arguments) of every platform call, in order
         self.failures = {}             # callable name -> the exception its next calls raise
         self.course_roles = {}         # (user id, course key) -> 'staff' or 'instructor' (CourseStaffRole, ...)
+        self.org_roles = {}            # (user id, org) -> 'staff' or 'instructor' (OrgStaffRole, OrgInstructorRole)
+        self.masquerades = set()       # (user id, course key) of staff viewing the course as a learner
         self.support_users = set()     # user ids with SupportStaffRole
         self.site_values = {}          # the current site's SiteConfiguration values
         self.content = {}              # (course key, branch) -> the course's blocks on that branch
@@ -164,6 +168,14 @@ class FakePlatform:
     def grant(self, user, course_key, role):
         """Give ``user`` a course role: ``staff`` (CourseStaffRole) or ``instructor`` (CourseInstructorRole)."""
         self.course_roles[(user.pk, str(course_key))] = role
+
+    def grant_org(self, user, org, role):
+        """Give ``user`` an organisation role over all its courses: ``staff`` (OrgStaffRole) or ``instructor``."""
+        self.org_roles[(user.pk, org)] = role
+
+    def masquerade(self, user, course_key):
+        """``user`` (course staff) views the course as a learner (the LMS's "View this course as")."""
+        self.masquerades.add((user.pk, str(course_key)))
 
     def make_support(self, user):
         """Give ``user`` the site's SupportStaffRole."""
@@ -475,7 +487,13 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         platform.enter(f'{COURSEWARE_ACCESS}.has_access', user=user, action=action, obj=obj, course_key=course_key)
         global_staff = bool(user is not None and user.is_authenticated and user.is_staff)
         if isinstance(obj, CourseKey):
-            role = platform.course_roles.get((getattr(user, 'pk', None), str(obj)))
+            user_id = getattr(user, 'pk', None)
+            # access.py _has_access_to_course: a user viewing the course as a learner has no staff access,
+            # global staff included; then administrative_accesses_to_course_for_user: the course's role, or
+            # the organisation's over all its courses.
+            if (user_id, str(obj)) in platform.masquerades:
+                return AccessResponse(False)
+            role = platform.course_roles.get((user_id, str(obj))) or platform.org_roles.get((user_id, obj.org))
             if action == 'staff':
                 return AccessResponse(global_staff or role in ('staff', 'instructor'))
             if action == 'instructor':

@@ -6,12 +6,18 @@ import types
 
 import pytest
 from opaque_keys.edx.keys import CourseKey
-from openedx_filters.learning.filters import InstructorDashboardRenderStarted, InstructorDashboardTabsRequested
+from openedx_filters.learning import filters
+from openedx_filters.learning.filters import InstructorDashboardRenderStarted
 
 from edx_proctoring_backend.lms import dashboard_tab
 from edx_proctoring_backend.settings.common import plugin_settings
 
 COURSE = 'course-v1:Test+Exam+2026'
+# The instructor dashboard app's tab filter came with openedx-filters 3.3; the platform may pin an older one.
+InstructorDashboardTabsRequested = getattr(filters, 'InstructorDashboardTabsRequested', None)
+needs_tabs_filter = pytest.mark.skipif(
+    InstructorDashboardTabsRequested is None,
+    reason='this openedx-filters has no InstructorDashboardTabsRequested (the legacy dashboard section still works)')
 
 
 @pytest.fixture
@@ -48,6 +54,7 @@ def test_the_legacy_dashboard_gets_a_section_framing_the_pages(lms_settings):
     assert 'title="Proctored exams"' in html
 
 
+@needs_tabs_filter
 def test_the_dashboard_app_gets_a_tab(lms_settings, make_user):
     lms_settings.LMS_ROOT_URL = 'https://lms.example.org'
     staff = make_user('admin')
@@ -62,6 +69,7 @@ def test_the_dashboard_app_gets_a_tab(lms_settings, make_user):
 
 
 @pytest.mark.usefixtures('lms_settings')
+@needs_tabs_filter
 def test_a_user_who_may_do_nothing_gets_no_tab(learner):
     tabs, _, _ = InstructorDashboardTabsRequested.run_filter(tabs=[], user=learner,
                                                              course_key=CourseKey.from_string(COURSE))

@@ -57,6 +57,25 @@ def test_inside_the_lms_the_platform_decides(people, edx_platform, settings):
     assert ('staff', 'global') in actions and ('instructor', COURSE) in actions
 
 
+def test_organisation_roles_reach_every_course_of_the_organisation(people, edx_platform):
+    edx_platform.grant_org(people['course_staff'], 'Test', 'staff')
+    edx_platform.grant_org(people['course_instructor'], 'Test', 'instructor')
+    assert roles.course_role(people['course_staff'], COURSE) == roles.COURSE_STAFF
+    assert roles.course_role(people['course_instructor'], COURSE) == roles.COURSE_INSTRUCTOR
+    assert roles.course_role(people['course_staff'], OTHER) == roles.LEARNER   # another organisation's course
+    assert roles.may_author(people['course_staff'], COURSE) and not roles.may_author(people['course_staff'], OTHER)
+
+
+def test_course_staff_viewing_the_course_as_a_learner_are_a_learner_there(people, edx_platform):
+    edx_platform.grant(people['course_staff'], COURSE, 'staff')
+    edx_platform.masquerade(people['course_staff'], COURSE)
+    assert roles.course_role(people['course_staff'], COURSE) == roles.LEARNER
+    assert not roles.may_author(people['course_staff'], COURSE)
+    # Site-wide staff rights ("global") know nothing of masquerading, as in the platform.
+    edx_platform.masquerade(people['admin'], COURSE)
+    assert roles.course_role(people['admin'], COURSE) == roles.GLOBAL_STAFF
+
+
 @pytest.mark.parametrize('role, capability, allowed', [
     (roles.LEARNER, roles.VIEW_ATTEMPTS, False),
     (roles.COURSE_STAFF, roles.MANAGE_ALLOWANCES, True),

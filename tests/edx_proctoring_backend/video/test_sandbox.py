@@ -128,3 +128,12 @@ def test_a_child_that_floods_its_output_is_stopped(covered_webm, monkeypatch):
     with pytest.raises(AnalysisFailed) as failure:
         analyse_recording(covered_webm, timeout_s=20)
     assert failure.value.reason == 'crashed' and 'oversized' in failure.value.message
+
+
+def test_an_import_that_failed_for_lack_of_memory_is_out_of_memory():
+    """numpy 1 (the platform's) raises a generic ImportError from the failed mapping of its extension."""
+    from edx_proctoring_backend.video.child import _describe  # pylint: disable=import-outside-toplevel
+    generic = ImportError('Error importing numpy: you should not try to import numpy from its source directory')
+    generic.__cause__ = OSError('libopenblas.so: failed to map segment from shared object')
+    assert _describe(generic)['error'] == 'out_of_memory'
+    assert _describe(ImportError('No module named cv3'))['error'] == 'internal_error'
