@@ -142,7 +142,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
 
     def exam(self):
         """The exam as its last save or publish left it (learners' pages and actions write no settings)."""
-        return api.exam_for_learner(self.course_key, self.scope_ids.usage_id, **self.exam_settings())
+        return api.exam_for_learner(self.course_key, self.scope_ids.usage_id, self.exam_settings)
 
     def sync_exam(self):
         """Write this block's settings to its exam (a save, or a publish in Studio); return the exam."""

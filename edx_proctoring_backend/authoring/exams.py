@@ -138,13 +138,14 @@ def sync_exam(course_key, usage_key, due_date=None, subsection_key='', alone_in_
     return exam
 
 
-def exam_for_learner(course_key, usage_key, **block_settings):
+def exam_for_learner(course_key, usage_key, block_settings):
     """
     The exam a learner's page shows: the row the last save or publish wrote, unchanged. Only an exam
-    that no save or publish ever wrote is created here, once, from the block's settings.
+    that no save or publish ever wrote is created here, once, from ``block_settings()`` (called only
+    then: reading a block's settings walks its course).
     """
     exam = Exam.objects.filter(usage_key=str(usage_key)).first()
-    return exam if exam is not None else sync_exam(course_key, usage_key, **block_settings)
+    return exam if exam is not None else sync_exam(course_key, usage_key, **block_settings())
 
 
 def _queue_registration(exam_id):

@@ -28,7 +28,7 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
     effects = effects_of(attempt.exam.exam_type, from_status, to_status)
     records.apply_effects(attempt, effects)
     try:
-        _tell_platform(attempt, effects, by)
+        _tell_platform(attempt, effects, by, was_satisfied=CREDIT_STATUS.get(from_status) == CreditStatus.SATISFIED)
     except platform.PlatformUnavailable:
         pass  # standalone: the package's records are the gradebook
     if effects.event and should_send(effects.event, attempt.exam, by):
@@ -36,7 +36,7 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
         transaction.on_commit(partial(send_exam_attempt_event, effects.event, attempt, requesting_user=by))
 
 
-def _tell_platform(attempt, effects, by):
+def _tell_platform(attempt, effects, by, was_satisfied=False):
     """Post the credit requirement status and apply the grade action through edx-platform's services."""
     exam, user = attempt.exam, attempt.user
     if effects.credit is not None and platform.is_credit_course(exam.course_key):
@@ -45,6 +45,14 @@ def _tell_platform(attempt, effects, by):
         platform.ensure_credit_requirement(exam.course_key, exam.usage_key, exam.display_name)
         if effects.credit == CreditStatus.REMOVED:
             platform.remove_credit_requirement_status(user, exam.course_key, exam.usage_key)
+        elif (effects.credit == CreditStatus.FAILED and was_satisfied
+              and not platform.is_eligible_for_credit(user, exam.course_key)):
+            # The platform never turns "satisfied" into "failed" (CreditRequirementStatus), but takes a
+            # "failed" once the status is removed: a later rejection must not leave a satisfied exam. An
+            # eligible learner (and only they may have asked for credit) keeps it: the platform refuses
+            # every "failed" then, and removing the status would only hide what it still counts.
+            platform.remove_credit_requirement_status(user, exam.course_key, exam.usage_key)
+            platform.set_credit_requirement_status(user, exam.course_key, exam.usage_key, effects.credit)
         else:
             platform.set_credit_requirement_status(user, exam.course_key, exam.usage_key, effects.credit)
     if effects.grade != GradeAction.KEEP:

@@ -79,6 +79,12 @@ def ensure_credit_requirement(course_key, name, display_name):
     return True
 
 
+def is_eligible_for_credit(user, course_key):
+    """True once the platform made the learner eligible for the course's credit (it never takes that back)."""
+    credit = _module('openedx.core.djangoapps.credit.api')
+    return bool(credit.is_user_eligible_for_credit(username=user.username, course_key=_course_key(course_key)))
+
+
 def set_credit_requirement_status(user, course_key, name, status):
     """Post the learner's status of this exam's requirement through the credit service."""
     service = _module('openedx.core.djangoapps.credit.services').CreditService()

@@ -15,7 +15,8 @@ from openedx_events.content_authoring.signals import COURSE_IMPORT_COMPLETED, XB
 
 from ..authoring.exams import sync_exam
 from ..exams.errors import InvalidExamSettings
-from . import platform
+from . import content_dates, platform
+from .effects import register_credit_requirement
 
 log = logging.getLogger(__name__)
 
@@ -62,8 +63,14 @@ def sync_course_exams(course_key):
     exams = []
     for block in platform.published_blocks(course_key, EXAM_BLOCK_TYPE):
         try:
-            exams.append(sync_exam(course_key, block.scope_ids.usage_id, **block.exam_settings()))
+            exam = sync_exam(course_key, block.scope_ids.usage_id, **block.exam_settings())
         except InvalidExamSettings:
             log.warning('Exam %s of %s not synchronised: its settings are invalid', block.scope_ids.usage_id,
                         course_key, exc_info=True)
+            continue
+        # Even when the exam did not change: the platform's publish rebuilds the course's credit
+        # requirements without it, and may drop the date that holds its content closed.
+        register_credit_requirement(exam)
+        content_dates.close_by_default(exam)
+        exams.append(exam)
     return exams

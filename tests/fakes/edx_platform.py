@@ -13,9 +13,10 @@ behaviour follows edx-platform's code, state kept in dicts instead of tables:
   requirement, refuses a course that is not a credit course, disables every active requirement the
   list leaves out and adds (or re-enables and updates) the listed ones;
 * ``CreditService`` does nothing in a course that is not a credit course, ignores learners whose
-  enrollment is not credit eligible, skips (with an error in the log) a requirement that does not
-  exist or is disabled, refuses "failed" once the learner is eligible for credit, and makes the
-  learner eligible when every active requirement is satisfied;
+  enrollment is not credit eligible, changes nothing once the learner requested credit, skips (with
+  an error in the log) a requirement that does not exist or is disabled, refuses "failed" once the
+  learner is eligible for credit and never turns a "satisfied" status into "failed" (a removed status
+  may be set again), and makes the learner eligible when every active requirement is satisfied;
 * ``GradesService`` keeps one override per learner and subsection, with its history (who, which
   feature, why); undoing removes only the override the same feature made, and undoing a missing one
   does nothing; a course zeroes rejected exams only with its ``REJECTED_EXAM_OVERRIDES_GRADE`` flag;
@@ -87,6 +88,7 @@ class FakePlatform:
         self.requirement_rows = {}     # course key -> {(namespace, name): requirement row}
         self.status_rows = {}          # (course key, namespace, name, username) -> {'status', 'reason'}
         self.eligible = set()          # (course key, username)
+        self.credit_requests = set()   # (course key, username) of learners who requested credit (CreditRequest)
         self.override_rows = {}        # (user id, course key, usage key) -> override
         self.override_history = []     # PersistentSubsectionGradeOverrideHistory rows, in order
         self.rejection_zeroes = set()  # course keys with the REJECTED_EXAM_OVERRIDES_GRADE flag on
@@ -164,6 +166,10 @@ class FakePlatform:
         """
         self.modules[CREDIT_API]['set_credit_requirements'](CourseKey.from_string(str(course_key)),
                                                             [dict(requirement) for requirement in requirements])
+
+    def request_credit(self, user, course_key):
+        """The learner asks a credit provider for credit (a ``CreditRequest``): their statuses are final then."""
+        self.credit_requests.add((str(course_key), user.username))
 
     def grant(self, user, course_key, role):
         """Give ``user`` a course role: ``staff`` (CourseStaffRole) or ``instructor`` (CourseInstructorRole)."""
@@ -321,6 +327,11 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         platform.enter(f'{CREDIT_API}.get_credit_requirements', course_key=course_key, namespace=namespace)
         return platform.requirements(course_key, namespace)
 
+    def is_user_eligible_for_credit(username, course_key):
+        """Whether the learner has a CreditEligibility in the course."""
+        platform.enter(f'{CREDIT_API}.is_user_eligible_for_credit', username=username, course_key=course_key)
+        return (str(course_key), username) in platform.eligible
+
     def set_credit_requirements(course_key, requirements):
         """Validate, disable the active requirements not listed, add or update (and enable) the listed ones."""
         platform.enter(f'{CREDIT_API}.set_credit_requirements', course_key=course_key,
@@ -354,6 +365,11 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         mode, is_active = platform.enrollments.get((user.pk, str(course_key)), (None, None))
         if mode not in CREDIT_ELIGIBLE_MODES or not is_active:
             return
+        if (str(course_key), user.username) in platform.credit_requests:
+            log.info('Refusing to set status of requirement with namespace "%s" and name "%s" because the user "%s" '
+                     'has already requested credit for the course "%s".', req_namespace, req_name, user.username,
+                     course_key)
+            return
         eligible_before_update = (str(course_key), user.username) in platform.eligible
         if eligible_before_update and status == 'failed':
             log.info('Refusing to set status of requirement with namespace "%s" and name "%s" to "failed" because '
@@ -365,8 +381,14 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
                       'the requirement does not exist. The user "%s" should have had their status updated to "%s".',
                       course_key, req_namespace, req_name, user.username, status)
             return
-        platform.status_rows[(str(course_key), req_namespace, req_name, user.username)] = {
-            'status': status, 'reason': reason}
+        # models.py CreditRequirementStatus.add_or_update_requirement_status: an existing "satisfied" is
+        # never changed to "failed" (only removing the status, then setting it, makes it failed).
+        key = (str(course_key), req_namespace, req_name, user.username)
+        existing = platform.status_rows.get(key)
+        if existing is not None and existing['status'] == 'satisfied' and status == 'failed':
+            log.info('Can not change status of credit requirement "%s" from satisfied to failed ', req_name)
+            return
+        platform.status_rows[key] = {'status': status, 'reason': reason}
         if status == 'satisfied' and not eligible_before_update:
             statuses = [platform.status(user, course_key, requirement['name'], requirement['namespace'])
                         for requirement in platform.requirements(course_key)]
@@ -575,7 +597,8 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         SITE_CONFIGURATION: {'get_value': get_value},
         STUDENT_MODELS: {'CourseEnrollment': CourseEnrollment},
         CREDIT_API: {'is_credit_course': is_credit_course, 'get_credit_requirements': get_credit_requirements,
-                     'set_credit_requirements': set_credit_requirements},
+                     'set_credit_requirements': set_credit_requirements,
+                     'is_user_eligible_for_credit': is_user_eligible_for_credit},
         CREDIT_SERVICES: {'CreditService': CreditService},
         CREDIT_EXCEPTIONS: {'InvalidCreditRequirements': InvalidCreditRequirements,
                             'InvalidCreditCourse': InvalidCreditCourse},

@@ -65,7 +65,14 @@ def test_a_vendor_that_is_down_does_not_fail_the_registration(fake_vendor):
 
 
 def test_a_learners_page_creates_a_missing_exam_once_and_never_updates_it():
-    usage = 'block-v1:A+B+C+type@proctored_exam+block@z'
-    first = api.exam_for_learner('course-v1:A+B+C', usage, exam_type='timed', time_limit_minutes=30, provider='')
-    again = api.exam_for_learner('course-v1:A+B+C', usage, exam_type='timed', time_limit_minutes=90, provider='')
+    usage, read = 'block-v1:A+B+C+type@proctored_exam+block@z', []
+
+    def block_settings(minutes):
+        def read_settings():
+            read.append(minutes)
+            return {'exam_type': 'timed', 'time_limit_minutes': minutes, 'provider': ''}
+        return read_settings
+    first = api.exam_for_learner('course-v1:A+B+C', usage, block_settings(30))
+    again = api.exam_for_learner('course-v1:A+B+C', usage, block_settings(90))
     assert first.pk == again.pk and again.time_limit_minutes == 30
+    assert read == [30]   # the block's settings are read only to create the missing exam

@@ -74,6 +74,15 @@ CONTRACT = (
                    'listed ones. The platform calls it on every course publish with the requirements it knows.'),
     ),
     PlatformCallable(
+        module='openedx.core.djangoapps.credit.api',
+        qualname='is_user_eligible_for_credit',
+        kind='function',
+        signature='(username, course_key)',
+        source='openedx/core/djangoapps/credit/api/eligibility.py',
+        semantics=('True while the learner has an unexpired CreditEligibility in the course; the platform '
+                   'creates it when every active requirement is satisfied and never removes it.'),
+    ),
+    PlatformCallable(
         module='openedx.core.djangoapps.credit.services',
         qualname='CreditService.set_credit_requirement_status',
         kind='method',

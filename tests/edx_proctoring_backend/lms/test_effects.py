@@ -236,8 +236,9 @@ def test_a_reset_removes_the_status_and_undoes_the_zero(credit_course, learner, 
     assert credit_course.status(learner, COURSE, FINAL) is None
     assert credit_course.stored_status(learner, COURSE, FINAL) is None
     assert credit_course.override(learner, COURSE, WEEK1) is None
-    assert credit_course.calls_to('remove_credit_requirement_status') == [{
-        'user_id': learner.pk, 'course_key_or_id': COURSE, 'req_namespace': 'proctored_exam', 'req_name': FINAL}]
+    # Removed twice: by the rejection of the satisfactory verdict (see below), then by the reset.
+    assert credit_course.calls_to('remove_credit_requirement_status')[-1] == {
+        'user_id': learner.pk, 'course_key_or_id': COURSE, 'req_namespace': 'proctored_exam', 'req_name': FINAL}
     reset = record(learner, exam)
     assert (reset.requirement_status, reset.grade_zeroed, reset.earned, reset.possible) == ('', False, None, None)
 
@@ -469,3 +470,25 @@ def test_the_grade_override_records_who_decided(credit_course, learner, staff, f
         ('CREATEORUPDATE', staff, 'PROCTORING', 'Proctoring review unsatisfactory'),
         ('DELETE', None, 'PROCTORING', None),
     ]
+
+
+def test_a_rejection_after_a_satisfactory_verdict_leaves_the_learner_not_eligible(credit_course, learner, staff,
+                                                                                  final_exam):
+    """The platform refuses "satisfied" to "failed"; removing the status first is a change it accepts."""
+    attempt = submitted(learner, final_exam())    # the null provider: satisfactory at once
+    assert credit_course.status(learner, COURSE, FINAL) == 'satisfied'
+    api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
+    assert credit_course.status(learner, COURSE, FINAL) == 'failed'
+    service = credit_course.modules['openedx.core.djangoapps.credit.services']['CreditService']()
+    service.set_credit_requirement_status(learner.pk, COURSE, 'grade', 'grade')   # the grade comes later
+    assert not credit_course.is_eligible(learner, COURSE)
+
+
+def test_after_a_credit_request_the_platform_changes_nothing(credit_course, learner, staff, final_exam):
+    attempt = submitted(learner, final_exam())
+    service = credit_course.modules['openedx.core.djangoapps.credit.services']['CreditService']()
+    service.set_credit_requirement_status(learner.pk, COURSE, 'grade', 'grade')
+    credit_course.request_credit(learner, COURSE)
+    api.record_review(attempt, api.Outcome.UNSATISFACTORY, by=staff)
+    assert credit_course.status(learner, COURSE, FINAL) == 'satisfied'   # final on the platform's side
+    assert credit_course.calls_to('remove_credit_requirement_status') == []

@@ -232,6 +232,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     edx_platform.enroll(learner, COURSE)
     platform.enrollment_mode(learner, COURSE)
     platform.is_credit_course(COURSE)
+    platform.is_eligible_for_credit(learner, COURSE)
     platform.ensure_credit_requirement(COURSE, FINAL, 'Final exam')
     platform.set_credit_requirement_status(learner, COURSE, FINAL, 'satisfied')
     platform.remove_credit_requirement_status(learner, COURSE, FINAL)
@@ -294,3 +295,27 @@ def test_undoing_leaves_the_overrides_of_other_features(edx_platform, learner):
     service.override_subsection_grade(learner.pk, COURSE, WEEK1, earned_all=3.0, earned_graded=3.0, feature='gradebook')
     platform.undo_subsection_grade_override(learner, COURSE, WEEK1)
     assert edx_platform.override(learner, COURSE, WEEK1)['feature'] == 'gradebook'
+
+
+def test_the_platform_never_turns_satisfied_into_failed(edx_platform, learner):
+    """credit/models.py CreditRequirementStatus.add_or_update_requirement_status; a removed status may be set again."""
+    edx_platform.make_credit_course(COURSE, [GRADE_REQUIREMENT])
+    edx_platform.enroll(learner, COURSE, 'verified')
+    platform.ensure_credit_requirement(COURSE, FINAL, 'Final exam')
+    platform.set_credit_requirement_status(learner, COURSE, FINAL, 'satisfied')
+    platform.set_credit_requirement_status(learner, COURSE, FINAL, 'failed')
+    assert edx_platform.status(learner, COURSE, FINAL) == 'satisfied'
+    platform.remove_credit_requirement_status(learner, COURSE, FINAL)
+    platform.set_credit_requirement_status(learner, COURSE, FINAL, 'failed')
+    assert edx_platform.status(learner, COURSE, FINAL) == 'failed'
+
+
+def test_the_platform_changes_no_status_after_a_credit_request(edx_platform, learner):
+    """credit/api/eligibility.py set_credit_requirement_status: a learner who requested credit is final."""
+    edx_platform.make_credit_course(COURSE, [GRADE_REQUIREMENT])
+    edx_platform.enroll(learner, COURSE, 'verified')
+    platform.ensure_credit_requirement(COURSE, FINAL, 'Final exam')
+    platform.set_credit_requirement_status(learner, COURSE, FINAL, 'submitted')
+    edx_platform.request_credit(learner, COURSE)
+    platform.set_credit_requirement_status(learner, COURSE, FINAL, 'satisfied')
+    assert edx_platform.status(learner, COURSE, FINAL) == 'submitted'
