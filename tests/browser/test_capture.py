@@ -140,7 +140,8 @@ def take_photo(page, step):
     item = page.locator(f'li[data-step={step}]')
     expect(item).to_have_attribute('data-camera', 'on')
     item.locator('[data-capture-action=take]').click()
-    expect(item).to_have_attribute('data-photo', 'taken')
+    # The still is shown once the server has stored it (encrypted): allow a loaded machine its time.
+    expect(item).to_have_attribute('data-photo', 'taken', timeout=MEDIA_TIMEOUT)
     expect(item.locator('img.proctored-exam__still')).to_be_visible()
     expect(item.locator('video')).to_be_hidden()
     return item
