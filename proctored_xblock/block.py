@@ -20,7 +20,7 @@ from xblock.validation import ValidationMessage
 
 from edx_proctoring_backend import api
 
-from . import authoring, views
+from . import authoring, scores, views
 from .capture import capture_plan
 from .i18n import _
 from .resources import read_static
@@ -163,15 +163,12 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         return ''
 
     def _record_grade(self, user, exam):
-        """Record what the learner's answers scored, from the questions that can score themselves."""
+        """Record what the learner's answers scored: the package's questions and any scored component."""
         if exam.exam_type == api.ExamType.PRACTICE:
             return  # practice exams are not graded
-        scores = [score for score in (child.exam_score() for child in self.visible_children()
-                                      if hasattr(child, 'exam_score'))
-                  if score is not None]
-        if scores:
-            api.record_exam_grade(user, exam, sum(earned for earned, _ in scores),
-                                  sum(possible for _, possible in scores))
+        score = scores.exam_score(self.visible_children())
+        if score is not None:
+            api.record_exam_grade(user, exam, *score)
 
     def provider_label(self):
         """The translated name of this exam's proctoring provider (the site's default when none is chosen)."""
