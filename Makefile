@@ -9,7 +9,7 @@ DEMO_ADDRESS ?= 127.0.0.1:8000
 DEMO_SETTINGS := demo.settings
 # The Python the Open edX platform runs (its requirements are built with 3.12), for test-openedx-platform.
 PLATFORM_PYTHON ?= $(or $(firstword $(wildcard $(HOME)/.pyenv/versions/3.12*/bin/python3.12 /usr/bin/python3.12)),python3.12)
-PIP_COMPILE := $(BIN)/pip-compile -q --allow-unsafe --resolver=backtracking --no-emit-index-url --strip-extras
+PIP_COMPILE := $(BIN)/pip-compile -q --allow-unsafe --resolver=backtracking --no-emit-index-url --no-emit-find-links --strip-extras
 
 help: ## show the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  %-28s %s\n", $$1, $$2}'
