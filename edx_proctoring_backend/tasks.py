@@ -2,8 +2,7 @@
 from celery import shared_task
 
 from . import api
-from .authoring.exams import register_with_provider
-from .lms import publishing
+from .authoring.exams import register_with_provider, sync_course_exams as sync_published_exams
 
 
 @shared_task(name='edx_proctoring_backend.tasks.submit_expired_attempts', ignore_result=True)
@@ -44,11 +43,11 @@ def requeue_stale_analyses():
 @shared_task(name='edx_proctoring_backend.tasks.register_exam', ignore_result=True, acks_late=True)
 def register_exam(exam_id):
     """Tell the exam's provider about a new or changed exam (queued by a save or publish of the exam)."""
-    # The authoring wing queues this task, so the task reaches into the wing rather than through the API.
+    # The authoring wing queues these tasks, so they reach into the wing rather than through the API.
     return register_with_provider(exam_id)
 
 
 @shared_task(name='edx_proctoring_backend.tasks.sync_course_exams', ignore_result=True, acks_late=True)
 def sync_course_exams(course_key):
     """Give the course's exams their published settings (queued by Studio's publish and import events)."""
-    return len(publishing.sync_course_exams(course_key))
+    return len(sync_published_exams(course_key))

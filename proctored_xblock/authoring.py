@@ -27,14 +27,14 @@ def author_view(block, context):
     unit page: the summary, and how much content the exam holds.
     """
     context = dict(context or {})
+    container_page = is_container_page(block, context)
     fragment = Fragment()
     fragment.add_content(views.render_template(
         'author.html', block.i18n(), summary=summary(block), content_count=len(block.children),
-        container_page=is_container_page(block, context)))
-    mako = block.runtime.service(block, 'mako')
-    if is_container_page(block, context) and mako is not None:
+        container_page=container_page))
+    if container_page and block.runtime.service(block, 'mako') is not None:
         block.render_children(context, fragment, can_reorder=True, can_add=True)
-    elif is_container_page(block, context) or context.get('root_xblock') is None:
+    elif container_page or context.get('root_xblock') is None:
         # A runtime without Studio's templates (the workbench): the content as learners would see it.
         for child in block.visible_children():
             view = 'author_view' if hasattr(child, 'author_view') else 'student_view'

@@ -16,7 +16,7 @@ from django.db import transaction
 from ..exams.errors import InvalidExamSettings
 from ..exams.models import Exam
 from ..exams.statuses import ExamType
-from ..lms import content_dates
+from ..lms import content_dates, platform
 from ..lms.effects import register_credit_requirement
 from ..providers.http import VendorError
 from ..providers.registry import UnknownProvider, get_provider, provider_names
@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 MAX_TIME_LIMIT_MINUTES = 24 * 60
 UNRECORDED_PROVIDER = 'null'
+EXAM_BLOCK_TYPE = 'proctored_exam'
 
 
 def unrecorded_proctoring_allowed():
@@ -120,22 +121,40 @@ def sync_exam(course_key, usage_key, due_date=None, subsection_key='', alone_in_
     Create or update the exam of an XBlock usage from its settings and place (its subsection, and
     whether it is all that subsection holds); return the ``Exam``.
 
-    Writes only when something changed; then makes a proctored exam of a credit course one of its
-    credit requirements (inside the LMS), closes its content to learners without an attempt (where
-    edx-when holds the course's dates) and queues the provider's registration of the exam.
+    Writes the row only when something changed, and then queues the provider's registration of the
+    exam. Every time, makes a proctored exam of a credit course one of its credit requirements
+    (inside the LMS) and closes its content to learners without an attempt (where edx-when holds the
+    course's dates).
     """
     values = validate_exam_settings(**exam_settings)
     values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''),
                   alone_in_subsection=bool(subsection_key) and alone_in_subsection)
     exam = Exam.objects.filter(usage_key=str(usage_key)).first()
-    if exam is not None and all(getattr(exam, name) == value for name, value in values.items()):
-        return exam
-    exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
+    if exam is None or any(getattr(exam, name) != value for name, value in values.items()):
+        exam, _ = Exam.objects.update_or_create(usage_key=str(usage_key), defaults=values)
+        if exam.is_proctored_kind:
+            _queue_registration(exam.pk)
+    # Even when the exam did not change: the platform's publish rebuilds the course's credit
+    # requirements without it, and may drop the date that holds its content closed.
     register_credit_requirement(exam)
     content_dates.close_by_default(exam)
-    if exam.is_proctored_kind:
-        _queue_registration(exam.pk)
     return exam
+
+
+def sync_course_exams(course_key):
+    """
+    Give every published exam block of the course its exam settings (``block.exam_settings()``);
+    return the exams. A block whose settings are invalid is logged and left as it was: Studio's
+    validation shows the author what to fix.
+    """
+    exams = []
+    for block in platform.published_blocks(course_key, EXAM_BLOCK_TYPE):
+        try:
+            exams.append(sync_exam(course_key, block.scope_ids.usage_id, **block.exam_settings()))
+        except InvalidExamSettings:
+            log.warning('Exam %s of %s not synchronised: its settings are invalid', block.scope_ids.usage_id,
+                        course_key, exc_info=True)
+    return exams
 
 
 def exam_for_learner(course_key, usage_key, block_settings):

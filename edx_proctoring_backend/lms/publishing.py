@@ -4,23 +4,15 @@ settings when the author publishes (``XBLOCK_PUBLISHED``, sent for the root of w
 a unit, a subsection, a section) or imports the course (``COURSE_IMPORT_COMPLETED``; an import
 publishes without per-block events). A learner's page never writes an exam's settings.
 
-The receivers only queue ``tasks.sync_course_exams`` after the commit: reading the course and
-telling vendors happens in a worker.
+The receivers only queue ``tasks.sync_course_exams`` (``authoring.exams.sync_course_exams``) after
+the commit: reading the course and telling vendors happens in a worker.
 """
-import logging
 from functools import partial
 
 from django.db import transaction
 from openedx_events.content_authoring.signals import COURSE_IMPORT_COMPLETED, XBLOCK_PUBLISHED
 
-from ..authoring.exams import sync_exam
-from ..exams.errors import InvalidExamSettings
-from . import content_dates, platform
-from .effects import register_credit_requirement
-
-log = logging.getLogger(__name__)
-
-EXAM_BLOCK_TYPE = 'proctored_exam'
+from . import platform
 
 
 def syncs_on_publish():
@@ -52,25 +44,3 @@ def queue_sync(course_key):
     # The task module is a thin wrapper; it is imported when work is queued, not at load.
     from ..tasks import sync_course_exams as task  # pylint: disable=import-outside-toplevel,cyclic-import
     transaction.on_commit(partial(task.delay, str(course_key)))
-
-
-def sync_course_exams(course_key):
-    """
-    Give every published exam block of the course its exam settings (``block.exam_settings()``);
-    return the exams. A block whose settings are invalid is logged and left as it was: Studio's
-    validation shows the author what to fix.
-    """
-    exams = []
-    for block in platform.published_blocks(course_key, EXAM_BLOCK_TYPE):
-        try:
-            exam = sync_exam(course_key, block.scope_ids.usage_id, **block.exam_settings())
-        except InvalidExamSettings:
-            log.warning('Exam %s of %s not synchronised: its settings are invalid', block.scope_ids.usage_id,
-                        course_key, exc_info=True)
-            continue
-        # Even when the exam did not change: the platform's publish rebuilds the course's credit
-        # requirements without it, and may drop the date that holds its content closed.
-        register_credit_requirement(exam)
-        content_dates.close_by_default(exam)
-        exams.append(exam)
-    return exams
