@@ -6,7 +6,7 @@ then their result. All rules are the backend API's; this block only renders and 
 import json
 import logging
 from datetime import timezone
-from functools import wraps
+from functools import partial, wraps
 from xml.sax.saxutils import quoteattr
 
 from django.conf import settings
@@ -31,6 +31,12 @@ log = logging.getLogger(__name__)
 
 def _json_response(payload, status=200):
     return Response(json.dumps(payload), status=status, content_type='application/json', charset='utf-8')
+
+
+def _html_response(html, status=200):
+    # Never cached: the page carries the attempt's upload addresses.
+    return Response(html, status=status, content_type='text/html', charset='utf-8',
+                    headers={'Cache-Control': 'no-store'})
 
 
 def exam_handler(method):
@@ -314,6 +320,8 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             }
         if capture is not None:
             init['capture'] = dict(capture, messages=views.capture_messages(_))
+            if 'screen' in capture['recordings']:
+                init['capture']['screen_window_url'] = self.runtime.handler_url(self, 'screen_recorder')
         return init
 
     # ---- learner actions ------------------------------------------------------------------------------
@@ -362,6 +370,38 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         attempt = api.submit(user, exam)
         self._record_grade(user, exam)
         return {'success': True, 'status': attempt.status}
+
+    @XBlock.handler
+    def screen_recorder(self, request, suffix=''):  # pylint: disable=unused-argument
+        """
+        The screen recording window (GET): a page on this site's origin that records the screen of the
+        learner's running attempt, for exam pages that may not ask for the screen themselves (the
+        learning MFE shows units in an iframe whose ``allow`` list lacks ``display-capture``).
+        """
+        _ = self.gettext
+        page = partial(views.render_screen_recorder, self.i18n(), self.display_name,
+                       read_static('css/proctored_exam.css'), read_static('js/capture.js'))
+        if request.method != 'GET':
+            return _html_response(page(message=_("Open this window from your exam page.")), status=405)
+        user = self.current_django_user()
+        if user is None:
+            return _html_response(page(message=views.error_messages(_)['not_signed_in']), status=403)
+        plan = self._running_screen_capture(user)
+        if plan is None:
+            return _html_response(page(message=_(
+                "There is no exam of yours to record now. You can close this window.")), status=409)
+        return _html_response(page(init=dict(plan, mode='screen_window', messages=views.capture_messages(_))))
+
+    def _running_screen_capture(self, user):
+        """The capture plan of ``user``'s started attempt when it records the screen, else None."""
+        try:
+            exam = self.exam()
+        except api.InvalidExamSettings:
+            return None
+        if exam is None or views.page_state(api.learner_state(user, exam)) != 'started':
+            return None
+        plan = capture_plan(user, exam)
+        return plan if plan and 'screen' in plan['recordings'] else None
 
     @XBlock.handler
     def timer(self, request, suffix=''):  # pylint: disable=unused-argument

@@ -1,7 +1,8 @@
 """Rendering of the block's pages: Mako templates with the block's translator, escaped by default."""
+import json
 import math
 
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from mako.template import Template
 
 from edx_proctoring_backend.api import AttemptStatus as S
@@ -70,7 +71,34 @@ def capture_messages(_):
         'upload_failed': _("The server could not be reached. Check your connection and try again."),
         'recording_elsewhere': _("This exam is being recorded in another tab or window of this browser. Keep "
                                  "that one open; if you close it, the recording goes on here."),
+        # The screen recording window, where the exam page may not ask for the screen (an iframe).
+        'screen_window': _("This exam records your screen, which this page cannot ask for. Choose Open the "
+                           "recording window and share your entire screen there."),
+        'screen_window_opened': _("In the recording window, choose Share your screen and share your entire "
+                                  "screen. Keep that window open until your exam ends."),
+        'screen_window_blocked': _("The recording window did not open. Allow pop-ups for this site, then choose "
+                                   "Open the recording window again."),
+        'screen_window_recording': _("Your screen is being recorded. Go back to your exam and keep this window "
+                                     "open until your exam ends."),
+        'screen_window_done': _("Your exam has ended and your screen recording is saved. You can close this "
+                                "window."),
     }
+
+
+def script_json(value):
+    """``value`` as JSON that is safe inside an HTML script element."""
+    return json.dumps(value).replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+
+
+def render_screen_recorder(i18n, display_name, css, capture_js, init=None, message=''):
+    """
+    The screen recording window's page: with ``init`` (the capture script's plan), the share button
+    and the script; without, ``message`` saying why there is nothing to record.
+    """
+    return render_template(
+        'screen_recorder.html', i18n, language=translation.get_language() or 'en',
+        bidi=translation.get_language_bidi(), display_name=display_name, css=css, capture_js=capture_js,
+        init_json=script_json(init) if init is not None else '', message=message).lstrip()
 
 
 def review_texts(_):

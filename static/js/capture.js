@@ -14,6 +14,10 @@
  *   the learner hears in the live region.
  * - End My Exam and time up: `finish()` stops the recorders, waits for the queues to drain (at most
  *   `flush_seconds`) and marks each recording complete.
+ * - Screen recording window: where the page may not capture the screen (the learning MFE shows units
+ *   in an iframe whose `allow` list has the camera but not `display-capture`), the exam page opens a
+ *   window of its own on the same origin (`plan.screen_window_url`, mode `screen_window`) that
+ *   records the screen; the two talk over a BroadcastChannel named after the attempt.
  */
 (function (global) {
     'use strict';
@@ -65,6 +69,27 @@
             }
         }
         return null;
+    }
+
+    /*
+     * Whether this document may ask for the screen. A frame may not unless its embedder's `allow`
+     * list grants `display-capture`; browsers without a permissions policy API are trusted at the
+     * top level only.
+     */
+    function screenCaptureAllowed() {
+        var policy = global.document.permissionsPolicy || global.document.featurePolicy;
+        if (policy && policy.allowsFeature) { return policy.allowsFeature('display-capture'); }
+        try {
+            return global.top === global.self;
+        } catch (error) {
+            return false;
+        }
+    }
+
+    /* The channel between an attempt's exam page and its screen recording window (null without one). */
+    function windowChannel(attempt) {
+        if (!global.BroadcastChannel) { return null; }
+        return new global.BroadcastChannel('proctored-exam-screen:' + attempt);
     }
 
     function delay(ms) {
@@ -217,6 +242,7 @@
             closed = true;
             store.clear();
             settle();
+            if (events.onClosed) { events.onClosed(kind); }
         }
 
         function forget(entry) {
@@ -434,7 +460,8 @@
                 });
         }
 
-        var api = plan.mode === 'exam' ? examCapture() : checksCapture();
+        var modes = {exam: examCapture, checks: checksCapture, screen_window: screenWindowCapture};
+        var api = (modes[plan.mode] || checksCapture)();
         root.capture = api;
         return api;
 
@@ -677,7 +704,9 @@
             var preview = panel.querySelector('video');
             var cameraButton = panel.querySelector('[data-capture-action="camera"]');
             var screenButton = panel.querySelector('[data-capture-action="screen"]');
+            var windowButton = panel.querySelector('[data-capture-action="screen-window"]');
             var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
+            var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
             var wanted = plan.recordings || ['webcam'];
             var queues = {};
             var recorders = {};
@@ -686,22 +715,41 @@
             var ended = false;
             // Whether this tab records the attempt (one tab of the browser does: see `withRecordingLock`).
             var recordingHere = false;
+            // The screen is recorded by the screen recording window where this page may not ask for it.
+            var screenWanted = wanted.indexOf('screen') >= 0;
+            var byWindow = screenWanted && !!plan.screen_window_url && !screenCaptureAllowed();
+            var channel = byWindow ? windowChannel(plan.attempt) : null;
+            // What the window last said: null (no window), else {sharing, recorded}.
+            var screenWindow = null;
+            var windowFinished = null;
 
             function say(message) {
                 status.textContent = message || '';
             }
 
+            function screenShared() {
+                if (byWindow) { return !!(screenWindow && screenWindow.sharing); }
+                return !!(recorders.screen && recorders.screen.state() === 'recording');
+            }
+
             function mark() {
                 wanted.forEach(function (kind) {
-                    var on = !!(recorders[kind] && recorders[kind].state() === 'recording');
+                    var on = kind === 'screen' ? screenShared() :
+                        !!(recorders[kind] && recorders[kind].state() === 'recording');
                     panel.setAttribute('data-recording-' + kind, on ? 'on' : 'off');
                 });
+                panel.setAttribute('data-screen-window', !byWindow ? 'unused' : (screenWindow ? 'open' : 'closed'));
                 cameraButton.hidden = ended || !recordingHere || !!recorders.webcam;
-                screenButton.hidden = ended || !recordingHere || wanted.indexOf('screen') < 0 || !!recorders.screen;
+                screenButton.hidden = ended || !recordingHere || !screenWanted || byWindow || !!recorders.screen;
+                windowButton.hidden = ended || !recordingHere || !byWindow || screenShared();
             }
 
             function recordingMessage() {
-                return wanted.indexOf('screen') >= 0 ? messages.recording_screen : messages.recording;
+                return screenWanted ? messages.recording_screen : messages.recording;
+            }
+
+            function shareScreenMessage() {
+                return byWindow ? messages.screen_window : messages.share_screen;
             }
 
             function queue(kind) {
@@ -711,16 +759,18 @@
                             root.setAttribute('data-capture-offline', 'true');
                             say(messages.upload_waiting);
                         },
-                        onStored: function (storedKind, index) {
-                            panel.setAttribute('data-stored-' + storedKind, String(index));
-                            if (root.getAttribute('data-capture-offline')) {
-                                root.removeAttribute('data-capture-offline');
-                                say(recordingMessage());
-                            }
-                        }
+                        onStored: stored
                     });
                 }
                 return queues[kind];
+            }
+
+            function stored(kind, index) {
+                panel.setAttribute('data-stored-' + kind, String(index));
+                if (root.getAttribute('data-capture-offline')) {
+                    root.removeAttribute('data-capture-offline');
+                    say(recordingMessage());
+                }
             }
 
             // The learner stopped sharing, or a recorder stopped: tell the server, then the learner.
@@ -743,6 +793,7 @@
                     panel.setAttribute('data-flag-action', body.action || 'continue');
                     if (body.action === 'ended') {
                         ended = true;
+                        if (channel) { channel.postMessage({type: 'ended', message: message}); }
                         stopAll();
                         try {
                             global.sessionStorage.setItem(CARRIED_MESSAGE, message);
@@ -752,7 +803,11 @@
                         return;
                     }
                     say(message);
-                    (kind === 'screen' ? screenButton : cameraButton).focus();
+                    if (kind === 'screen') {
+                        (byWindow ? windowButton : screenButton).focus();
+                    } else {
+                        cameraButton.focus();
+                    }
                 }).catch(function () {
                     panel.setAttribute('data-flag-action', 'unsent');
                     say(messages.capture_lost);
@@ -779,7 +834,7 @@
                     attachPreview(preview, stream);
                     record('webcam', stream);
                     showError('');
-                    say(wanted.indexOf('screen') >= 0 && !recorders.screen ? messages.share_screen : recordingMessage());
+                    say(screenWanted && !screenShared() ? shareScreenMessage() : recordingMessage());
                 }).catch(function (error) {
                     mark();
                     say(error.message || messages.camera_denied);
@@ -801,6 +856,62 @@
                     say(messages.screen_denied);
                     screenButton.focus();
                 });
+            }
+
+            // ---- the screen recording window (where this page may not ask for the screen) ----------
+
+            /*
+             * Open the window, or bring back the one already open: opening a named window that exists
+             * would load it again and stop its recording, so an empty URL finds it first.
+             */
+            function openScreenWindow() {
+                var name = 'proctored-exam-screen-' + plan.attempt;
+                var opened = global.open('', name, 'popup,width=560,height=620');
+                if (!opened) {
+                    say(messages.screen_window_blocked);
+                    windowButton.focus();
+                    return;
+                }
+                var blank = true;
+                try {
+                    blank = opened.location.href === 'about:blank';
+                } catch (error) { /* another origin's page took the name: load ours */ }
+                if (blank) { opened.location.href = plan.screen_window_url; }
+                opened.focus();
+                say(messages.screen_window_opened);
+            }
+
+            function windowSaid(data) {
+                if (!data || ended) { return; }
+                if (data.type === 'state') {
+                    var wasSharing = screenShared();
+                    screenWindow = {sharing: !!data.sharing, recorded: !!data.recorded};
+                    mark();
+                    if (screenShared() && !wasSharing) { say(recordingMessage()); }
+                } else if (data.type === 'stored') {
+                    stored('screen', data.index);
+                } else if (data.type === 'lost' || data.type === 'closed') {
+                    // The page tells the server: one place answers the learner, whichever side stopped.
+                    var wasRecording = screenShared() || data.type === 'lost';
+                    screenWindow = data.type === 'closed' ? null : {sharing: false, recorded: true};
+                    mark();
+                    if (wasRecording) { lost('screen', data.reason || 'screen_stopped'); }
+                } else if (data.type === 'finished' && windowFinished) {
+                    windowFinished();
+                }
+            }
+
+            /* The window completes its recording; resolves once it says so, or after the flush limit. */
+            function windowFinish() {
+                if (!channel || !screenWindow) { return Promise.resolve(false); }
+                var recorded = screenWindow.recorded;
+                return Promise.race([
+                    new Promise(function (resolve) {
+                        windowFinished = function () { resolve(recorded); };
+                        channel.postMessage({type: 'finish'});
+                    }),
+                    delay(flushLimit + 2000).then(function () { return false; })
+                ]);
             }
 
             function stopAll() {
@@ -826,14 +937,14 @@
                     return finishing;
                 }
                 say(messages.finishing);
-                var limit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
-                finishing = stopAll().then(function () {
-                    // Every recording of the exam, also one not shared since the last reload.
-                    return Promise.all(wanted.map(function (kind) {
-                        queue(kind);
-                        return kind;
+                finishing = Promise.all([stopAll(), windowFinish()]).then(function (outcome) {
+                    // The window completed the screen recording it made; this page completes the others,
+                    // and the screen's too where no window did (sending what a closed window left).
+                    var completedByWindow = outcome[1];
+                    return Promise.all(wanted.filter(function (kind) {
+                        return !(kind === 'screen' && completedByWindow);
                     }).map(function (kind) {
-                        return queues[kind].drained(limit).then(function (empty) {
+                        return queue(kind).drained(flushLimit).then(function (empty) {
                             return empty ? queues[kind].complete() : false;
                         });
                     }));
@@ -878,13 +989,164 @@
 
             cameraButton.addEventListener('click', startCamera);
             screenButton.addEventListener('click', startScreen);
-            if (!supported()) {
+            windowButton.addEventListener('click', openScreenWindow);
+            if (channel) {
+                channel.onmessage = function (event) { windowSaid(event.data); };
+                // A window already open (this page was reloaded) says where it stands.
+                channel.postMessage({type: 'hello'});
+            }
+            if (byWindow && !channel) {
+                say(messages.not_supported);
+                mark();
+            } else if (!supported()) {
                 say(messages.not_supported);
                 mark();
             } else {
                 withRecordingLock(startCamera);
             }
             return {finish: finish, queues: queues};
+        }
+
+        // ---- the screen recording window -------------------------------------------------------------
+
+        /*
+         * The window the exam page opens where it may not ask for the screen itself. It records the
+         * screen into its own upload queue and tells the page, which owns the rest: the flags sent to the
+         * server, the messages, the submission. When the page finishes the exam, the window uploads what
+         * is left, completes the recording, says so, and closes.
+         */
+        function screenWindowCapture() {
+            var status = root.querySelector('.proctored-exam__capture-status');
+            var shareButton = root.querySelector('[data-capture-action="screen"]');
+            var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
+            var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
+            var channel = windowChannel(plan.attempt);
+            var uploads = null;
+            var recorder = null;
+            var stream = null;
+            var done = false;
+
+            function say(message) {
+                status.textContent = message || '';
+            }
+
+            function tell(data) {
+                if (channel) { channel.postMessage(data); }
+            }
+
+            function tellState() {
+                var sharing = !!(recorder && recorder.state() === 'recording');
+                root.setAttribute('data-recording-screen', sharing ? 'on' : 'off');
+                shareButton.hidden = done || sharing;
+                tell({type: 'state', sharing: sharing, recorded: !!uploads});
+            }
+
+            function queue() {
+                if (!uploads) {
+                    uploads = UploadQueue(urls, 'screen', {
+                        onWaiting: function () { say(messages.upload_waiting); },
+                        onStored: function (kind, index) {
+                            root.setAttribute('data-stored-screen', String(index));
+                            tell({type: 'stored', index: index});
+                        },
+                        // The attempt is over (the exam page may be gone): nothing more is taken.
+                        onClosed: function () { end(messages.screen_window_done); }
+                    });
+                }
+                return uploads;
+            }
+
+            function release() {
+                var stopping = recorder ? recorder.stop() : Promise.resolve();
+                recorder = null;
+                return stopping.then(function () {
+                    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+                    stream = null;
+                });
+            }
+
+            function end(message) {
+                if (done) { return; }
+                done = true;
+                release().then(tellState);
+                say(message);
+            }
+
+            function lost(reason) {
+                if (done || !recorder) { return; }
+                release().then(function () {
+                    tellState();
+                    tell({type: 'lost', reason: reason});
+                    say(messages.capture_lost);
+                    shareButton.focus();
+                });
+            }
+
+            function share() {
+                if (!global.navigator.mediaDevices || !global.navigator.mediaDevices.getDisplayMedia) {
+                    say(messages.not_supported);
+                    return;
+                }
+                global.navigator.mediaDevices.getDisplayMedia({video: true, audio: false}).then(function (shared) {
+                    if (done) {
+                        shared.getTracks().forEach(function (track) { track.stop(); });
+                        return;
+                    }
+                    stream = shared;
+                    var track = shared.getVideoTracks()[0];
+                    if (track) { track.addEventListener('ended', function () { lost('screen_stopped'); }); }
+                    recorder = Recorder(shared, queue(), timeslice, plan.content_types, lost);
+                    recorder.started.then(tellState);
+                    say(messages.screen_window_recording);
+                }).catch(function () {
+                    say(messages.screen_denied);
+                    shareButton.focus();
+                });
+            }
+
+            // End My Exam or time up on the exam page: send what is left, complete, close.
+            function finish() {
+                if (done && !uploads) {
+                    tell({type: 'finished'});
+                    return;
+                }
+                say(messages.finishing);
+                release().then(function () {
+                    return uploads ? uploads.drained(flushLimit) : false;
+                }).then(function (empty) {
+                    return empty ? uploads.complete() : false;
+                }).then(function () {
+                    end(messages.screen_window_done);
+                    tell({type: 'finished'});
+                    global.close();
+                });
+            }
+
+            if (!channel) {
+                say(messages.not_supported);
+                shareButton.hidden = true;
+                return {finish: finish};
+            }
+            channel.onmessage = function (event) {
+                var data = event.data || {};
+                if (data.type === 'hello') { tellState(); }
+                if (data.type === 'finish') { finish(); }
+                if (data.type === 'ended') { end(data.message); }
+            };
+            shareButton.addEventListener('click', share);
+            // Closing the window stops the recording: the learner is asked first, the exam page told after.
+            global.addEventListener('beforeunload', function (event) {
+                if (recorder && !done) {
+                    event.preventDefault();
+                    event.returnValue = '';
+                }
+            });
+            global.addEventListener('pagehide', function () {
+                if (!done) { tell({type: 'closed', reason: 'screen_stopped'}); }
+            });
+            tellState();
+            shareButton.focus();
+            return {finish: finish};
         }
     }
 

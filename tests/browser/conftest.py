@@ -22,11 +22,13 @@ CHROMIUM_ARGS = [
 # A fake camera (a test pattern) and screen, and every permission prompt answered yes: the webcam and,
 # from a click, the entire screen are shared without a dialog.
 MEDIA_ARGS = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']
+# The provider whose exams record in the learner's browser.
+LOCAL_PROVIDER = 'edx_proctoring_backend.providers.local.LocalProvider'
 # The one-minute proctored exam of the demo ("Proctored exam (1 minute, to try the warnings)").
 ONE_MINUTE_SCENARIO = 'proctored_exam.1'
 
 
-def _launch(extra_args=()):
+def launch_chromium(extra_args=()):
     """Start the system's headless Chromium (a context manager), or skip the test without one."""
     executable = shutil.which('chromium')
     if executable is None:
@@ -54,14 +56,14 @@ def chromium(transactional_db):  # pylint: disable=unused-argument
     sync API runs an asyncio loop on this thread, and while it runs Django refuses ORM calls here
     (SynchronousOnlyOperation), so it must not outlive the test (see ``orm`` for queries in between).
     """
-    with _launch() as browser:
+    with launch_chromium() as browser:
         yield browser
 
 
 @pytest.fixture
 def media_chromium(transactional_db):  # pylint: disable=unused-argument
     """``chromium`` with a fake camera and screen that pages may use without asking (``MEDIA_ARGS``)."""
-    with _launch(MEDIA_ARGS) as browser:
+    with launch_chromium(MEDIA_ARGS) as browser:
         yield browser
 
 
@@ -143,3 +145,34 @@ def in_thread(function, *args, **kwargs):
     if 'error' in outcome:
         raise outcome['error']
     return outcome['value']
+
+
+@pytest.fixture
+def local_exam_url(settings, live_server, learner_name):
+    """
+    The page of the workbench's exam recorded on the site (screen and room scan required, one-second
+    chunks, a two-second room scan) for ``learner_name``; returns a factory taking the provider's options.
+    """
+    from workbench.runtime_util import reset_global_state  # pylint: disable=import-outside-toplevel
+    from workbench.scenarios import get_scenarios  # pylint: disable=import-outside-toplevel
+
+    def open_exam(**options):
+        settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {
+            'class': LOCAL_PROVIDER, 'require_screen': True, 'room_scan': True, **options}}
+        settings.PROCTORING_CAPTURE_TIMESLICE_SECONDS = 1
+        settings.PROCTORING_CAPTURE_ROOM_SCAN_SECONDS = 2
+        settings.PROCTORING_CAPTURE_FLUSH_SECONDS = 10
+        in_thread(reset_global_state)
+        scenario = next(name for name, item in get_scenarios().items()
+                        if name.startswith('proctored_exam.') and 'provider="local"' in item.xml)
+        return f'{live_server.url}/scenario/{scenario}/?student={learner_name}'
+    return open_exam
+
+
+def session_of(username):
+    """A signed-in session of ``username`` (created if needed); returns its cookie value."""
+    from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+    from django.test import Client  # pylint: disable=import-outside-toplevel
+    client = Client()
+    client.force_login(get_user_model().objects.get_or_create(username=username)[0])
+    return client.cookies['sessionid'].value

@@ -9,22 +9,17 @@ import time
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
-from workbench.runtime_util import reset_global_state
-from workbench.scenarios import get_scenarios
 
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.privacy.models import ConsentRecord
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
-from tests.browser.conftest import in_thread
+from tests.browser.conftest import in_thread, session_of
 from tests.browser.pages import latest_attempt, new_context
 
 pytestmark = pytest.mark.browser
 
-LOCAL = 'edx_proctoring_backend.providers.local.LocalProvider'
 CHUNK_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+)/chunks/(\d+)$')
 STATE_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+)$')
 COMPLETE_URL = re.compile(r'/api/proctored-exams/v1/attempts/\d+/recordings/(\w+)/complete$')
@@ -48,25 +43,6 @@ STOP_CAMERA = """() => {
 # ---- fixtures and helpers --------------------------------------------------------------------------------
 
 @pytest.fixture
-def local_exam_url(settings, live_server, learner_name):
-    """
-    The page of the workbench's exam recorded on the site (screen and room scan required, one-second
-    chunks, a two-second room scan) for ``learner_name``; returns a factory taking the provider's options.
-    """
-    def open_exam(**options):
-        settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {
-            'class': LOCAL, 'require_screen': True, 'room_scan': True, **options}}
-        settings.PROCTORING_CAPTURE_TIMESLICE_SECONDS = 1
-        settings.PROCTORING_CAPTURE_ROOM_SCAN_SECONDS = 2
-        settings.PROCTORING_CAPTURE_FLUSH_SECONDS = 10
-        in_thread(reset_global_state)
-        scenario = next(name for name, item in get_scenarios().items()
-                        if name.startswith('proctored_exam.') and 'provider="local"' in item.xml)
-        return f'{live_server.url}/scenario/{scenario}/?student={learner_name}'
-    return open_exam
-
-
-@pytest.fixture
 def media_page(media_chromium, live_server, learner_name):
     """A page of the media browser, signed in as ``learner_name`` (the upload endpoints need a session)."""
     context = new_context(media_chromium)
@@ -80,13 +56,6 @@ def media_page(media_chromium, live_server, learner_name):
         yield new_page
     finally:
         context.close()
-
-
-def session_of(username):
-    """A signed-in session of ``username`` (created if needed); returns its cookie value."""
-    client = Client()
-    client.force_login(get_user_model().objects.get_or_create(username=username)[0])
-    return client.cookies['sessionid'].value
 
 
 def chunk_log(page):
@@ -152,8 +121,13 @@ def pass_checks(page, url, reload_midway=False):
     Agree to the terms and opt in, take both photos (the first one retaken) and scan the room; start. With
     ``reload_midway``, the page is reloaded after the first photo and goes on from the second.
     """
-    root = page.locator('.proctored-exam')
     page.goto(url)
+    complete_checks(page, page.keyboard, reload_midway)
+
+
+def complete_checks(page, keyboard, reload_midway=False):
+    """``pass_checks`` on the exam ``page`` already open (a page, or the frame of one), typing on ``keyboard``."""
+    root = page.locator('.proctored-exam')
     page.locator('[data-action=opt_in]').click()
     expect(root).to_have_attribute('data-state', 'checks')
     code = page.locator('input.proctored-exam__code-value').input_value()
@@ -176,16 +150,17 @@ def pass_checks(page, url, reload_midway=False):
     expect(root).to_have_attribute('data-capture-step', 'id_photo')
     assert active_step(page) == 'id_photo'
     if reload_midway:
-        page.reload()
+        with page.expect_navigation():
+            page.evaluate('() => window.location.reload()')
         expect(root).to_have_attribute('data-capture-step', 'id_photo')
         expect(page.locator('li[data-step=user_photo]')).to_have_attribute('data-done', 'true')
     item = page.locator('li[data-step=id_photo]')
     expect(item).to_have_attribute('data-camera', 'on')
     item.locator('[data-capture-action=take]').focus()
-    page.keyboard.press('Enter')
+    keyboard.press('Enter')
     expect(item).to_have_attribute('data-photo', 'taken')
     assert page.evaluate("() => document.activeElement.getAttribute('data-capture-action')") == 'use'
-    page.keyboard.press('Enter')
+    keyboard.press('Enter')
 
     # The room scan records for two seconds, is uploaded and completed.
     expect(root).to_have_attribute('data-capture-step', 'room_scan')
@@ -197,7 +172,7 @@ def pass_checks(page, url, reload_midway=False):
     # The exam code, then Continue and Start.
     expect(root).to_have_attribute('data-capture-step', 'exam_code')
     assert page.evaluate("() => document.activeElement.name") == 'exam_code'
-    page.keyboard.type(code)
+    keyboard.type(code)
     page.locator('form[data-action=confirm_checks] button[type=submit]').click()
     expect(root).to_have_attribute('data-state', 'ready_to_start')
     page.locator('[data-action=start]').click()
@@ -214,8 +189,11 @@ def start_recording(page):
     expect(panel).to_have_attribute('data-recording-screen', 'on')
     expect(panel.locator('.proctored-exam__capture-status')).to_have_text(
         'Your webcam and your screen are being recorded.')
-    expect(panel.locator('[data-capture-action]')).to_have_count(2)
+    expect(panel.locator('[data-capture-action]')).to_have_count(3)
     expect(panel.locator('[data-capture-action=screen]')).to_be_hidden()
+    # At the top of the browser's window, the page itself shares the screen: no recording window.
+    expect(panel.locator('[data-capture-action=screen-window]')).to_be_hidden()
+    expect(panel).to_have_attribute('data-screen-window', 'unused')
     return panel
 
 
@@ -269,19 +247,27 @@ def stop_camera_and_share_again(page, orm, attempt):
     wait_for_chunks(page, 'webcam', stored + 1)
 
 
-def end_exam(page, orm, attempt, log):
-    """End My Exam: the recorders stop, every chunk is uploaded and each recording completed, then submitted."""
-    order = []
-    page.on('request', lambda request: order.append(request.url) if request.method == 'POST' else None)
-    page.locator('[data-action=submit]').click()
-    expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
+def assert_completed_then_submitted(order, orm, attempt):
+    """
+    Of the POSTs in ``order``: both recordings were completed, then the exam was submitted once; each
+    recording is closed with its chunks numbered from 0 without a gap.
+    """
     completes = [COMPLETE_URL.search(url).group(1) for url in order if COMPLETE_URL.search(url)]
     submits = [n for n, url in enumerate(order) if SUBMIT_HANDLER.search(url)]
     assert sorted(completes) == ['screen', 'webcam'] and len(submits) == 1, order
     assert max(n for n, url in enumerate(order) if COMPLETE_URL.search(url)) < submits[0], order
     for kind in ('webcam', 'screen'):
         status, chunks = orm(stored_chunks, attempt.pk, kind)
-        assert status != 'recording' and chunks == list(range(len(chunks))), (kind, status, chunks)
+        assert status != 'recording' and chunks == list(range(len(chunks))) and chunks, (kind, status, chunks)
+
+
+def end_exam(page, orm, attempt, log):
+    """End My Exam: the recorders stop, every chunk is uploaded and each recording completed, then submitted."""
+    order = []
+    page.on('request', lambda request: order.append(request.url) if request.method == 'POST' else None)
+    page.locator('[data-action=submit]').click()
+    expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
+    assert_completed_then_submitted(order, orm, attempt)
     assert not [entry for entry in uploads(log) if entry[2] not in (200, 201)], log
 
 
@@ -406,7 +392,7 @@ def test_one_tab_records_and_another_takes_over_when_it_closes(local_exam_url, m
     panel = second.locator('.proctored-exam__capture')
     expect(panel).to_have_attribute('data-capture-elsewhere', 'true')
     expect(panel.locator('.proctored-exam__capture-status')).to_have_text(RECORDING_ELSEWHERE)
-    expect(panel.locator('[data-capture-action]')).to_have_count(2)
+    expect(panel.locator('[data-capture-action]')).to_have_count(3)
     expect(panel.locator('[data-capture-action=camera]')).to_be_hidden()
     wait_for_chunks(page, 'webcam', 4)  # the first tab goes on recording
     assert not uploads(log)

@@ -2,10 +2,12 @@
 The exam page of an exam recorded in the learner's browser (the ``local`` provider): the capture steps
 on the checks page, the recording panel during the exam, and what the capture script is given.
 """
+import json
 import re
 
 import pytest
 from django.utils import translation
+from webob import Request
 from workbench.runtime_util import reset_global_state
 from workbench.scenarios import get_scenarios
 
@@ -115,6 +117,72 @@ def test_running_local_exam_has_the_recording_panel(local_exam, settings):
     assert init['capture']['timeslice_seconds'] == 1
     assert init['capture']['recordings'] == ['webcam', 'screen']
     assert init['timer']['attempt'] == init['capture']['attempt']
+
+
+def screen_recorder(block, method='GET'):
+    """The screen recording window's page: (status, html, the plan given to the capture script or None)."""
+    response = block.runtime.handle(block, 'screen_recorder', Request.blank('/', method=method))
+    html = response.body.decode('utf-8')
+    match = re.search(r"ProctoredExamCapture\(document\.querySelector\('\.proctored-exam'\), (.*?)\);</script>", html)
+    return response.status_code, html, (json.loads(match.group(1)) if match else None)
+
+
+def test_the_exam_page_offers_a_screen_recording_window(local_exam):
+    _, block = local_exam(checks_passed=True, require_screen=True)
+    opt_in_and_start(block)
+    html, init = page(block)
+    assert 'data-capture-action="screen-window"' in html and '>Open the recording window<' in html
+    # The page opens the window only where it may not ask for the screen itself (capture.js decides).
+    assert init['capture']['screen_window_url'] == block.runtime.handler_url(block, 'screen_recorder')
+    assert 'screen_window' in init['capture']['messages']
+
+
+def test_the_screen_recording_window_records_the_running_attempt(local_exam):
+    _, block = local_exam(checks_passed=True, require_screen=True)
+    opt_in_and_start(block)
+    attempt = ExamAttempt.objects.get(user__username='learner')
+    status, html, plan = screen_recorder(block)
+    assert status == 200
+    assert html.startswith('<!DOCTYPE html>\n<html lang="en') and 'dir="ltr">' in html
+    assert '<title>Screen recording: ' in html and 'data-capture-action="screen"' in html
+    assert 'class="proctored-exam__capture-status" role="status" aria-live="assertive"' in html
+    assert 'global.ProctoredExamCapture = ProctoredExamCapture;' in html
+    assert plan['mode'] == 'screen_window' and plan['attempt'] == attempt.pk
+    assert plan['urls']['recordings']['screen']['state'] == f'{PREFIX}{attempt.pk}/recordings/screen'
+    assert plan['messages']['screen_window_done'].startswith('Your exam has ended')
+    # Nothing in the plan can close the script element early.
+    assert '</' not in html.split('ProctoredExamCapture(document', 1)[1].split(');</script>', 1)[0]
+
+
+def test_the_screen_recording_window_in_french(local_exam):
+    _, block = local_exam(checks_passed=True, require_screen=True)
+    opt_in_and_start(block)
+    with translation.override('fr'):
+        status, html, plan = screen_recorder(block)
+    assert status == 200 and '<html lang="fr" dir="ltr">' in html
+    assert 'Partagez votre écran' in html or "Partager votre écran" in html
+    assert plan['messages']['screen_window_done'] != 'Your exam has ended and your screen recording is saved. ' \
+                                                     'You can close this window.'
+
+
+@pytest.mark.parametrize('when', ['before_start', 'no_screen', 'after_submit'])
+def test_no_screen_recording_window_without_a_running_attempt_that_records_the_screen(local_exam, when):
+    _, block = local_exam(checks_passed=True, require_screen=when != 'no_screen')
+    if when != 'before_start':
+        opt_in_and_start(block)
+    if when == 'after_submit':
+        assert call_handler(block, 'submit')[0] == 200
+    status, html, plan = screen_recorder(block)
+    assert status == 409 and plan is None
+    assert 'There is no exam of yours to record now. You can close this window.' in html
+    assert 'ProctoredExamCapture' not in html and 'data-capture-action' not in html
+
+
+def test_the_screen_recording_window_answers_only_get(local_exam):
+    _, block = local_exam(checks_passed=True, require_screen=True)
+    opt_in_and_start(block)
+    status, html, plan = screen_recorder(block, method='POST')
+    assert status == 405 and plan is None and 'Open this window from your exam page.' in html
 
 
 def test_other_exams_load_no_capture(workbench):
