@@ -11,7 +11,7 @@ from .credit.models import CreditRecord
 from .privacy.models import ConsentRecord, ConsentTerms, PurgedItem
 from .providers.models import ProviderCall
 from .recordings.models import Recording, SessionFlag, VideoFinding
-from .reviews.models import Review
+from .reviews.models import HeldVerdict, Review
 
 
 @admin.register(ProviderCall)
@@ -40,6 +40,21 @@ class ReviewAdmin(admin.ModelAdmin):
 
     list_display = ('attempt', 'provider', 'verdict', 'outcome', 'reviewer', 'created')
     list_filter = ('provider', 'outcome')
+    search_fields = ('attempt__user__username', 'attempt__exam__course_key')
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HeldVerdict)
+class HeldVerdictAdmin(admin.ModelAdmin):
+    """Verdicts that came before their attempt was submitted: kept for staff, never applied."""
+
+    list_display = ('attempt', 'provider', 'verdict', 'attempt_status', 'received_at')
+    list_filter = ('provider',)
     search_fields = ('attempt__user__username', 'attempt__exam__course_key')
 
     def has_add_permission(self, request):

@@ -8,7 +8,7 @@ import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial, reduce
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
@@ -26,6 +26,7 @@ from .exams import allowances, alternatives, search, timer
 from .exams import export as exam_export
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from .exams.codes import new_exam_code, normalise_exam_code
+from .exams.ids import parse_id
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition,
     InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
@@ -38,7 +39,6 @@ from .lms.enrollment import enrollment_mode, is_verified_track
 from .lms import content_dates, publishing, roles
 from .lms.events import emit_attempt_event
 from .privacy import access, consent, retention, retirement
-from .privacy.models import MediaView
 from .providers.base import EventKind, Feature, Step
 from .providers.http import VendorError, VendorRejected, VendorUnavailable
 from .providers.local import LocalProvider
@@ -46,11 +46,10 @@ from .providers.models import ProviderCall
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .recordings import analysis as recording_analysis
 from .recordings import uploads
-from .recordings.models import AttemptPhoto, Recording, SessionFlag, VideoFinding
+from .recordings.models import Recording, SessionFlag
 from .recordings.storage import media_storage
 from .reviews import callbacks, decisions, export
 from .reviews import queue as review_queue
-from .reviews.models import ReviewerAssignment
 from .reviews.outcomes import Outcome
 from .video import AnalysisOptions
 
@@ -723,8 +722,13 @@ def receive_callback(provider_name, headers, body):
     event, attempt = callback.event, callback.attempt
     if event.kind == EventKind.REVIEW:
         def apply(message):
+            # A verdict before the submission is kept for staff, never applied (reviews open at submission).
+            if decisions.hold_provider_verdict(attempt, attempt.exam.provider, event.verdict, comments=event.comments,
+                                               video_url=event.video_url, message=message):
+                return callbacks.NOT_APPLICABLE
             record_provider_verdict(attempt, event.verdict, comments=event.comments, video_url=event.video_url,
                                     message=message)
+            return None
     elif event.kind == EventKind.SESSION_LOST:
         def apply(message):  # pylint: disable=unused-argument
             _end_lost_session(attempt)
@@ -737,11 +741,14 @@ def receive_callback(provider_name, headers, body):
     else:
         raise callbacks.CallbackRejected('unsupported', 400)
     try:
-        return callbacks.apply_once(provider, callback, event.kind, apply)
+        answer = callbacks.apply_once(provider, callback, event.kind, apply)
     except InvalidExamCode as error:
         raise callbacks.CallbackRejected('invalid_exam_code', 400) from error
     except ProctoringError as error:
         raise callbacks.CallbackRejected('not_applicable', 409) from error
+    if answer is callbacks.NOT_APPLICABLE:
+        raise callbacks.CallbackRejected('not_applicable', 409)
+    return answer
 
 
 def _end_lost_session(attempt):
@@ -921,10 +928,11 @@ def store_chunk(user, attempt_id, kind, index, data, content_type):
     recording of ``kind``; return ``(created, state)``: ``created`` is False for a repeat of a stored
     chunk. Raises ``AttemptNotFound`` or ``UploadRefused`` (see ``recordings.uploads.store_chunk``).
     """
-    attempt, _ = _recorded_attempt(user, attempt_id)
+    attempt, provider = _recorded_attempt(user, attempt_id)
     limits = upload_limits()
     return uploads.store_chunk(
-        attempt, kind, index, data, content_type, max_chunk_bytes=limits['max_chunk_bytes'],
+        attempt, kind, index, data, content_type, asked_kinds=provider.upload_kinds(attempt.exam),
+        max_chunk_bytes=limits['max_chunk_bytes'],
         max_recording_bytes=limits['max_recording_bytes'],
         gap_seconds=getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS),
         grace_seconds=_grace_seconds())
@@ -1014,7 +1022,7 @@ def capture_plan(user, exam):
     if not isinstance(provider, LocalProvider):
         return None
     options = provider.options(exam)
-    kinds = list(provider.recording_kinds(exam)) + (['room_scan'] if options['room_scan'] else [])
+    kinds = provider.upload_kinds(exam)
 
     def url(name, *args):
         return reverse(f'edx_proctoring_backend:{name}', args=[attempt.pk, *args])
@@ -1182,23 +1190,18 @@ def attempt_under_review(attempt_id):
 
 
 def take_review(attempt, reviewer):
-    """``reviewer`` takes the attempt's review: from now on they see its media. Raises ``NotAllowed``."""
-    if not may_review(reviewer, attempt.exam.course_key):
-        raise NotAllowed('Only a reviewer of the course may take this review.', code='not_a_reviewer')
-    ReviewerAssignment.objects.get_or_create(attempt=attempt, reviewer=reviewer)
+    """``reviewer`` takes the attempt's review: from now on they see its media (``privacy.access``)."""
+    access.take_review(attempt, reviewer)
 
 
 def may_see_evidence(attempt, user):
     """Whether ``user`` may see the attempt's recordings and photos (``privacy.access``)."""
-    return access.may_view(user, attempt, 'recording')
+    return access.may_view(user, attempt, access.RECORDING)
 
 
 def own_photo(user, attempt_id, kind):
     """The learner's own photo (``user`` or ``id``) of their attempt, as ``review_media``; else ``AttemptNotFound``."""
-    photo = AttemptPhoto.objects.filter(attempt_id=attempt_id, attempt__user=user, kind=kind).first()
-    if photo is None:
-        raise AttemptNotFound()
-    return review_media('photo', photo.pk, viewer=user)
+    return access.open_own_photo(user, attempt_id, kind)
 
 
 def may_decide(attempt):
@@ -1207,37 +1210,14 @@ def may_decide(attempt):
             and attempt.status in S.COMPLETED)
 
 
-def review_media(kind, object_id, viewer=None, log_view=True):
+def review_media(kind, object_id, viewer):
     """
-    Open a stored file for a reviewer: ``kind`` is ``recording``, ``photo`` or ``thumbnail`` (of a finding).
+    Open a stored file for ``viewer``: ``kind`` is ``recording``, ``photo`` or ``thumbnail`` (of a finding).
     Return ``(binary file, size, content type)``; raise ``AttemptNotFound`` when there is no such file, or
-    when ``viewer`` (if given) may not see it (``privacy.access``: the learner their photos, the
-    reviewer who took the review, the course team once it is flagged). The view is recorded
-    (``privacy.models.MediaView``) unless ``log_view`` is False (the rest of a video already seen).
+    when ``viewer`` may not see it (``privacy.access``: the learner their photos, the reviewer who took
+    the review, the course team once it is flagged). The viewing is recorded (``privacy.models.MediaView``).
     """
-    models_by_kind = {
-        'recording': (Recording, 'file_name', lambda item: item.content_type or 'video/webm', 'attempt'),
-        'photo': (AttemptPhoto, 'file_name', lambda item: item.content_type, 'attempt'),
-        'thumbnail': (VideoFinding, 'thumbnail_name', lambda item: 'image/jpeg', 'recording__attempt'),
-    }
-    if kind not in models_by_kind:
-        raise AttemptNotFound()
-    model, name_field, content_type, attempt_path = models_by_kind[kind]
-    item = model.objects.select_related(f'{attempt_path}__exam').filter(pk=object_id).first()
-    name = getattr(item, name_field, '') if item is not None else ''
-    if not name:
-        raise AttemptNotFound()
-    attempt = reduce(getattr, attempt_path.split('__'), item)
-    if viewer is not None and not access.may_view(viewer, attempt, kind):
-        raise AttemptNotFound()
-    storage = media_storage()
-    try:
-        opened = storage.open(name, 'rb'), storage.size(name), uploads.main_type(content_type(item))
-    except (FileNotFoundError, OSError) as error:
-        raise AttemptNotFound() from error
-    if log_view:
-        MediaView.objects.create(viewer=viewer, attempt=attempt, kind=kind, object_id=object_id)
-    return opened
+    return access.open_media(kind, object_id, viewer)
 
 
 # ---- The instructor dashboard: roles, allowances, attempts, the review queue, exports -------------------------
@@ -1314,10 +1294,12 @@ def course_allowance(course_key, allowance_id):
 def course_allowance_change(course_key, change_id):
     """The course's allowance change ``change_id`` with its learner, or None (another course's: None)."""
     try:
-        return (AllowanceChange.objects.select_related('user')
-                .filter(pk=int(change_id), exam__course_key=str(course_key)).first())
-    except (TypeError, ValueError):
+        change_id = parse_id(change_id)
+    except ValueError:
         return None
+    if change_id is None:
+        return None
+    return AllowanceChange.objects.select_related('user').filter(pk=change_id, exam__course_key=str(course_key)).first()
 
 
 def allowance_changes(course_key, limit=None):

@@ -3,7 +3,7 @@
 from .exams.models import (  # noqa: F401
     Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt, OnCampusRequest,
 )
-from .reviews.models import ReceivedMessage, Review, ReviewerAssignment  # noqa: F401
+from .reviews.models import HeldVerdict, ReceivedMessage, Review, ReviewerAssignment  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
 from .credit.models import CreditRecord  # noqa: F401
 from .privacy.models import ConsentRecord, ConsentTerms, MediaView, PurgedItem  # noqa: F401

@@ -1,6 +1,8 @@
 """URLs of the plugin app (mounted under ``api/proctored-exams/`` in the LMS)."""
 from django.urls import path
 
+# The ``dbid`` converter of the URLs below is registered on import.
+from . import url_converters  # noqa: F401  pylint: disable=unused-import
 from .recordings.views import (
     FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView,
 )
@@ -15,17 +17,17 @@ urlpatterns = [
     path('v1/attempt-timer', AttemptTimerView.as_view(), name='attempt-timer'),
     path('v1/providers/<slug:provider_name>/callback', ProviderCallbackView.as_view(), name='provider-callback'),
     # In-house proctoring: what the exam page uploads (recordings/views.py).
-    path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>', RecordingView.as_view(), name='recording'),
-    path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>/chunks/<int:index>', RecordingChunkView.as_view(),
+    path('v1/attempts/<dbid:attempt_id>/recordings/<slug:kind>', RecordingView.as_view(), name='recording'),
+    path('v1/attempts/<dbid:attempt_id>/recordings/<slug:kind>/chunks/<dbid:index>', RecordingChunkView.as_view(),
          name='recording-chunk'),
-    path('v1/attempts/<int:attempt_id>/recordings/<slug:kind>/complete', RecordingCompleteView.as_view(),
+    path('v1/attempts/<dbid:attempt_id>/recordings/<slug:kind>/complete', RecordingCompleteView.as_view(),
          name='recording-complete'),
-    path('v1/attempts/<int:attempt_id>/photos/<slug:kind>', PhotoView.as_view(), name='attempt-photo'),
-    path('v1/attempts/<int:attempt_id>/flags', FlagView.as_view(), name='attempt-flags'),
+    path('v1/attempts/<dbid:attempt_id>/photos/<slug:kind>', PhotoView.as_view(), name='attempt-photo'),
+    path('v1/attempts/<dbid:attempt_id>/flags', FlagView.as_view(), name='attempt-flags'),
     # The reviewers' pages (reviewer/views.py).
     path('review/', ReviewQueueView.as_view(), name='review-queue'),
-    path('review/attempts/<int:attempt_id>', AttemptReviewView.as_view(), name='review-attempt'),
-    path('review/media/<slug:kind>/<int:object_id>', ReviewMediaView.as_view(), name='review-media'),
+    path('review/attempts/<dbid:attempt_id>', AttemptReviewView.as_view(), name='review-attempt'),
+    path('review/media/<slug:kind>/<dbid:object_id>', ReviewMediaView.as_view(), name='review-media'),
     # The instructor dashboard's REST API (rest/) and pages (dashboard/).
     *rest_urlpatterns,
     *dashboard_urlpatterns,

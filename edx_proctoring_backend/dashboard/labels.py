@@ -238,6 +238,9 @@ def error_messages():
         'too_many_rows': gettext('A bulk file may name at most 5000 learners.'),
         'file_too_large': gettext('The file is too large (at most 1 MB).'),
         'file_not_text': gettext('The file is not UTF-8 text.'),
+        'file_not_csv': gettext('The file could not be read: give one username or email per line, or a CSV file.'),
+        'not_an_identifier': gettext('A line of the file is not a username or an email (too long, or with control '
+                                     'characters).'),
         'not_reviewable': gettext('This attempt cannot be reviewed in its current state.'),
         'illegal_transition': gettext('The attempt changed meanwhile: this is no longer possible.'),
         'invalid_review': gettext('Choose a decision.'),

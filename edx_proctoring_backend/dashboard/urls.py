@@ -2,6 +2,8 @@
 from django.urls import path
 
 from . import views
+# The ``dbid`` converter of the URLs below is registered on import.
+from .. import url_converters  # noqa: F401  pylint: disable=unused-import
 
 COURSE = 'dashboard/<str:course_id>/'
 
@@ -9,7 +11,7 @@ urlpatterns = [
     path(COURSE, views.CourseHome.as_view(), name='dashboard'),
     path(COURSE + 'allowances', views.AllowancesPage.as_view(), name='dashboard-allowances'),
     path(COURSE + 'attempts', views.AttemptsPage.as_view(), name='dashboard-attempts'),
-    path(COURSE + 'attempts/<int:attempt_id>', views.AttemptPage.as_view(), name='dashboard-attempt'),
+    path(COURSE + 'attempts/<dbid:attempt_id>', views.AttemptPage.as_view(), name='dashboard-attempt'),
     path(COURSE + 'reviews', views.ReviewsPage.as_view(), name='dashboard-reviews'),
     path(COURSE + 'learners', views.LearnersPage.as_view(), name='dashboard-learners'),
     path(COURSE + 'exports', views.ExportsPage.as_view(), name='dashboard-exports'),

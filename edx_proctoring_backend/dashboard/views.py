@@ -19,6 +19,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .. import api
+from ..exams.ids import parse_id
 from ..i18n import gettext
 from . import labels
 
@@ -82,8 +83,9 @@ class DashboardView(View):
     def exam_or_none(self, exam_id):
         """The course's exam of a form field, or None."""
         try:
-            return api.course_exam(self.course_key, int(exam_id))
-        except (TypeError, ValueError, api.ExamNotFound):
+            exam_id = parse_id(exam_id)
+            return api.course_exam(self.course_key, exam_id) if exam_id else None
+        except (ValueError, api.ExamNotFound):
             return None
 
 
@@ -145,8 +147,12 @@ class AllowancesPage(DashboardView):
         return self._saved(result)
 
     def _allowance(self, request):
+        """The course's allowance the form names (``allowance_id``), or a 404."""
         try:
-            return api.course_allowance(self.course_key, int(request.POST.get('allowance_id', '')))
+            allowance_id = parse_id(request.POST.get('allowance_id'))
+            if allowance_id is None:
+                raise ValueError('no allowance')
+            return api.course_allowance(self.course_key, allowance_id)
         except (ValueError, api.AllowanceNotFound) as error:
             raise Http404 from error
 
@@ -189,7 +195,7 @@ class AllowancesPage(DashboardView):
 
 def _int_or_none(value):
     try:
-        return int(value) if value else None
+        return parse_id(value)
     except ValueError:
         return None
 

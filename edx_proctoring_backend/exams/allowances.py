@@ -15,6 +15,7 @@ from django.db.models import F
 from .attempts import latest_attempt
 from .errors import NotAllowed
 from .models import Allowance, AllowanceChange, Exam, ExamAttempt
+from .search import MAX_QUERY_LENGTH
 from .statuses import AttemptStatus
 
 MAX_EXTRA_MINUTES = 24 * 60
@@ -148,14 +149,21 @@ def read_identifiers(csv_text):
     whether a learner has that name.
     """
     identifiers, seen = [], set()
-    for row in csv.reader(io.StringIO(csv_text)):
-        cell = (row[0] if row else '').strip()
-        if not cell or cell.lower() in seen:
-            continue
-        seen.add(cell.lower())
-        identifiers.append(cell)
-        if len(identifiers) > MAX_BULK_ROWS:
-            raise NotAllowed(f'A bulk file may name at most {MAX_BULK_ROWS} learners.', code='too_many_rows')
+    try:
+        # A byte order mark (a file saved by a spreadsheet, pasted) is not part of the first name.
+        for row in csv.reader(io.StringIO(csv_text.lstrip('\ufeff'))):
+            cell = (row[0] if row else '').strip()
+            if not cell or cell.lower() in seen:
+                continue
+            if len(cell) > MAX_QUERY_LENGTH or not cell.isprintable():
+                raise NotAllowed('A line of the file is not a username or an email.', code='not_an_identifier')
+            seen.add(cell.lower())
+            identifiers.append(cell)
+            if len(identifiers) > MAX_BULK_ROWS:
+                raise NotAllowed(f'A bulk file may name at most {MAX_BULK_ROWS} learners.', code='too_many_rows')
+    except csv.Error as error:
+        # A field over the csv module's limit, a NUL byte, an unclosed quote at the end of the file.
+        raise NotAllowed('The file could not be read as a list or a CSV file.', code='file_not_csv') from error
     return identifiers
 
 

@@ -43,12 +43,18 @@ class Page:
         return self.number > 1
 
 
+# Longer than any username or email the platform allows (emails: 254 characters).
+MAX_QUERY_LENGTH = 254
+
+
 def learner_filter(query, prefix='user__'):
     """
     The condition matching a learner by ``query``: the username starting with it, or the email (an
     exact address, or its start when the query has an "@"). Case does not matter.
     """
     query = query.strip()
+    if len(query) > MAX_QUERY_LENGTH:
+        return Q(pk__in=[])  # longer than any username or email: nobody (and no pattern the database refuses)
     condition = Q(**{f'{prefix}username__istartswith': query})
     if '@' in query:
         condition |= Q(**{f'{prefix}email__istartswith': query})
@@ -58,7 +64,7 @@ def learner_filter(query, prefix='user__'):
 def find_user(identifier):
     """Return the user whose username or email is ``identifier`` (exactly, case aside), or None."""
     identifier = (identifier or '').strip()
-    if not identifier:
+    if not identifier or len(identifier) > MAX_QUERY_LENGTH:
         return None
     users = get_user_model().objects
     user = users.filter(username=identifier).first() or users.filter(username__iexact=identifier).first()

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ..exams.models import Allowance, AttemptTransition, ExamAttempt
 from ..recordings.models import SessionFlag
-from ..reviews.models import Review
+from ..reviews.models import HeldVerdict, Review
 from . import retention
 
 RETIRED = 'retired'
@@ -28,6 +28,7 @@ def erase(user, storage, now):
     purged = [record for record in (retention.purge(item, storage, now) for item in items) if record is not None]
     with transaction.atomic():
         Review.objects.filter(attempt_id__in=attempts).update(comment='', comments=[], video_url='')
+        HeldVerdict.objects.filter(attempt_id__in=attempts).update(comments=[], video_url='')
         SessionFlag.objects.filter(attempt_id__in=attempts).update(detail='')
         # The history keeps every change of status and who made it; the reasons, staff's words, go.
         AttemptTransition.objects.filter(attempt_id__in=attempts).update(reason='')

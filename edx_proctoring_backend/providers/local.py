@@ -94,6 +94,11 @@ class LocalProvider(ProctoringProvider):
         """The recordings taken during ``exam`` (the room scan, before it, is not one of them)."""
         return (Recording.WEBCAM, Recording.SCREEN) if self.options(exam)['require_screen'] else (Recording.WEBCAM,)
 
+    def upload_kinds(self, exam):
+        """Every recording the page uploads for ``exam``: those taken during it, and the room scan where asked."""
+        room_scan = (Recording.ROOM_SCAN,) if self.options(exam)['room_scan'] else ()
+        return self.recording_kinds(exam) + room_scan
+
     # ---- the attempt's life --------------------------------------------------------------------------
 
     def checks_passed(self, attempt):

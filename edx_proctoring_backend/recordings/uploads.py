@@ -134,10 +134,26 @@ def _known_chunk(recording, index, digest):
     return state_of(recording)
 
 
-def store_chunk(attempt, kind, index, data, content_type, *, max_chunk_bytes, max_recording_bytes,
+def require_asked_for(attempt, kind, asked_kinds):
+    """
+    Refuse a recording the exam's rules do not ask for (``asked_kinds``), or at a moment they do not:
+    the room scan before the start only, the webcam and the screen from the start on.
+    """
+    _require_kind(kind, Recording.KINDS)
+    if kind not in asked_kinds:
+        raise UploadRefused('not_asked', gettext('This exam does not record that.'), 404)
+    if kind == Recording.ROOM_SCAN:
+        require_before_start(attempt)
+    elif attempt.status in (S.CREATED, S.READY_TO_START):
+        raise UploadRefused('not_started', gettext('The exam has not started: its recording begins at the start.'),
+                            409)
+
+
+def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_chunk_bytes, max_recording_bytes,
                 gap_seconds=None, grace_seconds=0):
     """
-    Store chunk ``index`` of the attempt's recording of ``kind``; return ``(created, state)``.
+    Store chunk ``index`` of the attempt's recording of ``kind``, one of the ``asked_kinds`` that the exam's
+    rules record (``require_asked_for``); return ``(created, state)``.
 
     Chunks are accepted in order only. The same chunk again (same bytes) is answered as stored
     (``created`` False), so a page that lost an answer may send it again. The chunk's file is written
@@ -155,6 +171,7 @@ def store_chunk(attempt, kind, index, data, content_type, *, max_chunk_bytes, ma
         raise UploadRefused('chunk_too_large', gettext('This chunk is too large.'), 413, max_bytes=max_chunk_bytes)
     if not still_recording(attempt, timezone.now(), grace_seconds):
         require_in_progress(attempt)
+    require_asked_for(attempt, kind, asked_kinds)
     recording, _ = Recording.objects.get_or_create(attempt=attempt, kind=kind,
                                                    defaults={'content_type': content_type[:100]})
     digest = hashlib.sha256(data).hexdigest()

@@ -2,6 +2,7 @@
 from rest_framework import serializers
 
 from .. import api
+from ..exams.ids import MAX_ID
 from ..exams.models import Allowance
 from ..exams.statuses import AttemptStatus
 
@@ -63,7 +64,7 @@ class AllowanceChangeSerializer(serializers.Serializer):  # pylint: disable=abst
 class AllowanceInputSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """Add or replace one allowance."""
 
-    exam_id = serializers.IntegerField()
+    exam_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     learner = serializers.CharField(help_text='Username or email.')
     kind = serializers.ChoiceField(choices=ALLOWANCE_KINDS)
     value = serializers.CharField(help_text='Minutes (1-1440), a multiplier (1.0-10.0), or "true".')
@@ -87,7 +88,7 @@ class AllowanceResultSerializer(serializers.Serializer):  # pylint: disable=abst
 class BulkAllowanceInputSerializer(serializers.Serializer):  # pylint: disable=abstract-method
     """The same allowance for every learner of a list (CSV text or an uploaded CSV file)."""
 
-    exam_id = serializers.IntegerField()
+    exam_id = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     kind = serializers.ChoiceField(choices=ALLOWANCE_KINDS)
     value = serializers.CharField()
     learners = serializers.CharField(required=False, allow_blank=True,

@@ -25,6 +25,7 @@ from rest_framework.views import APIView
 
 from .. import api
 from ..dashboard import labels
+from ..exams.ids import parse_id
 from ..i18n import gettext
 from . import serializers as out
 
@@ -249,10 +250,10 @@ class AllowanceHistoryView(CourseView):
 # ---- Attempts ---------------------------------------------------------------------------------------------
 
 def _int(value):
-    """A whole number from the query string (None when absent), or a 400."""
+    """An id from the query string (None when absent), or a 400 (``exams.ids``)."""
     try:
-        return int(value) if value not in (None, '') else None
-    except (TypeError, ValueError) as error:
+        return parse_id(value)
+    except ValueError as error:
         raise ValidationError(gettext('Expected a whole number.')) from error
 
 

@@ -50,6 +50,11 @@ FLAG_LABELS = {
     SessionFlag.ANALYSIS_FAILED: gettext_lazy('Analysis failed'),
     SessionFlag.ANALYSIS_QUARANTINED: gettext_lazy('Analysis stopped: the file kept failing'),
 }
+# Why a reviewer could not take a review (``privacy.access.take_review``'s codes).
+REFUSED_TAKE = {
+    'review_not_open': gettext_lazy('This attempt is still running: its review opens when it is submitted.'),
+    'not_a_reviewer': gettext_lazy('Only a reviewer of the course may take this review.'),
+}
 # What a reviewer may decide; escalating asks support, then the course team, for another look.
 DECISIONS = (
     (api.Outcome.SATISFACTORY, gettext_lazy('Satisfactory')),
@@ -131,7 +136,10 @@ class AttemptReviewView(ReviewerView):
         """Record the decision and go back to the queue; a refused one shows the page again with why."""
         attempt = _attempt_or_404(attempt_id, request.user)
         if request.POST.get('action') == 'take':
-            api.take_review(attempt, request.user)
+            try:
+                api.take_review(attempt, request.user)
+            except api.NotAllowed as error:
+                return self.get(request, attempt_id, error=REFUSED_TAKE.get(error.code, str(error)), status=409)
             return HttpResponseRedirect(reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk]))
         if not api.may_see_evidence(attempt, request.user):
             return self.get(request, attempt_id, error=gettext('Take the review before deciding it.'), status=409)
@@ -159,10 +167,8 @@ class ReviewMediaView(ReviewerView):
     def get(self, request, kind, object_id):
         """The file's bytes, or 404."""
         try:
-            # A video is read in many ranges: its first request is the view recorded.
-            first_request = request.headers.get('Range', 'bytes=0-').replace(' ', '').startswith('bytes=0-')
-            handle, size, content_type = api.review_media(kind, object_id, viewer=request.user,
-                                                          log_view=first_request)
+            # Whatever the Range header: the viewing is recorded (once for the requests of one viewing).
+            handle, size, content_type = api.review_media(kind, object_id, viewer=request.user)
         except api.AttemptNotFound as error:
             raise Http404 from error
         return file_response(request, handle, size, content_type)

@@ -17,6 +17,8 @@ from ..providers.signing import WebhookVerificationError
 from .models import ReceivedMessage
 
 MAX_BODY_BYTES = 1024 * 1024
+# What an ``apply`` returns for a message that is kept but does not apply (answered 409 ``not_applicable``).
+NOT_APPLICABLE = object()
 
 
 class CallbackRejected(Exception):

@@ -6,7 +6,7 @@ under ``attempt_lock``, so simultaneous deliveries of one verdict make one revie
 from ..exams.attempts import attempt_lock, transition
 from ..exams.errors import NotAllowed
 from ..exams.statuses import AttemptStatus, ExamType, is_allowed
-from .models import Review
+from .models import HeldVerdict, Review
 from .outcomes import Outcome, outcome_of, resulting_status
 
 PERSON = 'staff'  # the provider name recorded on a person's decision
@@ -15,6 +15,26 @@ PERSON = 'staff'  # the provider name recorded on a person's decision
 def _require_reviewable(attempt):
     if attempt.exam.exam_type != ExamType.PROCTORED:
         raise NotAllowed('Only proctored exams are reviewed.')
+    if not review_open(attempt):
+        raise NotAllowed('The attempt is not submitted yet: its review is not open.', code='review_not_open')
+
+
+def review_open(attempt):
+    """Whether the attempt's review is open: it is no longer running (reviews open at submission)."""
+    return attempt.status not in AttemptStatus.IN_PROGRESS
+
+
+def hold_provider_verdict(attempt, provider, verdict, comments=(), video_url='', message=None):
+    """
+    Keep, without applying it, a provider's verdict on an attempt whose review is not open; return
+    the ``HeldVerdict``, or None when the review is open (apply the verdict instead).
+    """
+    with attempt_lock(attempt):
+        if review_open(attempt):
+            return None
+        return HeldVerdict.objects.create(attempt=attempt, provider=provider, verdict=verdict,
+                                          attempt_status=attempt.status, comments=list(comments),
+                                          video_url=video_url or '', message=message)
 
 
 def _apply(attempt, review, reason):

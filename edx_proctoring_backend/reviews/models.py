@@ -61,6 +61,30 @@ class Review(models.Model):
         return self.reviewer_id is not None
 
 
+class HeldVerdict(models.Model):
+    """
+    A provider's verdict on an attempt that was not submitted yet: never applied (reviews open at
+    submission), answered as not applicable, and kept here for staff.
+    """
+
+    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='held_verdicts')
+    provider = models.CharField(max_length=64)
+    verdict = models.CharField(max_length=64)
+    attempt_status = models.CharField(max_length=32)    # where the attempt stood when the verdict came
+    comments = models.JSONField(default=list, blank=True)
+    video_url = models.URLField(max_length=1000, blank=True)
+    message = models.OneToOneField(ReceivedMessage, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name='held_verdict')
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['received_at', 'pk']
+
+    def __str__(self):
+        return f'{self.provider} {self.verdict} held (attempt {self.attempt_status})'
+
+
 class ReviewerAssignment(models.Model):
     """A reviewer who took an attempt's review: only they (and the course team once it is flagged) see its media."""
 

@@ -44,6 +44,9 @@ DEFAULTS = {
     # True when the storage encrypts by itself (S3 server-side encryption): no second layer.
     'PROCTORING_MEDIA_ENCRYPTION_KEYS': None,
     'PROCTORING_MEDIA_STORAGE_ENCRYPTS': False,
+    # A person's requests for one stored file within this many minutes of the first are one viewing,
+    # recorded once (privacy/access.py): a video player reads a file in many ranges.
+    'PROCTORING_MEDIA_VIEWING_MINUTES': 30,
 }
 
 TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')

@@ -59,6 +59,9 @@ def test_review_a_recording_from_its_timeline(reviewer_page, live_server, record
     row = page.locator(f'tr[data-attempt="{recorded_attempt.pk}"]')
     expect(row.locator('.analysis')).to_have_attribute('data-state', 'analysed')
     row.get_by_role('link', name='Review').click()
+    # Global staff see nothing of the session before they take its review.
+    expect(page.locator('.recording video')).to_have_count(0)
+    page.get_by_role('button', name='Take this review').click()
 
     timeline = page.get_by_role('img', name='Webcam: suggested moments')
     expect(timeline).to_be_visible()

@@ -19,7 +19,7 @@ from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.reviews import export
-from edx_proctoring_backend.reviews.models import ReceivedMessage, Review
+from edx_proctoring_backend.reviews.models import HeldVerdict, ReceivedMessage, Review
 from tests import journeys
 
 STYLES = ('rpnow', 'proctortrack')
@@ -341,6 +341,33 @@ def test_a_lost_session_submits_the_started_exam(vendors, learner, make_exam, st
     assert (attempt.status, attempt.submit_reason) == (S.SUBMITTED, 'proctoring_session_lost')
     assert vendor.sessions[attempt.provider_attempt_id]['state'] == 'stopped'
     # Then the review arrives as usual.
+    assert vendor.post_review(attempt.provider_attempt_id, CLEAN[style])[0] == 204
+    assert state(attempt).status == S.VERIFIED
+
+
+@pytest.mark.parametrize('style, verdict', [('rpnow', 'Not Reviewed'), ('rpnow', 'Clean'),
+                                            ('rpnow', 'Rules Violation'), ('proctortrack', 'failed')])
+@pytest.mark.parametrize('stage', ['created', 'ready_to_start', 'started'])
+def test_no_verdict_changes_an_attempt_before_its_submission(vendors, learner, make_exam, style, verdict, stage):
+    vendor = vendors[style]
+    exam = make_exam(provider=style)
+    attempt = {'created': opt_in, 'started': started}.get(stage, opt_in)(vendor, learner, exam)
+    if stage == 'ready_to_start':
+        check_code(vendor, attempt)
+
+    status, body = vendor.post_review(attempt.provider_attempt_id, verdict)
+
+    # Answered as not applicable, kept for staff, and nothing changed.
+    assert (status, body) == (409, {'error': 'not_applicable'})
+    assert state(attempt).status == stage
+    assert not Review.objects.filter(attempt=attempt).exists()
+    held = HeldVerdict.objects.get(attempt=attempt)
+    assert (held.provider, held.verdict, held.attempt_status) == (style, verdict, stage)
+    assert held.message.kind == 'review'
+    # The review opens at submission: the vendor's verdict then decides as usual.
+    if stage != 'started':
+        return
+    api.submit(learner, exam)
     assert vendor.post_review(attempt.provider_attempt_id, CLEAN[style])[0] == 204
     assert state(attempt).status == S.VERIFIED
 

@@ -80,7 +80,7 @@ def test_after_a_reset_the_allowance_reaches_the_retake(make_exam, learner, staf
     ('alice\nbob@example.org\n', ['alice', 'bob@example.org']),
     ('username,name\nalice,Alice A\n\nBob,Bob B\nalice,again\n', ['username', 'alice', 'Bob']),
     ('email\r\nalice@example.org\r\n', ['email', 'alice@example.org']),
-    ('\ufeffalice\n', ['\ufeffalice']),  # a byte order mark is the reader's job (uploads decode utf-8-sig)
+    ('\ufeffalice\n', ['alice']),  # a byte order mark is no part of the first name
     ('', []),
 ])
 def test_bulk_files_are_read_by_first_column_without_header_blanks_or_repeats(text, expected):
@@ -102,6 +102,17 @@ def test_a_header_line_is_skipped_unless_a_learner_has_that_name(make_exam, make
 def test_a_bulk_file_too_long_is_refused():
     with pytest.raises(NotAllowed):
         allowances.read_identifiers('\n'.join(f'user{number}' for number in range(allowances.MAX_BULK_ROWS + 1)))
+
+
+@pytest.mark.parametrize('text, code', [
+    ('a' * 140_000, 'file_not_csv'),           # past the csv module's field limit
+    ('learner\nnul\x00byte', 'not_an_identifier'),
+    ('learner\n' + 'b' * 300, 'not_an_identifier'),
+])
+def test_a_bulk_file_that_cannot_be_a_list_of_learners_is_refused(text, code):
+    with pytest.raises(NotAllowed) as refused:
+        allowances.read_identifiers(text)
+    assert refused.value.code == code
 
 
 def test_bulk_allowances_report_each_line_and_check_the_value_first(make_exam, make_user, staff):

@@ -4,7 +4,7 @@ import pytest
 from tests.edx_proctoring_backend.recordings import fake_analysers
 from tests import journeys
 
-from .helpers import local_exam
+from .helpers import local_exam, start
 
 
 @pytest.fixture(autouse=True)
@@ -26,9 +26,15 @@ def exam(db):  # pylint: disable=unused-argument
 
 
 @pytest.fixture
-def attempt(learner, exam):
-    """The learner's attempt at ``exam``, just opted in."""
+def opted_in(learner, exam):
+    """The learner's attempt at ``exam``, just opted in (the checks ahead: photos, the room scan)."""
     return journeys.opt_in(learner, exam)
+
+
+@pytest.fixture
+def attempt(learner, exam):
+    """The learner's attempt at ``exam``, started: the exam's recordings are taken from now on."""
+    return start(learner, exam)
 
 
 @pytest.fixture

@@ -226,7 +226,8 @@ def test_a_recording_still_being_taken_is_not_analysed(learner, attempt):
     assert not fake_analysers.CALLS
 
 
-def test_completing_after_the_submission_queues_the_analysis(learner, exam, django_capture_on_commit_callbacks):
+def test_completing_after_the_submission_queues_the_analysis(learner, django_capture_on_commit_callbacks):
+    exam = local_exam(require_screen=True)
     attempt = start(learner, exam)
     api.store_chunk(learner, attempt.pk, 'screen', 0, CHUNKS[0], 'video/webm')
     api.submit(learner, exam)  # closes the screen recording too

@@ -36,7 +36,7 @@ from edx_proctoring_backend.recordings.storage import (
 from edx_proctoring_backend.reviewer.media import CHUNK_BYTES
 
 from . import fake_analysers
-from .helpers import JPEG, MP4, PNG, WEBM, chunk, local_exam, pass_checks, record_and_submit, start
+from .helpers import COURSE, JPEG, MP4, PNG, WEBM, chunk, local_exam, pass_checks, record_and_submit, start
 
 KEY = base64.b64encode(b'k' * 32).decode()
 OTHER_KEY = base64.b64encode(b'o' * 32).decode()
@@ -299,10 +299,11 @@ def test_a_range_read_decrypts_only_its_segments(monkeypatch):
 
 
 @pytest.fixture
-def reviewer(db):  # pylint: disable=unused-argument
-    """A signed-in global staff member."""
+def reviewer(db, settings):  # pylint: disable=unused-argument
+    """A signed-in member of the course's staff: they see a flagged attempt's media (the analysis flags it)."""
+    settings.PROCTORING_STANDALONE_COURSE_ROLES = {'reviewer': {COURSE: 'staff'}}
     client = Client()
-    client.force_login(get_user_model().objects.create(username='reviewer', is_staff=True))
+    client.force_login(get_user_model().objects.create(username='reviewer'))
     return client
 
 

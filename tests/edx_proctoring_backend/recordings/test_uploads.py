@@ -26,10 +26,10 @@ def post_chunk(client, attempt, index, data, kind='webcam', content_type='video/
     return client.post(url('recording-chunk', attempt.pk, kind, index), data=data, content_type=content_type)
 
 
-def stored_files(media):
-    """Every file under the media folder (temporary ones too)."""
+def stored_files(media, under=''):
+    """Every file under the media folder, or its folder ``under`` (temporary ones too)."""
     return sorted(os.path.relpath(os.path.join(folder, name), media)
-                  for folder, _, names in os.walk(media) for name in names)
+                  for folder, _, names in os.walk(media / under) for name in names)
 
 
 # ---- chunks ------------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ def test_a_chunk_sent_again_is_stored_once(browser, attempt, media):
     again = post_chunk(browser, attempt, 0, chunk(0))
     assert again.status_code == 200 and again.json()['next_index'] == 1
     assert RecordingChunk.objects.count() == 1
-    assert len(stored_files(media)) == 1
+    assert len(stored_files(media, 'chunks')) == 1
 
 
 def test_a_different_chunk_under_a_stored_number_is_refused(browser, attempt):
@@ -98,7 +98,7 @@ def test_another_learners_attempt_is_not_found(attempt, make_user, media):
     missing = other.get(url('recording', attempt.pk + 1000, 'webcam'))
     assert missing.status_code == 404 and missing.json() == response.json()  # the same answer: nothing leaks
     assert not Recording.objects.exists() and not SessionFlag.objects.exists()
-    assert stored_files(media) == []
+    assert stored_files(media, 'chunks') == []
 
 
 def test_an_attempt_of_another_provider_is_not_found(browser, learner, make_exam):
@@ -114,6 +114,42 @@ def test_signed_out_requests_are_refused(client, attempt):
 def test_an_unknown_recording_kind_is_not_found(browser, attempt):
     response = post_chunk(browser, attempt, 0, chunk(0), kind='microphone')
     assert response.status_code == 404 and response.json()['error'] == 'unknown_kind'
+
+
+@pytest.mark.parametrize('rules, kind, asked', [
+    ({}, 'webcam', True),
+    ({}, 'screen', False),
+    ({'require_screen': True}, 'screen', True),
+    ({}, 'room_scan', False),
+    ({'room_scan': True}, 'room_scan', True),
+])
+def test_only_the_recordings_the_exams_rules_ask_for_are_taken(browser, learner, rules, kind, asked):
+    exam = local_exam(usage='rules', **rules)
+    attempt = journeys.opt_in(learner, exam) if kind == 'room_scan' else start(learner, exam)
+    response = post_chunk(browser, attempt, 0, chunk(0), kind=kind)
+    if asked:
+        assert response.status_code == 201
+    else:
+        assert response.status_code == 404 and response.json() == {
+            'error': 'not_asked', 'message': 'This exam does not record that.'}
+        assert not Recording.objects.exists()
+
+
+def test_the_room_scan_is_taken_before_the_start_and_the_exam_recordings_after(browser, learner):
+    exam = local_exam(usage='timing', room_scan=True, require_screen=True)
+    attempt = journeys.opt_in(learner, exam)
+    for kind in ('webcam', 'screen'):
+        refused = post_chunk(browser, attempt, 0, chunk(0), kind=kind)
+        assert refused.status_code == 409 and refused.json()['error'] == 'not_started'
+    assert post_chunk(browser, attempt, 0, chunk(0), kind='room_scan').status_code == 201
+    api.complete_recording(learner, attempt.pk, 'room_scan')
+    attempt = start(learner, exam)
+    refused = post_chunk(browser, attempt, 1, chunk(1), kind='room_scan')
+    assert refused.status_code == 409 and refused.json()['error'] == 'attempt_started'
+    for kind in ('webcam', 'screen'):
+        assert post_chunk(browser, attempt, 0, chunk(0), kind=kind).status_code == 201
+    assert sorted(Recording.objects.values_list('kind', 'next_chunk_index')) == [
+        ('room_scan', 1), ('screen', 1), ('webcam', 1)]
 
 
 @pytest.mark.parametrize('status', [S.SUBMITTED, S.VERIFIED, S.ERROR])
@@ -200,7 +236,7 @@ def test_a_chunk_written_halfway_is_not_counted(learner, attempt, media, monkeyp
     recording = Recording.objects.get()
     assert (recording.next_chunk_index, recording.size_bytes) == (1, len(chunk(0)))
     assert list(recording.chunks.values_list('index', flat=True)) == [0]
-    assert len(stored_files(media)) == 1  # the first chunk; no partial file stays behind
+    assert len(stored_files(media, 'chunks')) == 1  # the first chunk; no partial file stays behind
     assert api.store_chunk(learner, attempt.pk, 'webcam', 1, chunk(1), 'video/webm')[0] is True
 
 
@@ -211,14 +247,14 @@ def test_a_chunk_whose_row_cannot_be_written_leaves_no_file(learner, attempt, me
     with pytest.raises(RuntimeError):
         api.store_chunk(learner, attempt.pk, 'webcam', 0, chunk(0), 'video/webm')
     assert Recording.objects.get().next_chunk_index == 0
-    assert stored_files(media) == []
+    assert stored_files(media, 'chunks') == []
 
 
 def test_media_have_random_names_and_no_url(learner, attempt, media):
     api.store_chunk(learner, attempt.pk, 'webcam', 0, chunk(0), 'video/webm')
-    photo = api.store_photo(learner, attempt.pk, 'user', JPEG, 'image/jpeg')
-    names = [RecordingChunk.objects.get().file_name, photo.file_name]
-    assert [name.split('/')[0] for name in names] == ['chunks', 'photos']  # no ids, no user names
+    photos = list(AttemptPhoto.objects.filter(attempt=attempt).values_list('file_name', flat=True))
+    names = [RecordingChunk.objects.get().file_name, *photos]
+    assert [name.split('/')[0] for name in names] == ['chunks', 'photos', 'photos']  # no ids, no user names
     for name in names:
         token = name.split('/')[-1].split('.')[0]
         assert len(token) == 32  # 192 random bits, nothing else
@@ -257,20 +293,20 @@ def test_completing_nothing_is_refused(browser, attempt):
 
 # ---- photos --------------------------------------------------------------------------------------------------
 
-def test_photos_are_stored_and_replaced_before_the_start(browser, attempt, media,
+def test_photos_are_stored_and_replaced_before_the_start(browser, opted_in, media,
                                                          django_capture_on_commit_callbacks):
-    response = browser.post(url('attempt-photo', attempt.pk, 'user'), JPEG, content_type='image/jpeg')
+    response = browser.post(url('attempt-photo', opted_in.pk, 'user'), JPEG, content_type='image/jpeg')
     assert response.status_code == 201
     assert response.json() == {'kind': 'user', 'content_type': 'image/jpeg', 'size': len(JPEG)}
     first = AttemptPhoto.objects.get().file_name
     with django_capture_on_commit_callbacks(execute=True):
-        assert browser.post(url('attempt-photo', attempt.pk, 'user'), PNG,
+        assert browser.post(url('attempt-photo', opted_in.pk, 'user'), PNG,
                             content_type='image/png').status_code == 201
     photo = AttemptPhoto.objects.get()
     assert photo.content_type == 'image/png' and photo.file_name != first
     assert stored_files(media) == [photo.file_name]  # the old one is gone
     assert media_storage().open(photo.file_name).read() == PNG
-    assert browser.post(url('attempt-photo', attempt.pk, 'id'), JPEG, content_type='image/jpeg').status_code == 201
+    assert browser.post(url('attempt-photo', opted_in.pk, 'id'), JPEG, content_type='image/jpeg').status_code == 201
 
 
 @pytest.mark.parametrize('content_type, data, status, error', [
@@ -280,15 +316,15 @@ def test_photos_are_stored_and_replaced_before_the_start(browser, attempt, media
     ('image/jpeg', b'<?php evil(); ?>', 415, 'not_an_image'),
     ('image/jpeg', b'', 400, 'empty'),
 ])
-def test_photos_are_sniffed(browser, attempt, content_type, data, status, error):
-    response = browser.post(url('attempt-photo', attempt.pk, 'user'), data, content_type=content_type)
+def test_photos_are_sniffed(browser, opted_in, content_type, data, status, error):
+    response = browser.post(url('attempt-photo', opted_in.pk, 'user'), data, content_type=content_type)
     assert response.status_code == status and response.json()['error'] == error
     assert not AttemptPhoto.objects.exists()
 
 
-def test_a_photo_too_large_is_refused(browser, attempt, settings):
+def test_a_photo_too_large_is_refused(browser, opted_in, settings):
     settings.PROCTORING_MAX_PHOTO_BYTES = 50
-    response = browser.post(url('attempt-photo', attempt.pk, 'id'), JPEG + b'x' * 50, content_type='image/jpeg')
+    response = browser.post(url('attempt-photo', opted_in.pk, 'id'), JPEG + b'x' * 50, content_type='image/jpeg')
     assert response.status_code == 413 and response.json()['error'] == 'photo_too_large'
 
 

@@ -55,8 +55,14 @@ def reviewer(make_user):
 
 
 @pytest.fixture
-def submitted(learner, exam, take_recorded_exam):
-    return take_recorded_exam(learner, exam)
+def submitted(learner, exam, take_recorded_exam, make_user):
+    """The learner's recorded, submitted attempt, whose review the reviewer (global staff) took."""
+    attempt = take_recorded_exam(learner, exam)
+    reviewer = make_user('reviewer')
+    reviewer.is_staff = True
+    reviewer.save()
+    api.take_review(attempt, reviewer)
+    return attempt
 
 
 def test_the_queue_lists_submitted_recorded_attempts_with_their_analysis(reviewer, submitted):

@@ -89,7 +89,7 @@ def test_a_review_before_submission_is_refused(learner, make_exam):
     attempt = journeys.opt_in(learner, exam)
     with pytest.raises(api.NotAllowed) as raised:
         record_provider_verdict(attempt, 'rpnow', 'Clean')
-    assert raised.value.code == 'not_reviewable'
+    assert raised.value.code == 'review_not_open'
     assert not Review.objects.filter(attempt=attempt).exists()
 
 
