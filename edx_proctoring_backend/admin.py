@@ -8,7 +8,7 @@ from django.contrib import admin, messages
 
 from . import api
 from .credit.models import CreditRecord
-from .privacy.models import ConsentRecord, ConsentTerms, PurgedItem
+from .privacy.models import ConsentRecord, ConsentTerms, ExportRecord, PurgedItem
 from .providers.models import ProviderCall
 from .recordings.models import Recording, SessionFlag, VideoFinding
 from .reviews.models import HeldVerdict, Review
@@ -148,6 +148,21 @@ class PurgedItemAdmin(ReadOnlyAdmin):
     list_display = ('purged_at', 'kind', 'object_id', 'attempt_id', 'course_key', 'reason', 'size_bytes', 'files')
     list_filter = ('kind', 'reason')
     search_fields = ('course_key', '=attempt_id')
+
+
+@admin.register(ExportRecord)
+class ExportRecordAdmin(admin.ModelAdmin):
+    """Who downloaded which course file, read-only."""
+
+    list_display = ('course_key', 'kind', 'user', 'size_bytes', 'exported_at')
+    list_filter = ('kind',)
+    search_fields = ('course_key', 'user__username')
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ConsentTerms)

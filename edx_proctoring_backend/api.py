@@ -4,7 +4,6 @@ The public API of proctored, practice and timed exams.
 The XBlock, the REST views and the Celery tasks call these functions and nothing deeper. Each one
 applies the rules of ``exams`` and asks the exam's provider to do its part.
 """
-import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,13 +24,15 @@ from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .exams import allowances, alternatives, search, timer
 from .exams import export as exam_export
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
+from .exams import codes
 from .exams.codes import new_exam_code, normalise_exam_code
 from .exams.ids import parse_id
 from .exams.errors import (
-    AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition,
-    InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
+    AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound,
+    IllegalTransition, InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
+    TermsChanged,
 )
-from .exams.models import Allowance, AllowanceChange, Exam, ExamAttempt
+from .exams.models import Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .exams.timer_tokens import read_timer_token, timer_token
 from .i18n import gettext
@@ -68,7 +69,8 @@ __all__ = [
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
-    'redeem_exam_code', 'timer_token', 'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
+    'redeem_exam_code', 'unlock_exam_code', 'ExamCodeLocked', 'exam_code_max_failures', 'timer_token',
+    'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
     'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'TermsChanged',
@@ -82,6 +84,7 @@ __all__ = [
     'DEFAULT_PAGE_SIZE', 'paginate', 'Allowance', 'course_key_or_none',
     'mark_stuck_error', 'course_allowance_change', 'read_bulk_file', 'retention_policy', 'retention_plan',
     'enforce_retention', 'retire_user', 'learner_data', 'take_review', 'may_see_evidence', 'own_photo',
+    'record_export',
     'consent_terms', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus', 'on_campus_requests',
     'consent_csv', 'on_campus_csv',
 ]
@@ -265,6 +268,9 @@ def opt_in(user, exam, terms_version):
     if created:
         emit_attempt_event('created', attempt)
         _call_provider(attempt, ProviderCall.REGISTER_ATTEMPT)
+        if previous is not None and exam.exam_type == ExamType.PRACTICE:
+            # A practice retake: only the latest attempt's media are kept.
+            retention.purge_superseded(media_storage(), timezone.now(), exam_id=exam.pk, user_id=user.pk)
     return attempt
 
 
@@ -375,18 +381,29 @@ def confirm_checks(user, exam, exam_code):
     return attempt
 
 
+def exam_code_max_failures():
+    """How many wrong exam codes lock an attempt's code (``PROCTORING_EXAM_CODE_MAX_FAILURES``)."""
+    return int(getattr(settings, 'PROCTORING_EXAM_CODE_MAX_FAILURES', codes.DEFAULT_MAX_FAILURES))
+
+
 def redeem_exam_code(attempt, exam_code):
     """
-    Use the exam code of ``attempt`` once. A code of another learner or exam, a mistyped code and a
-    code used before are all refused with the same error.
+    Use the exam code of ``attempt`` once (``exams.codes.redeem``); a wrong one counts, and the last one
+    allowed raises ``ExamCodeLocked``. Raises ``InvalidExamCode`` otherwise.
     """
-    given = normalise_exam_code(exam_code)
-    if not attempt.exam_code or not hmac.compare_digest(given.encode(), attempt.exam_code.encode()):
-        raise InvalidExamCode()
-    used = ExamAttempt.objects.filter(pk=attempt.pk, code_redeemed_at__isnull=True).update(
-        code_redeemed_at=timezone.now())
-    if not used:
-        raise InvalidExamCode('This exam code was already used.', code='exam_code_used')
+    try:
+        codes.redeem(attempt, exam_code)
+    except InvalidExamCode as error:
+        raise codes.after_failure(attempt, error, exam_code_max_failures()) from error
+
+
+def unlock_exam_code(attempt, by, reason=''):
+    """Staff unlock an attempt's exam code locked by wrong codes; the attempt's history says who and why."""
+    codes.unlock(attempt)
+    AttemptTransition.objects.create(attempt=attempt, from_status=attempt.status, to_status=attempt.status,
+                                     changed_by=by, reason=(f'exam code unlocked: {reason}' if reason
+                                                            else 'exam code unlocked')[:255])
+    return attempt
 
 
 def validate_exam_code(exam_code):
@@ -743,6 +760,11 @@ def receive_callback(provider_name, headers, body):
     try:
         answer = callbacks.apply_once(provider, callback, event.kind, apply)
     except InvalidExamCode as error:
+        # Counted here, after the message's transaction rolled back: a wrong code typed into the
+        # vendor's software counts as one typed on our page.
+        refused = codes.after_failure(attempt, error, exam_code_max_failures())
+        if isinstance(refused, ExamCodeLocked):
+            raise callbacks.CallbackRejected('exam_code_locked', 429) from error
         raise callbacks.CallbackRejected('invalid_exam_code', 400) from error
     except ProctoringError as error:
         raise callbacks.CallbackRejected('not_applicable', 409) from error
@@ -764,7 +786,7 @@ def _check_code_for_vendor(attempt, exam_code):
     """The vendor's software checks the exam code the learner typed: use it, and the checks pass."""
     if attempt.status != S.CREATED:
         raise NotAllowed('The exam code was already used.', code='exam_code_used')
-    redeem_exam_code(attempt, exam_code)
+    codes.redeem(attempt, exam_code)   # a wrong code is counted by ``receive_callback``, outside this transaction
     transition(attempt, S.READY_TO_START, reason='exam code validated by the proctoring software')
     return {'exam_name': attempt.exam.display_name, 'time_limit_minutes': attempt.exam.time_limit_minutes}
 
@@ -875,6 +897,10 @@ UploadRefused = uploads.UploadRefused
 DEFAULT_MAX_CHUNK_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_RECORDING_BYTES = 4 * 1024 ** 3
 DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
+# A browser's WebM of a webcam or a screen stays well below this bitrate (kilobits a second).
+DEFAULT_MAX_RECORDING_KBPS = 4000
+DEFAULT_RECORDING_MARGIN_SECONDS = 600
+DEFAULT_MAX_FLAGS_PER_ATTEMPT = 500
 DEFAULT_UPLOAD_GAP_SECONDS = 60
 DEFAULT_ANALYSER = 'edx_proctoring_backend.video.analyse_recording'
 CAPTURE_LOST_REASON = 'capture_lost'
@@ -882,13 +908,19 @@ CAPTURE_LOST_REASON = 'capture_lost'
 
 def upload_limits():
     """
-    Return the site's upload limits: ``{'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes'}``
-    (settings ``PROCTORING_MAX_CHUNK_BYTES``, ``PROCTORING_MAX_RECORDING_BYTES``, ``PROCTORING_MAX_PHOTO_BYTES``).
+    Return the site's upload limits: ``{'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes',
+    'max_recording_kbps', 'recording_margin_seconds', 'max_flags'}`` (settings ``PROCTORING_MAX_CHUNK_BYTES``,
+    ``PROCTORING_MAX_RECORDING_BYTES``, ``PROCTORING_MAX_PHOTO_BYTES``, ``PROCTORING_MAX_RECORDING_KBPS``,
+    ``PROCTORING_RECORDING_MARGIN_SECONDS``, ``PROCTORING_MAX_FLAGS_PER_ATTEMPT``).
     """
     return {
         'max_chunk_bytes': int(getattr(settings, 'PROCTORING_MAX_CHUNK_BYTES', DEFAULT_MAX_CHUNK_BYTES)),
         'max_recording_bytes': int(getattr(settings, 'PROCTORING_MAX_RECORDING_BYTES', DEFAULT_MAX_RECORDING_BYTES)),
         'max_photo_bytes': int(getattr(settings, 'PROCTORING_MAX_PHOTO_BYTES', DEFAULT_MAX_PHOTO_BYTES)),
+        'max_recording_kbps': float(getattr(settings, 'PROCTORING_MAX_RECORDING_KBPS', DEFAULT_MAX_RECORDING_KBPS)),
+        'recording_margin_seconds': int(getattr(settings, 'PROCTORING_RECORDING_MARGIN_SECONDS',
+                                                DEFAULT_RECORDING_MARGIN_SECONDS)),
+        'max_flags': int(getattr(settings, 'PROCTORING_MAX_FLAGS_PER_ATTEMPT', DEFAULT_MAX_FLAGS_PER_ATTEMPT)),
     }
 
 
@@ -930,9 +962,11 @@ def store_chunk(user, attempt_id, kind, index, data, content_type):
     """
     attempt, provider = _recorded_attempt(user, attempt_id)
     limits = upload_limits()
+    asked = provider.upload_kinds(attempt.exam)
     return uploads.store_chunk(
-        attempt, kind, index, data, content_type, asked_kinds=provider.upload_kinds(attempt.exam),
-        max_chunk_bytes=limits['max_chunk_bytes'],
+        attempt, kind, index, data, content_type, asked_kinds=asked, max_chunk_bytes=limits['max_chunk_bytes'],
+        budget_bytes=uploads.attempt_budget_bytes(attempt, asked, limits['max_recording_kbps'],
+                                                  limits['recording_margin_seconds']),
         max_recording_bytes=limits['max_recording_bytes'],
         gap_seconds=getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS),
         grace_seconds=_grace_seconds())
@@ -973,7 +1007,7 @@ def flag_session(user, attempt_id, kind):
     if kind not in SessionFlag.FROM_BROWSER:
         raise UploadRefused('invalid_request', gettext('Unknown kind of interruption.'), 400)
     uploads.require_in_progress(attempt)
-    uploads.add_flag(attempt, kind)
+    uploads.add_flag(attempt, kind, max_flags=upload_limits()['max_flags'])
     options = provider.options(attempt.exam)
     counts = kind != SessionFlag.SCREEN_STOPPED or options['require_screen']
     if attempt.status == S.STARTED and options['on_capture_lost'] == 'end' and counts:
@@ -1202,6 +1236,11 @@ def may_see_evidence(attempt, user):
 def own_photo(user, attempt_id, kind):
     """The learner's own photo (``user`` or ``id``) of their attempt, as ``review_media``; else ``AttemptNotFound``."""
     return access.open_own_photo(user, attempt_id, kind)
+
+
+def record_export(user, course_key, kind, size_bytes):
+    """Record a download of one of the course's CSV files (``privacy.access``)."""
+    return access.record_export(user, course_key, kind, size_bytes)
 
 
 def may_decide(attempt):

@@ -6,7 +6,7 @@ from .exams.models import (  # noqa: F401
 from .reviews.models import HeldVerdict, ReceivedMessage, Review, ReviewerAssignment  # noqa: F401
 from .providers.models import ProviderCall  # noqa: F401
 from .credit.models import CreditRecord  # noqa: F401
-from .privacy.models import ConsentRecord, ConsentTerms, MediaView, PurgedItem  # noqa: F401
+from .privacy.models import ConsentRecord, ConsentTerms, ExportRecord, MediaView, PurgedItem  # noqa: F401
 from .recordings.models import (  # noqa: F401
     AttemptPhoto, Recording, RecordingChunk, SessionFlag, VideoFinding,
 )

@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import api
+from . import api, rate_limits
 
 TIMER_TOKEN_HEADER = 'HTTP_X_EXAM_TIMER_TOKEN'
 _NO_STORE = {'Cache-Control': 'no-store'}  # every answer is for one learner, at one moment
@@ -49,9 +49,15 @@ class ProviderCallbackView(View):
 
     def post(self, request, provider_name):
         """Answer 204 (applied or already applied), 200 with data, or a 4xx that tells nothing more."""
+        # An address that keeps sending messages with bad signatures is not heard for a while.
+        retry_after = rate_limits.exceeded(request, rate_limits.CALLBACK_FAILURES, increment=False)
+        if retry_after:
+            return rate_limits.too_many(retry_after)
         try:
             result = api.receive_callback(provider_name, request.headers, request.body)
         except api.CallbackRejected as error:
+            if error.status == 401:
+                rate_limits.count(request, rate_limits.CALLBACK_FAILURES)
             return JsonResponse({'error': error.code}, status=error.status, headers=_NO_STORE)
         if result is None:
             return HttpResponse(status=204, headers=_NO_STORE)

@@ -75,6 +75,8 @@ def exam_handler(method):
             status = 409 if isinstance(error, (api.IllegalTransition, api.AnswersClosed, api.TermsChanged)) else 400
             if isinstance(error, api.NotAllowed):
                 status = 403
+            if isinstance(error, api.ExamCodeLocked):
+                status = 429
             return _json_response({'error': error.code, 'message': messages.get(error.code, messages['default'])},
                                   status=status)
     return wrapper

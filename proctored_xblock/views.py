@@ -134,6 +134,8 @@ def error_messages(_):
         'on_campus_not_offered': _("This exam offers no on-campus sitting."),
         'invalid_exam_code': _("This exam code is not valid for you and this exam."),
         'exam_code_used': _("This exam code was already used."),
+        'exam_code_locked': _("Too many wrong exam codes were entered, so your exam code is locked. Contact the "
+                              "course team: they can unlock it."),
         'checks_not_passed': _("The proctoring checks are not complete yet."),
         'vendor_unavailable': _("The proctoring service cannot be reached right now. Try again in a few minutes."),
         'onboarding_not_started': _("This exam requires the proctoring onboarding. Complete it first."),

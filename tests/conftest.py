@@ -108,3 +108,10 @@ def fake_vendor(settings):
     yield start
     for vendor in started:
         vendor.stop()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with no request counted (the rate limits count in the default cache)."""
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+    cache.clear()

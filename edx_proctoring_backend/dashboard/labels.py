@@ -60,6 +60,7 @@ NOTICES = {
     'removed_after_start': gettext_lazy('Allowance removed for {learner}; the attempt already started keeps '
                                         'the time it started with.'),
     'attempt_reset': gettext_lazy('The attempt was reset: the learner may take the exam again.'),
+    'code_unlocked': gettext_lazy('The exam code was unlocked: the learner may enter it again.'),
     'attempt_submitted': gettext_lazy('The attempt was submitted with the answers saved so far.'),
     'attempt_errored': gettext_lazy('The attempt was marked as an error.'),
     'review_recorded': gettext_lazy('Your decision was recorded.'),
@@ -198,6 +199,10 @@ def page_text():
         'reset_title': gettext('Reset the attempt'),
         'reset_intro': gettext('The learner may take the exam again; this attempt stays in the history.'),
         'reset': gettext('Reset the attempt'),
+        'code_locked_title': gettext('Exam code locked'),
+        'code_locked_intro': gettext('Too many wrong exam codes were entered for this attempt, so its code is '
+                                     'refused. Unlock it once you know the learner is the one trying.'),
+        'unlock_code': gettext('Unlock the exam code'), 'code_failures': gettext('Wrong exam codes'),
         'stuck_title': gettext('A stuck attempt'),
         'stuck_intro': gettext('Submit a running attempt with what was answered, or end it in error. Say why.'),
         'mark_submitted': gettext('Mark as submitted'), 'mark_error': gettext('Mark as error'),

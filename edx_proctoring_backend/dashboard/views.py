@@ -18,7 +18,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
-from .. import api
+from .. import api, page_headers
 from ..exams.ids import parse_id
 from ..i18n import gettext
 from . import labels
@@ -52,7 +52,7 @@ class DashboardView(View):
         self.granted = api.Role.capabilities(request.user, self.course_key)
         if self.capability is not None and self.capability not in self.granted:
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return page_headers.protect(super().dispatch(request, *args, **kwargs), page_headers.DASHBOARD)
 
     def page(self, template, status=200, **context):
         """Render the page with the dashboard's tabs and texts."""
@@ -254,6 +254,7 @@ class AttemptPage(DashboardView):
             may_reset=attempt.status != api.AttemptStatus.RESET,
             may_submit=attempt.status == api.AttemptStatus.STARTED,
             may_error=attempt.status in api.AttemptStatus.IN_PROGRESS,
+            code_locked=attempt.code_locked_at is not None,
             may_decide=may_review and api.may_decide(attempt), decisions=labels.decisions(),
             evidence_url=reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
             if may_review and attempt.exam.exam_type == api.ExamType.PROCTORED else '',
@@ -271,6 +272,9 @@ class AttemptPage(DashboardView):
             if action == 'reset':
                 api.reset_attempt(attempt, by=request.user, reason=f'reset by staff: {reason}' if reason else '')
                 notice = 'attempt_reset'
+            elif action == 'unlock_code':
+                api.unlock_exam_code(attempt, by=request.user, reason=reason)
+                notice = 'code_unlocked'
             elif action in ('submit', 'error'):
                 if not reason:
                     return self.get(request, course_id, attempt_id, status=400,

@@ -50,6 +50,12 @@ class InvalidExamCode(ProctoringError):
     code = 'invalid_exam_code'
 
 
+class ExamCodeLocked(InvalidExamCode):
+    """Too many wrong exam codes were given for the attempt: its code is locked until staff unlock it."""
+
+    code = 'exam_code_locked'
+
+
 class ChecksNotPassed(ProctoringError):
     """The proctoring checks are not complete."""
 

@@ -74,6 +74,9 @@ class ExamAttempt(models.Model):
     taking_as_proctored = models.BooleanField(default=False)
     exam_code = models.CharField(max_length=64, unique=True, null=True, blank=True)
     code_redeemed_at = models.DateTimeField(null=True, blank=True)
+    # Wrong exam codes given for this attempt, and when that many locked its code (exams.codes).
+    code_failures = models.PositiveIntegerField(default=0)
+    code_locked_at = models.DateTimeField(null=True, blank=True)
     provider_attempt_id = models.CharField(max_length=255, blank=True)
     # Allowances are read once, when the attempt starts; later changes do not touch a running clock.
     extra_minutes = models.PositiveIntegerField(default=0)

@@ -28,7 +28,7 @@ from ..recordings.uploads import main_type
 from ..reviews.decisions import review_open
 from ..reviews.models import ReviewerAssignment
 from ..reviews.outcomes import Outcome
-from .models import MediaView
+from .models import ExportRecord, MediaView
 
 PHOTO = 'photo'
 RECORDING = 'recording'
@@ -135,3 +135,8 @@ def open_own_photo(user, attempt_id, kind):
     if photo is None:
         raise AttemptNotFound()
     return open_media(PHOTO, photo.pk, viewer=user)
+
+
+def record_export(user, course_key, kind, size_bytes):
+    """Record that ``user`` downloaded the course's file of ``kind`` (``size_bytes`` long)."""
+    return ExportRecord.objects.create(user=user, course_key=str(course_key), kind=kind, size_bytes=size_bytes)

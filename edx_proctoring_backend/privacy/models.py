@@ -1,6 +1,7 @@
 """
 The records privacy asks for: what the retention policy deleted (which item, whose attempt, why and
-when, never the data) and who saw a learner's media.
+when, never the data), who saw a learner's media, and who downloaded the course's files of personal
+data.
 """
 from django.conf import settings
 from django.db import models
@@ -52,6 +53,23 @@ class MediaView(AppendOnly):
 
     def __str__(self):
         return f'{self.kind} {self.object_id} of attempt {self.attempt_id} seen by {self.viewer_id}'
+
+
+class ExportRecord(AppendOnly):
+    """One download of a course's CSV file (usernames, emails, consent answers...): who, which file, when."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
+    course_key = models.CharField(max_length=255, db_index=True)
+    kind = models.CharField(max_length=32)              # rest.views.EXPORTS: allowances, attempts, consent...
+    size_bytes = models.BigIntegerField(default=0)
+    exported_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['exported_at', 'pk']
+
+    def __str__(self):
+        return f'{self.kind} of {self.course_key} by {self.user_id}'
 
 
 class ConsentTerms(AppendOnly):

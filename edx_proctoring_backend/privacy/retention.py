@@ -14,7 +14,10 @@ due, the vendor's own copy of the session (``VENDOR_DATA``: asked of providers w
 ``Feature.DELETE_SESSION_DATA`` for attempts they have a session of).
 
 An attempt whose clock runs is never touched; one abandoned before its start ages from its last
-change. Deleting an item removes its stored files first and then, in one transaction, its row (or
+change. A practice exam taken again keeps only the latest attempt's media: the earlier attempts'
+recordings, photos and pictures go at the retake (``purge_superseded``) and at every run.
+
+Deleting an item removes its stored files first and then, in one transaction, its row (or
 the field that held it) and the ``PurgedItem`` that records the deletion: a purge killed half-way
 leaves rows whose files may be gone, which the next run deletes again (a missing file is no error),
 and a second run finds nothing left to do. A recording's suggested moments and their pictures go
@@ -30,7 +33,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 
 from ..exams.models import ExamAttempt
-from ..exams.statuses import AttemptStatus
+from ..exams.statuses import AttemptStatus, ExamType
 from ..providers.base import Feature
 from ..providers.models import ProviderCall
 from ..providers.registry import providers_with
@@ -52,6 +55,9 @@ ITEMS_OF_KIND = {VENDOR_LINK: (VENDOR_LINK, VENDOR_DATA)}
 
 AGE = 'age'                    # the exam ended longer ago than the rule's days
 SATISFACTORY = 'satisfactory'  # the review is final and satisfactory
+SUPERSEDED = 'superseded'      # a practice exam taken again: only the latest attempt's media are kept
+# What a superseded practice attempt loses (a recording takes its pictures with it).
+MEDIA_KINDS = (RECORDING, USER_PHOTO, ID_PHOTO, THUMBNAIL)
 
 # A case is open while a review is awaited.
 OPEN_CASE = (AttemptStatus.SUBMITTED, AttemptStatus.SECOND_REVIEW_REQUIRED)
@@ -264,7 +270,32 @@ def purge(candidate, storage, now):
     return record
 
 
-def enforce(policy, now, storage, batch_size=500):
-    """Delete everything ``policy`` says to delete at ``now`` (at most ``batch_size`` of each kind); the records."""
-    purged = (purge(candidate, storage, now) for candidate in candidates(policy, now, limit=batch_size))
+def superseded_practice_attempts(exam_id=None, user_id=None):
+    """
+    ``{attempt id: SUPERSEDED}`` of practice attempts that a later attempt of the same learner at the same
+    exam follows (of one exam and learner, where given).
+    """
+    later = ExamAttempt.objects.filter(exam=OuterRef('exam'), user=OuterRef('user'), pk__gt=OuterRef('pk'))
+    attempts = ExamAttempt.objects.filter(exam__exam_type=ExamType.PRACTICE).filter(Exists(later))
+    if exam_id is not None:
+        attempts = attempts.filter(exam_id=exam_id)
+    if user_id is not None:
+        attempts = attempts.filter(user_id=user_id)
+    return {attempt_id: SUPERSEDED for attempt_id in attempts.values_list('pk', flat=True)}
+
+
+def purge_superseded(storage, now, exam_id=None, user_id=None, batch_size=500):
+    """Delete the media of superseded practice attempts (``superseded_practice_attempts``); return the records."""
+    reasons = superseded_practice_attempts(exam_id=exam_id, user_id=user_id)
+    purged = (purge(candidate, storage, now) for kind in MEDIA_KINDS
+              for candidate in items_of(kind, reasons, limit=batch_size))
     return [record for record in purged if record is not None]
+
+
+def enforce(policy, now, storage, batch_size=500):
+    """
+    Delete everything ``policy`` says to delete at ``now`` (at most ``batch_size`` of each kind), and the
+    media of superseded practice attempts; return the records.
+    """
+    purged = (purge(candidate, storage, now) for candidate in candidates(policy, now, limit=batch_size))
+    return [record for record in purged if record is not None] + purge_superseded(storage, now, batch_size=batch_size)

@@ -10,7 +10,7 @@ import hashlib
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from ..exams import timer
@@ -149,18 +149,30 @@ def require_asked_for(attempt, kind, asked_kinds):
                             409)
 
 
-def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_chunk_bytes, max_recording_bytes,
-                gap_seconds=None, grace_seconds=0):
+def attempt_budget_bytes(attempt, asked_kinds, max_kbps, margin_seconds):
     """
-    Store chunk ``index`` of the attempt's recording of ``kind``, one of the ``asked_kinds`` that the exam's
-    rules record (``require_asked_for``); return ``(created, state)``.
+    How many bytes an attempt's recordings may hold in all: each recording taken during the exam at
+    ``max_kbps`` for the attempt's whole time (its allowances included), plus ``margin_seconds`` of it
+    (the room scan, the answers' grace, a reload's new file headers).
+    """
+    if attempt.started_at is not None and attempt.deadline is not None:
+        seconds = max(0.0, (attempt.deadline - attempt.started_at).total_seconds())
+    else:
+        seconds = attempt.exam.time_limit_minutes * 60
+    during = max(1, len([kind for kind in asked_kinds if kind != Recording.ROOM_SCAN]))
+    return int((seconds * during + margin_seconds) * max_kbps * 1000 / 8)
 
-    Chunks are accepted in order only. The same chunk again (same bytes) is answered as stored
-    (``created`` False), so a page that lost an answer may send it again. The chunk's file is written
-    completely before its row is: a crash in between leaves no counted half chunk. During the exam,
-    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer. When
-    the clock ended the exam, chunks are still accepted for ``grace_seconds`` after the deadline.
-    """
+
+def require_room_in_budget(attempt, size, budget_bytes):
+    """Refuse ``size`` more bytes for an attempt whose recordings would then hold over ``budget_bytes``."""
+    held = Recording.objects.filter(attempt=attempt).aggregate(total=Sum('size_bytes'))['total'] or 0
+    if held + size > budget_bytes:
+        raise UploadRefused('attempt_quota', gettext("This exam's recordings have reached their size limit."), 413,
+                            max_bytes=budget_bytes)
+
+
+def _require_storable_chunk(attempt, kind, data, content_type, asked_kinds, max_chunk_bytes, grace_seconds):
+    """Refuse a chunk that no recording of the attempt may take now; return its media type."""
     _require_kind(kind, Recording.KINDS)
     if not data:
         raise UploadRefused('empty', gettext('The upload is empty.'), 400)
@@ -172,6 +184,24 @@ def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_ch
     if not still_recording(attempt, timezone.now(), grace_seconds):
         require_in_progress(attempt)
     require_asked_for(attempt, kind, asked_kinds)
+    return media_type
+
+
+def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_chunk_bytes, max_recording_bytes,
+                budget_bytes=None, gap_seconds=None, grace_seconds=0):
+    """
+    Store chunk ``index`` of the attempt's recording of ``kind``, one of the ``asked_kinds`` that the exam's
+    rules record (``require_asked_for``); return ``(created, state)``. The attempt's recordings together
+    hold at most ``budget_bytes`` (``attempt_budget_bytes``), each at most ``max_recording_bytes``.
+
+    Chunks are accepted in order only. The same chunk again (same bytes) is answered as stored
+    (``created`` False), so a page that lost an answer may send it again. The chunk's file is written
+    completely before its row is: a crash in between leaves no counted half chunk. During the exam,
+    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer. When
+    the clock ended the exam, chunks are still accepted for ``grace_seconds`` after the deadline.
+    """
+    media_type = _require_storable_chunk(attempt, kind, data, content_type, asked_kinds, max_chunk_bytes,
+                                         grace_seconds)
     recording, _ = Recording.objects.get_or_create(attempt=attempt, kind=kind,
                                                    defaults={'content_type': content_type[:100]})
     digest = hashlib.sha256(data).hexdigest()
@@ -186,6 +216,8 @@ def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_ch
     if recording.size_bytes + len(data) > max_recording_bytes:
         raise UploadRefused('recording_too_large', gettext('This recording has reached its size limit.'), 413,
                             max_bytes=max_recording_bytes)
+    if budget_bytes is not None:
+        require_room_in_budget(attempt, len(data), budget_bytes)
     storage = media_storage()
     name, size, digest = save_bytes(storage, new_name('chunks', '.part'), data)
     try:
@@ -313,6 +345,11 @@ def photo_kinds(attempt):
     return set(attempt.photos.values_list('kind', flat=True))
 
 
-def add_flag(attempt, kind, detail=''):
-    """Flag a moment of the session for the reviewer; return the ``SessionFlag``."""
+def add_flag(attempt, kind, detail='', max_flags=None):
+    """
+    Flag a moment of the session for the reviewer; return the ``SessionFlag``, or None once the attempt
+    has ``max_flags`` flags (a page that keeps reporting fills no table; the reviewer has plenty).
+    """
+    if max_flags is not None and SessionFlag.objects.filter(attempt=attempt).count() >= max_flags:
+        return None
     return SessionFlag.objects.create(attempt=attempt, kind=kind, detail=detail[:255])

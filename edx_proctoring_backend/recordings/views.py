@@ -12,7 +12,7 @@ import json
 from django.http import JsonResponse
 from django.views import View
 
-from .. import api
+from .. import api, rate_limits
 from ..i18n import gettext
 from ..reviewer.media import file_response
 
@@ -58,6 +58,10 @@ class _AttemptUploadView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return _refused('not_authenticated', gettext('Sign in again to continue.'), 401)
+        retry_after = rate_limits.exceeded(request, rate_limits.UPLOADS)
+        if retry_after:
+            # The page keeps what it could not send and tries again later (capture.js backs off).
+            return rate_limits.too_many(retry_after)
         try:
             return super().dispatch(request, *args, **kwargs)
         except api.AttemptNotFound:

@@ -148,6 +148,8 @@ class AttemptDetailSerializer(AttemptSerializer):  # pylint: disable=abstract-me
     """An attempt with its whole status history."""
 
     history = TransitionSerializer(many=True)
+    exam_code_failures = serializers.IntegerField(help_text='Wrong exam codes given for the attempt.')
+    exam_code_locked = serializers.BooleanField(help_text='Locked by wrong exam codes until staff unlock it.')
 
 
 class AttemptPageSerializer(serializers.Serializer):  # pylint: disable=abstract-method

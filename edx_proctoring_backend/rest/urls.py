@@ -17,6 +17,8 @@ urlpatterns = [
     path(COURSE + 'attempts/<dbid:attempt_id>', views.AttemptDetailView.as_view(), name='rest-attempt'),
     path(COURSE + 'attempts/<dbid:attempt_id>/reset', views.AttemptResetView.as_view(), name='rest-attempt-reset'),
     path(COURSE + 'attempts/<dbid:attempt_id>/status', views.AttemptStatusView.as_view(), name='rest-attempt-status'),
+    path(COURSE + 'attempts/<dbid:attempt_id>/unlock-code', views.AttemptUnlockCodeView.as_view(),
+         name='rest-attempt-unlock-code'),
     path(COURSE + 'attempts/<dbid:attempt_id>/decision', views.AttemptDecisionView.as_view(),
          name='rest-attempt-decision'),
     path(COURSE + 'reviews', views.ReviewQueueView.as_view(), name='rest-review-queue'),

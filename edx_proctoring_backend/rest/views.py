@@ -16,14 +16,15 @@ from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework import status as http_status
 from rest_framework.authentication import SessionAuthentication
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, Throttled, ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
-from .. import api
+from .. import api, rate_limits
 from ..dashboard import labels
 from ..exams.ids import parse_id
 from ..i18n import gettext
@@ -77,7 +78,34 @@ def _error(error, status):
     return Response({'code': error.code, 'message': labels.error_message(error)}, status=status)
 
 
-class CourseView(APIView):
+class RateLimit(BaseThrottle):
+    """A user's calls to this API, counted by django-ratelimit (``rate_limits.REST``)."""
+
+    retry_after = 0
+
+    def allow_request(self, request, view):
+        self.retry_after = rate_limits.exceeded(request, rate_limits.REST)
+        return not self.retry_after
+
+    def wait(self):
+        return self.retry_after
+
+
+class LimitedAPIView(APIView):
+    """An endpoint of this API, rate-limited: past the limit, 429 ``{"code": "rate_limited", "message"}``."""
+
+    throttle_classes = (RateLimit,)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, Throttled):
+            response = Response({'code': 'rate_limited',
+                                 'message': gettext('Too many requests. Wait a little, then try again.')}, status=429)
+            response['Retry-After'] = str(int(exc.wait or 1))
+            return response
+        return super().handle_exception(exc)
+
+
+class CourseView(LimitedAPIView):
     """
     A view of one course: ``capability`` is what the caller's role must allow (None: any signed-in
     user; the view then limits a learner to their own objects).
@@ -306,6 +334,8 @@ def _attempt_data(attempt):
     history = out.LearnerTransitionSerializer if getattr(attempt, 'seen_by_its_learner', False) \
         else out.TransitionSerializer
     data['history'] = history(attempt.history_rows, many=True).data
+    data['exam_code_failures'] = attempt.code_failures
+    data['exam_code_locked'] = attempt.code_locked_at is not None
     return data
 
 
@@ -321,20 +351,37 @@ class AttemptDetailView(CourseView):
         return Response(_attempt_data(_attempt(self, attempt_id)))
 
 
-class AttemptResetView(CourseView):
-    """POST: reset the attempt; the learner may take the exam again and the history keeps it."""
+class _AttemptActionView(CourseView):
+    """POST: staff act on one attempt, with an optional ``reason`` kept in its history; answers the attempt."""
 
     capability = Role.MANAGE_ATTEMPTS
     docs = {
         'post': {'request': out.ReasonSerializer, 'responses': {200: out.AttemptDetailSerializer}},
     }
 
+    def act(self, attempt, user, reason):
+        """Do the action."""
+        raise NotImplementedError
+
     def post(self, request, course_id, attempt_id):  # pylint: disable=unused-argument
-        """Reset the attempt (409 when it was reset already)."""
+        """Act, then answer the attempt with its history."""
         attempt = api.course_attempt(self.course_key, attempt_id)
-        reason = self.read(out.ReasonSerializer).get('reason', '')
-        api.reset_attempt(attempt, by=request.user, reason=f'reset by staff: {reason}' if reason else '')
+        self.act(attempt, request.user, self.read(out.ReasonSerializer).get('reason', ''))
         return Response(_attempt_data(_attempt(self, attempt_id)))
+
+
+class AttemptResetView(_AttemptActionView):
+    """POST: reset the attempt; the learner may take the exam again and the history keeps it (409 when reset)."""
+
+    def act(self, attempt, user, reason):
+        api.reset_attempt(attempt, by=user, reason=f'reset by staff: {reason}' if reason else '')
+
+
+class AttemptUnlockCodeView(_AttemptActionView):
+    """POST: unlock the attempt's exam code, locked by wrong codes; the history says who and why."""
+
+    def act(self, attempt, user, reason):
+        api.unlock_exam_code(attempt, by=user, reason=reason)
 
 
 class AttemptStatusView(CourseView):
@@ -426,7 +473,9 @@ class ExportView(CourseView):
         """The file, as an attachment."""
         if kind not in EXPORTS:
             raise NotFound()
-        response = HttpResponse(EXPORTS[kind](self.course_key), content_type='text/csv; charset=utf-8')
+        body = EXPORTS[kind](self.course_key).encode('utf-8')
+        api.record_export(request.user, self.course_key, kind, len(body))
+        response = HttpResponse(body, content_type='text/csv; charset=utf-8')
         safe_course = ''.join(char if char.isalnum() else '_' for char in self.course_key)
         response['Content-Disposition'] = f'attachment; filename="{kind}-{safe_course}.csv"'
         response['Cache-Control'] = 'private, no-store'
@@ -478,7 +527,7 @@ class MayRetireUsers(BasePermission):
             user.is_superuser or user.is_staff or (worker and user.get_username() == worker)))
 
 
-class RetireUserView(APIView):
+class RetireUserView(LimitedAPIView):
     """POST: the retirement pipeline retires a learner: their data here and at the vendors is erased."""
 
     authentication_classes = AUTHENTICATION
@@ -496,7 +545,7 @@ class RetireUserView(APIView):
         return Response(status=http_status.HTTP_204_NO_CONTENT)
 
 
-class MyDataView(APIView):
+class MyDataView(LimitedAPIView):
     """GET: everything this app keeps about the signed-in learner, and who viewed their media when."""
 
     authentication_classes = AUTHENTICATION

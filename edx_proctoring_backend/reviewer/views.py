@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views import View
 
-from .. import api
+from .. import api, page_headers
 from ..i18n import gettext, gettext_lazy
 from ..recordings.models import Recording, SessionFlag
 from ..video import events
@@ -69,7 +69,7 @@ class ReviewerView(View):
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        return super().dispatch(request, *args, **kwargs)
+        return page_headers.protect(super().dispatch(request, *args, **kwargs), page_headers.REVIEWER)
 
 
 class ReviewQueueView(ReviewerView):

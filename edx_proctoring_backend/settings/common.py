@@ -22,6 +22,17 @@ DEFAULTS = {
     'PROCTORING_MAX_CHUNK_BYTES': 5 * 1024 * 1024,
     'PROCTORING_MAX_RECORDING_BYTES': 4 * 1024 ** 3,
     'PROCTORING_MAX_PHOTO_BYTES': 5 * 1024 * 1024,
+    # All of an attempt's recordings together: this bitrate (kbit/s) for each recording over the attempt's
+    # time, plus the margin's seconds (the room scan, the grace, reloads); and at most this many flags.
+    'PROCTORING_MAX_RECORDING_KBPS': 4000,
+    'PROCTORING_RECORDING_MARGIN_SECONDS': 600,
+    'PROCTORING_MAX_FLAGS_PER_ATTEMPT': 500,
+    # Wrong exam codes given for one attempt (on the exam page or in a vendor's software) that lock its code
+    # until staff unlock it (the dashboard's attempt page, or the REST API).
+    'PROCTORING_EXAM_CODE_MAX_FAILURES': 10,
+    # Limits on calls from outside (rate_limits.py, django-ratelimit on RATELIMIT_USE_CACHE): refused vendor
+    # signatures per address, a learner's upload requests, a user's REST calls; None turns one off.
+    'PROCTORING_RATE_LIMITS': {'callback_failures': '30/m', 'uploads': '600/m', 'rest': '600/m'},
     # A pause this long between two chunks of a running exam is flagged for the reviewer.
     'PROCTORING_UPLOAD_GAP_SECONDS': 60,
     # The video analyser (dotted path) and how it runs; a recording whose analysis was begun this many
@@ -47,6 +58,9 @@ DEFAULTS = {
     # A person's requests for one stored file within this many minutes of the first are one viewing,
     # recorded once (privacy/access.py): a video player reads a file in many ranges.
     'PROCTORING_MEDIA_VIEWING_MINUTES': 30,
+    # Origins besides the LMS's own that may frame the dashboard pages (page_headers.py), e.g. the
+    # instructor dashboard app's "https://apps.example.org".
+    'PROCTORING_DASHBOARD_FRAME_ANCESTORS': [],
 }
 
 TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')

@@ -184,6 +184,8 @@ def test_an_in_house_exam_recorded_analysed_and_decided(demo, browser_page):
     row = page.locator('tr', has_text='demo-recorded-learner')
     expect(row.locator('.analysis[data-kind=webcam]')).to_have_attribute('data-state', 'analysed')
     row.get_by_role('link', name='Review').click()
+    # Staff see the session's media once they have taken its review.
+    page.get_by_role('button', name='Take this review').click()
     expect(page.get_by_role('img', name='Webcam: suggested moments')).to_be_visible()
     page.get_by_role('radio', name='Satisfactory', exact=True).check()
     page.get_by_role('button', name='Record the decision').click()

@@ -394,6 +394,19 @@ def test_a_wrong_or_reused_exam_code_is_refused(vendors, learner, make_exam):
     assert vendor.check_exam_code(session_id, attempt.exam_code) == (409, {'error': 'not_applicable'})
 
 
+def test_codes_guessed_in_the_vendors_software_count_and_lock_the_code(vendors, learner, make_exam, settings):
+    settings.PROCTORING_EXAM_CODE_MAX_FAILURES = 3
+    vendor = vendors['proctortrack']
+    attempt = opt_in(vendor, learner, make_exam(provider='proctortrack'))
+    session_id = attempt.provider_attempt_id
+    wrong = 'AAAAA-BBBBB-CCCCC-DDDDD-EEEEE-F'
+    assert [vendor.check_exam_code(session_id, wrong) for _ in range(3)] == [
+        (400, {'error': 'invalid_exam_code'})] * 2 + [(429, {'error': 'exam_code_locked'})]
+    assert vendor.check_exam_code(session_id, attempt.exam_code) == (429, {'error': 'exam_code_locked'})
+    attempt = state(attempt)
+    assert (attempt.status, attempt.code_failures) == (S.CREATED, 3)
+
+
 def test_a_code_checked_by_the_vendor_is_not_usable_on_our_page(vendors, learner, make_exam):
     exam = make_exam(provider='rpnow')
     attempt = opt_in(vendors['rpnow'], learner, exam)

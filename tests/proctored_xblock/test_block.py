@@ -104,6 +104,20 @@ def test_wrong_code_and_old_terms_get_clear_errors(workbench):
     assert ExamAttempt.objects.get().status == S.CREATED
 
 
+def test_guessing_the_exam_code_locks_it_with_a_clear_message(workbench, settings):
+    settings.PROCTORING_EXAM_CODE_MAX_FAILURES = 2
+    _, block = workbench(PROCTORED_60)
+    call_handler(block, 'opt_in', agreed(block))
+    assert call_handler(block, 'confirm_checks', {'exam_code': 'NOPE'})[0] == 400
+    status, body = call_handler(block, 'confirm_checks', {'exam_code': 'NOPE'})
+    assert (status, body['error']) == (429, 'exam_code_locked')
+    assert body['message'] == ('Too many wrong exam codes were entered, so your exam code is locked. Contact the '
+                               'course team: they can unlock it.')
+    right = ExamAttempt.objects.get().exam_code
+    assert call_handler(block, 'confirm_checks', {'exam_code': right})[0] == 429
+    assert ExamAttempt.objects.get().status == S.CREATED
+
+
 @pytest.mark.parametrize('method,raw,expected', [
     ('GET', None, 405), ('POST', b'{not json', 400), ('POST', b'[1, 2]', 400), ('POST', b'\xff\xfe', 400),
 ])

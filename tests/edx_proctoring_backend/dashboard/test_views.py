@@ -190,6 +190,32 @@ def test_an_attempt_page_resets_ends_and_keeps_the_history(world, client):
     assert ExamAttempt.objects.get(pk=world.stranger_attempt.pk).status == S.ERROR
 
 
+def locked_attempt(world, settings):
+    """The stranger's attempt at the course's proctored exam, its code locked by wrong codes."""
+    settings.PROCTORING_EXAM_CODE_MAX_FAILURES = 1
+    attempt = journeys.opt_in(world.users['stranger'], world.proctored)
+    with pytest.raises(api.ExamCodeLocked):
+        api.confirm_checks(world.users['stranger'], world.proctored, 'WRONG')
+    return attempt
+
+
+def test_staff_unlock_an_exam_code_locked_by_wrong_codes(world, client, settings):
+    attempt = locked_attempt(world, settings)
+    client = as_user(client, world.users['staff'])
+    shown = client.get(page('attempts', COURSE, attempt.pk)).content.decode()
+    assert 'Exam code locked' in shown and 'data-code-failures="1"' in shown
+    unlocked = client.post(page('attempts', COURSE, attempt.pk), {'action': 'unlock_code', 'reason': 'phoned'})
+    assert 'notice=code_unlocked' in unlocked['Location']
+    after = client.get(unlocked['Location']).content.decode()
+    assert 'The exam code was unlocked' in after and 'Exam code locked' not in after
+    assert 'exam code unlocked: phoned' in after
+    attempt.refresh_from_db()
+    assert attempt.code_locked_at is None and attempt.code_failures == 0
+    # Who may not manage attempts may not unlock.
+    reviewer = as_user(Client(), world.users['learner'])
+    assert reviewer.post(page('attempts', COURSE, attempt.pk), {'action': 'unlock_code'}).status_code == 403
+
+
 def test_another_courses_attempt_is_not_found_here(world, client):
     client = as_user(client, world.users['staff'])
     assert client.get(page('attempts', COURSE, world.other_attempt.pk)).status_code == 404

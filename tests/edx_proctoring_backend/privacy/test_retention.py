@@ -18,7 +18,7 @@ from edx_proctoring_backend.privacy import retention
 from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, RecordingChunk, VideoFinding
 from edx_proctoring_backend.reviews.models import Review
-from tests.edx_proctoring_backend.recordings.helpers import pass_checks, record_and_submit, start
+from tests.edx_proctoring_backend.recordings.helpers import local_exam, pass_checks, record_and_submit, start
 from tests import journeys
 
 pytestmark = pytest.mark.mariadb
@@ -220,3 +220,34 @@ def test_support_staff_read_the_record_of_deletions_and_change_nothing(recorded,
     assert admin_client.post(f'/admin/edx_proctoring_backend/purgeditem/{record.pk}/delete/',
                              {'post': 'yes'}).status_code == 403
     assert PurgedItem.objects.filter(pk=record.pk).exists()
+
+
+def test_a_practice_retake_keeps_only_the_latest_attempts_media(learner, media, django_capture_on_commit_callbacks):
+    practice = local_exam(exam_type='practice', usage='practice')
+    first = record_and_submit(learner, practice, django_capture_on_commit_callbacks)
+    kept_before = set(files_in(media))
+    assert Recording.objects.filter(attempt=first).exists() and AttemptPhoto.objects.filter(attempt=first).exists()
+
+    second = journeys.opt_in(learner, practice)   # the retake
+
+    assert second.pk != first.pk
+    assert not Recording.objects.filter(attempt=first).exists()
+    assert not AttemptPhoto.objects.filter(attempt=first).exists()
+    assert not VideoFinding.objects.filter(recording__attempt=first).exclude(thumbnail_name='').exists()
+    assert not set(files_in(media)) & kept_before   # every file of the first attempt is gone
+    reasons = set(PurgedItem.objects.filter(attempt_id=first.pk).values_list('kind', 'reason'))
+    assert reasons >= {(retention.RECORDING, retention.SUPERSEDED), (retention.USER_PHOTO, retention.SUPERSEDED),
+                       (retention.ID_PHOTO, retention.SUPERSEDED)}
+    # The retake's own media are kept, and the periodic run finds nothing more to delete.
+    record_and_submit(learner, practice, django_capture_on_commit_callbacks)
+    assert Recording.objects.filter(attempt=second).exists()
+    assert not [record for record in api.enforce_retention() if record.attempt_id == second.pk]
+
+
+def test_a_proctored_exam_taken_again_after_a_reset_keeps_both_attempts_media(
+        learner, exam, django_capture_on_commit_callbacks, make_user):
+    first = record_and_submit(learner, exam, django_capture_on_commit_callbacks)
+    api.reset_attempt(first, by=make_user('staff'))
+    journeys.opt_in(learner, exam)
+    assert Recording.objects.filter(attempt=first).exists()
+    assert not retention.superseded_practice_attempts()

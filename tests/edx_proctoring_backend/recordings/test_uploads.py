@@ -12,10 +12,11 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.recordings.models import (
     AttemptPhoto, Recording, RecordingChunk, SessionFlag,
 )
+from edx_proctoring_backend.recordings import uploads
 from edx_proctoring_backend.recordings.storage import media_storage
 from tests import journeys
 
-from .helpers import JPEG, MP4, PNG, WEBM, chunk, local_exam, pass_checks, start, url
+from .helpers import COURSE, JPEG, MP4, PNG, WEBM, chunk, local_exam, pass_checks, start, url
 
 S = api.AttemptStatus
 pytestmark = pytest.mark.mariadb
@@ -150,6 +151,44 @@ def test_the_room_scan_is_taken_before_the_start_and_the_exam_recordings_after(b
         assert post_chunk(browser, attempt, 0, chunk(0), kind=kind).status_code == 201
     assert sorted(Recording.objects.values_list('kind', 'next_chunk_index')) == [
         ('room_scan', 1), ('screen', 1), ('webcam', 1)]
+
+
+def test_an_attempts_recordings_hold_at_most_its_time_at_the_sites_bitrate(browser, learner, settings):
+    # One minute at 1 kbit/s is 7,500 bytes for each recording of the exam (the webcam and the screen).
+    settings.PROCTORING_MAX_RECORDING_KBPS = 1
+    settings.PROCTORING_RECORDING_MARGIN_SECONDS = 0
+    exam = api.sync_exam(COURSE, 'block-v1:Test+Exam+2026+type@proctored_exam+block@quota', exam_type='proctored',
+                         time_limit_minutes=1, provider='local', exam_rules={'require_screen': True})
+    attempt = start(learner, exam)
+    body = b'x' * 4000
+    assert post_chunk(browser, attempt, 0, chunk(0, body)).status_code == 201
+    assert post_chunk(browser, attempt, 0, chunk(0, body), kind='screen').status_code == 201
+    assert post_chunk(browser, attempt, 1, chunk(1, body)).status_code == 201
+    refused = post_chunk(browser, attempt, 1, chunk(1, body), kind='screen')
+    assert refused.status_code == 413 and refused.json()['error'] == 'attempt_quota'
+    assert refused.json()['max_bytes'] == 15_000
+    assert sum(Recording.objects.values_list('size_bytes', flat=True)) <= 15_000
+
+
+def test_an_allowance_of_extra_time_is_extra_room(learner, settings):
+    settings.PROCTORING_MAX_RECORDING_KBPS = 1
+    settings.PROCTORING_RECORDING_MARGIN_SECONDS = 0
+    exam = api.sync_exam(COURSE, 'block-v1:Test+Exam+2026+type@proctored_exam+block@quota2', exam_type='proctored',
+                         time_limit_minutes=1, provider='local')
+    api.set_allowance(exam, learner, 'additional_minutes', '1', created_by=learner)
+    attempt = start(learner, exam)
+    assert uploads.attempt_budget_bytes(attempt, ('webcam',), 1, 0) == 15_000
+
+
+def test_flags_stop_being_kept_past_the_sites_limit_and_the_rule_still_applies(browser, learner, settings):
+    settings.PROCTORING_MAX_FLAGS_PER_ATTEMPT = 3
+    exam = local_exam(usage='flags', end_on_capture_lost=False)
+    attempt = start(learner, exam)
+    for _ in range(5):
+        answer = browser.post(url('attempt-flags', attempt.pk), {'kind': 'camera_stopped'},
+                              content_type='application/json')
+        assert answer.status_code == 201 and answer.json()['action'] == 'continue'
+    assert SessionFlag.objects.filter(attempt=attempt).count() == 3
 
 
 @pytest.mark.parametrize('status', [S.SUBMITTED, S.VERIFIED, S.ERROR])

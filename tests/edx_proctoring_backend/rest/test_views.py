@@ -10,6 +10,7 @@ from django.test import Client
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
+from edx_proctoring_backend.privacy.models import ExportRecord
 from tests import journeys
 from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE
 
@@ -242,6 +243,21 @@ def test_reset_keeps_the_history_and_the_learner_retakes(world, client):
     assert ExamAttempt.objects.get(pk=world.attempt.pk).status == S.RESET
 
 
+def test_staff_unlock_an_exam_code_through_the_api(world, client, settings):
+    settings.PROCTORING_EXAM_CODE_MAX_FAILURES = 1
+    attempt = journeys.opt_in(world.users['stranger'], world.proctored)
+    with pytest.raises(api.ExamCodeLocked):
+        api.confirm_checks(world.users['stranger'], world.proctored, 'WRONG')
+    client = signed_in(client, world.users['staff'])
+    before = call(client, 'get', url(f'attempts/{attempt.pk}')).json()
+    assert (before['exam_code_locked'], before['exam_code_failures']) == (True, 1)
+    unlocked = call(client, 'post', url(f'attempts/{attempt.pk}/unlock-code'), {'reason': 'phoned'}).json()
+    assert (unlocked['exam_code_locked'], unlocked['exam_code_failures']) == (False, 0)
+    assert unlocked['history'][-1]['reason'] == 'exam code unlocked: phoned'
+    learner = signed_in(Client(), world.users['learner'])
+    assert call(learner, 'post', url(f'attempts/{attempt.pk}/unlock-code'), {}).status_code in (403, 404)
+
+
 def test_a_stuck_attempt_is_submitted_or_errored_with_a_reason(world, client):
     client = signed_in(client, world.users['support'])
     no_reason = call(client, 'post', url(f'attempts/{world.attempt.pk}/status'), {'status': 'submitted'})
@@ -297,6 +313,22 @@ def test_exports_are_csv_files_of_the_course(world, client, kind, header):
     assert text.startswith(header)
     assert 'Elsewhere' not in text
     assert client.get(url('exports/secrets.csv')).status_code == 404
+
+
+def test_each_download_of_a_course_file_is_recorded(world, client):
+    staff = signed_in(client, world.users['staff'])
+    for kind in ('attempts', 'consent', 'attempts'):
+        answer = staff.get(url(f'exports/{kind}.csv'))
+        assert answer.status_code == 200
+    records = list(ExportRecord.objects.values_list('user__username', 'course_key', 'kind', 'size_bytes'))
+    assert [record[:3] for record in records] == [('staff', COURSE, 'attempts'), ('staff', COURSE, 'consent'),
+                                                  ('staff', COURSE, 'attempts')]
+    assert records[0][3] == len(staff.get(url('exports/attempts.csv')).content)
+    # A refused download records nothing.
+    learner = signed_in(Client(), world.users['learner'])
+    assert learner.get(url('exports/attempts.csv')).status_code == 403
+    assert staff.get(url('exports/secrets.csv')).status_code == 404
+    assert ExportRecord.objects.count() == 4
 
 
 def test_exported_cells_cannot_run_as_formulas(world, client, make_user):
