@@ -38,6 +38,7 @@ demo: requirements ## set up and serve the demo on http://$(DEMO_ADDRESS)
 	PROCTORING_DEMO_ADDRESS=$(DEMO_ADDRESS) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django runserver --noreload $(DEMO_ADDRESS)
 
 test: system-requirements requirements ## set up and run the whole test suite (SQLite, MariaDB, the platform's versions)
+	$(BIN)/pip check
 	$(BIN)/python -m pytest
 	PROCTORING_TEST_DB=mariadb $(BIN)/python -m pytest -m mariadb -p no:cacheprovider
 	$(MAKE) test-openedx-platform
@@ -59,8 +60,9 @@ bench: requirements ## run the benchmarks and print their figures (video_workers
 	$(BIN)/python bench/instructor_attempts.py
 	$(BIN)/python bench/media_encryption.py
 
-upgrade: dev-requirements ## re-pin requirements/*.txt from requirements/*.in
-	for name in pip pip-tools base test quality dev; do \
+upgrade: dev-requirements ## re-pin requirements/*.txt from requirements/*.in (with edx-lint's common constraints)
+	$(BIN)/python -c "import pathlib, shutil, edx_lint; shutil.copy(pathlib.Path(edx_lint.__file__).parent / 'files' / 'common_constraints.txt', 'requirements/common_constraints.txt')"
+	for name in pip pip-tools base video test quality dev; do \
 		$(PIP_COMPILE) --upgrade -o requirements/$$name.txt requirements/$$name.in || exit 1; done
 
 extract_translations: requirements ## extract translatable strings into locale/en/LC_MESSAGES/text.po

@@ -11,15 +11,39 @@ def package_version():
         return re.search(r"^__version__ = ['\"]([^'\"]+)['\"]", init.read(), re.M).group(1)
 
 
+REQUIREMENT = re.compile(r'^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$')
+
+
+def _read_lines(path):
+    """The requirement lines of a requirements file (comments and options dropped)."""
+    with open(path, encoding='utf-8') as reqs:
+        for line in reqs:
+            line = line.split('#', 1)[0].strip()
+            if line and not line.startswith('-'):
+                yield line
+
+
+def _constraints():
+    """{package name: version limits} of requirements/constraints.txt."""
+    limits = {}
+    for line in _read_lines(os.path.join('requirements', 'constraints.txt')):
+        name, _extras, specifier = REQUIREMENT.match(line).groups()
+        limits[name.lower()] = specifier
+    return limits
+
+
 def load_requirements(*requirements_paths):
-    """Collect the direct requirements (not pins) from requirements/*.in files."""
+    """
+    The direct requirements of requirements/*.in files, each with its own lower bound and the limits
+    that requirements/constraints.txt sets on it (a published requirement keeps, e.g., Django below 6).
+    """
+    limits = _constraints()
     requirements = set()
     for path in requirements_paths:
-        with open(path, encoding='utf-8') as reqs:
-            for line in reqs:
-                line = line.split('#', 1)[0].strip()
-                if line and not line.startswith('-'):
-                    requirements.add(line)
+        for line in _read_lines(path):
+            name, extras, specifier = REQUIREMENT.match(line).groups()
+            specifiers = list(dict.fromkeys(part for part in (specifier, limits.get(name.lower(), '')) if part))
+            requirements.add(f"{name}{extras or ''}{','.join(specifiers)}")
     return sorted(requirements)
 
 
@@ -33,6 +57,8 @@ setup(
     long_description=LONG_DESCRIPTION,
     long_description_content_type='text/x-rst',
     license='AGPL-3.0',
+    license_files=['LICENSE.txt'],
+    author='The openedx-proctored-exams authors',
     python_requires='>=3.11',
     packages=find_packages(include=['proctored_xblock', 'proctored_xblock.*',
                                     'edx_proctoring_backend', 'edx_proctoring_backend.*'])
@@ -45,7 +71,8 @@ setup(
     },
     package_data={
         'proctored_xblock': ['templates/*.html'],
-        'edx_proctoring_backend': ['templates/edx_proctoring_backend/*.html', 'templates/edx_proctoring_backend/*/*.html',
+        'edx_proctoring_backend': ['templates/edx_proctoring_backend/*.html',
+                                   'templates/edx_proctoring_backend/*/*.html',
                                    'templates/instructor_dashboard/*.html'],
         'proctored_xblock.static': ['js/*.js', 'css/*.css'],
         'proctored_xblock.translations': ['*/LC_MESSAGES/*.po', '*/LC_MESSAGES/*.mo'],
@@ -53,8 +80,11 @@ setup(
     include_package_data=False,
     install_requires=load_requirements('requirements/base.in'),
     extras_require={
-        # Identity checks of the video pipeline (face_mismatch); dlib builds from source on most platforms.
-        'identity': ['dlib', 'face_recognition_models'],
+        # The machines that analyse recordings (the analysis queue's Celery workers): OpenCV, numpy and the
+        # face detector. The LMS and Studio web processes never import them.
+        'video': load_requirements('requirements/video.in'),
+        # Identity checks of the video pipeline (face_mismatch): a binary wheel of dlib, and its models.
+        'identity': ['dlib-bin>=19.24', 'face_recognition_models>=0.3'],
     },
     entry_points={
         'console_scripts': [
@@ -79,8 +109,8 @@ setup(
         ],
     },
     classifiers=[
+        'Development Status :: 4 - Beta',
         'Framework :: Django',
-        'Framework :: Django :: 4.2',
         'Framework :: Django :: 5.2',
         'License :: OSI Approved :: GNU Affero General Public License v3',
         'Programming Language :: Python :: 3.11',

