@@ -11,43 +11,42 @@ from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from opaque_keys import InvalidKeyError
-from opaque_keys.edx.keys import CourseKey
 
 from .authoring import exams as authoring
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
+from .dashboard import queries as dashboard_queries
 from .exams import allowances, alternatives, search, timer
 from .exams import export as exam_export
 from .exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from .exams import codes
 from .exams.codes import new_exam_code, normalise_exam_code
-from .exams.ids import parse_id
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound,
     IllegalTransition, InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
     TermsChanged,
 )
-from .exams.models import Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt
+from .exams.models import Allowance, AttemptTransition, Exam, ExamAttempt
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus, practice_result, review_status
 from .exams.timer_tokens import read_timer_token, timer_token
 from .i18n import gettext
-from .lms.enrollment import enrollment_mode, is_verified_track
+from .lms.enrollment import is_verified_track
 from .lms import content_dates, publishing, roles
 from .lms.events import emit_attempt_event
 from .privacy import access, consent, retention, retirement
+from .privacy import learner_data as privacy_learner_data
 from .providers.base import EventKind, Feature, Step
-from .providers.http import VendorError, VendorRejected, VendorUnavailable
+from .providers.http import VendorError
 from .providers.local import LocalProvider
+from .providers import outbox
 from .providers.models import ProviderCall
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .recordings import analysis as recording_analysis
 from .recordings import uploads
-from .recordings.models import Recording, SessionFlag
+from .recordings.models import SessionFlag
 from .recordings.storage import media_storage
 from .reviews import callbacks, decisions, export
 from .reviews import queue as review_queue
@@ -516,11 +515,6 @@ def submit_expired_attempts(now=None, batch_size=500):
 
 # ---- Calls to the provider ------------------------------------------------------------------------------
 
-PROVIDER_RETRY_BASE_SECONDS = 30
-PROVIDER_RETRY_MAX_SECONDS = 3600
-PROVIDER_CALL_LEASE_SECONDS = 300   # a sweep that dies mid-call leaves the call to a later sweep
-
-
 def _perform(attempt, action):
     """Make one call to the attempt's provider and apply what it answers."""
     provider = get_provider(attempt.exam.provider)
@@ -546,101 +540,32 @@ def _perform(attempt, action):
         provider.delete_session_data(attempt)
 
 
-def _retry_delay(tries):
-    return timedelta(seconds=min(PROVIDER_RETRY_BASE_SECONDS * 2 ** max(0, tries - 1), PROVIDER_RETRY_MAX_SECONDS))
-
-
-def _max_tries():
-    return getattr(settings, 'PROCTORING_PROVIDER_MAX_TRIES', 10)
-
-
 def _call_provider(attempt, action):
-    """
-    Make a provider call now; return True when it went through. If the vendor cannot be reached, the
-    call is kept and the retry task makes it later, so an outage loses no session; a call the vendor
-    refuses is kept as dead.
-    """
-    try:
-        _perform(attempt, action)
-        return True
-    except VendorError as error:
-        retryable = isinstance(error, VendorUnavailable)
-        log.warning('Provider call %s for attempt %s failed (%s)', action, attempt.pk,
-                    'will retry' if retryable else 'refused', exc_info=True)
-        now = timezone.now()
-        ProviderCall.objects.create(
-            attempt=attempt, provider=attempt.exam.provider, action=action, tries=1, last_error=str(error)[:500],
-            status=ProviderCall.PENDING if retryable else ProviderCall.DEAD, next_try_at=now + _retry_delay(1),
-        )
-        return False
-
-
-def _obsolete(call, attempt):
-    """A kept call that no longer needs making (the session exists, or the attempt was reset)."""
-    if call.action == ProviderCall.REGISTER_ATTEMPT:
-        return bool(attempt.provider_attempt_id) or attempt.status not in S.IN_PROGRESS
-    if call.action in ProviderCall.ERASURES:
-        return False  # data that must go goes, whatever became of the attempt
-    return attempt.status == S.RESET
+    """Make a provider call now; kept and made again later when the vendor cannot be reached (``providers.outbox``)."""
+    return outbox.call_now(attempt, action, _perform)
 
 
 def _make_kept_call(call, now):
-    """
-    Make a kept call unless another worker holds it; return its status afterwards (``DONE`` when it went
-    through, ``PENDING`` to try again later, ``DEAD``), or None when another worker holds it.
-    """
-    # Claim the call (a lease), so that two sweeps never make it at once.
-    if not ProviderCall.objects.filter(pk=call.pk, status=ProviderCall.PENDING, next_try_at=call.next_try_at) \
-            .update(next_try_at=now + timedelta(seconds=PROVIDER_CALL_LEASE_SECONDS), modified=now):
-        return None
-    attempt = ExamAttempt.objects.select_related('exam', 'user').get(pk=call.attempt_id)
-    tries = call.tries + 1
-    try:
-        if not _obsolete(call, attempt):
-            _perform(attempt, call.action)
-    except VendorError as error:
-        log.warning('Provider call %s for attempt %s failed: %s', call.action, attempt.pk, error)
-        # An erasure is tried until the vendor answers (a refusal is dead and shown to staff).
-        dead = isinstance(error, VendorRejected) or (
-            tries >= _max_tries() and call.action not in ProviderCall.ERASURES)
-        status = ProviderCall.DEAD if dead else ProviderCall.PENDING
-        ProviderCall.objects.filter(pk=call.pk).update(
-            tries=tries, last_error=str(error)[:500], modified=now, next_try_at=now + _retry_delay(tries),
-            status=status)
-        return status
-    ProviderCall.objects.filter(pk=call.pk).update(status=ProviderCall.DONE, tries=tries, modified=now)
-    return ProviderCall.DONE
+    """Make a kept provider call (``providers.outbox``); return its status afterwards."""
+    return outbox.make_kept_call(call, now, _perform)
 
 
 def _ask_for_erasure(attempt, action, now):
-    """Keep an erasure first (a worker killed mid-call loses nothing), then make it; return its status."""
-    return _make_kept_call(ProviderCall.queue(attempt.pk, attempt.exam.provider, action, now), now)
+    """Keep an erasure first, then make it; return its status."""
+    return outbox.keep_and_make(attempt, action, now, _perform)
 
 
 def retry_provider_calls(now=None, batch_size=100):
     """Make again every kept provider call that is due (the periodic task); return how many succeeded."""
-    now = now or timezone.now()
-    due = ProviderCall.objects.filter(status=ProviderCall.PENDING, next_try_at__lte=now).order_by('next_try_at')
-    return sum(_make_kept_call(call, now) == ProviderCall.DONE for call in list(due[:batch_size]))
+    return outbox.retry_due(now or timezone.now(), batch_size, _perform)
 
 
-def provider_call_problems(course_key=None):
-    """
-    Return the kept provider calls that have not succeeded (still retrying, or dead), newest first,
-    for staff to see: a dead call means the vendor never heard of a session, a start or an end.
-    """
-    calls = (ProviderCall.objects.exclude(status=ProviderCall.DONE)
-             .select_related('attempt__exam', 'attempt__user').order_by('-modified', '-pk'))
-    if course_key is not None:
-        calls = calls.filter(attempt__exam__course_key=str(course_key))
-    return calls
+provider_call_problems = outbox.problems
 
 
 def requeue_provider_call(call, now=None):
     """Staff ask to make a dead call again: it is due at once and gets a fresh set of tries."""
-    now = now or timezone.now()
-    return bool(ProviderCall.objects.filter(pk=call.pk, status=ProviderCall.DEAD).update(
-        status=ProviderCall.PENDING, tries=0, next_try_at=now, modified=now))
+    return outbox.requeue(call, now or timezone.now())
 
 
 # ---- The timer the browser polls -------------------------------------------------------------------
@@ -1182,45 +1107,10 @@ def may_review(user, course_key=None):
     return roles.may(user, roles.REVIEW, course_key)
 
 
-def _person_decides_providers():
-    """The configured providers whose every session a person reviews (those recording on this site)."""
-    names = []
-    for name in provider_names():
-        try:
-            if isinstance(get_provider(name), LocalProvider):
-                names.append(name)
-        except (UnknownProvider, ImportError):
-            continue
-    return names
-
-
-def awaiting_review(course_key=None, limit=review_queue.PAGE_SIZE):
-    """
-    Return the attempts awaiting a person's decision, oldest submission first (at most ``limit``), each as
-    ``{'attempt', 'recordings': [{'kind', 'status', 'percent'}]}``; ``percent`` is the analysis progress
-    (0–100) while analysing and once analysed, else None.
-    """
-    entries = []
-    for attempt in review_queue.awaiting_person(_person_decides_providers(), course_key)[:limit]:
-        recordings = []
-        for recording in sorted(attempt.recordings.all(), key=lambda item: item.kind):
-            percent = None
-            if recording.status == Recording.ANALYSING:
-                percent = int(recording.analysis_progress * 100)
-            elif recording.status == Recording.ANALYSED:
-                percent = 100
-            recordings.append({'kind': recording.kind, 'status': recording.status, 'percent': percent})
-        entries.append({'attempt': attempt, 'recordings': recordings})
-    return entries
-
-
-def attempt_under_review(attempt_id):
-    """Return the proctored attempt ``attempt_id`` with its exam and learner; raise ``AttemptNotFound``."""
-    attempt = ExamAttempt.objects.select_related('exam', 'user').filter(
-        pk=attempt_id, exam__exam_type=ExamType.PROCTORED).first()
-    if attempt is None:
-        raise AttemptNotFound()
-    return attempt
+awaiting_review = review_queue.awaiting_review
+attempt_under_review = review_queue.attempt_under_review
+review_queue_entries = review_queue.review_queue_entries
+PERSON_DECISIONS = review_queue.PERSON_DECISIONS
 
 
 def take_review(attempt, reviewer):
@@ -1268,187 +1158,26 @@ DEFAULT_PAGE_SIZE = search.DEFAULT_PAGE_SIZE
 paginate = search.paginate
 
 
-def course_exams(course_key):
-    """The course's special exams, in the order they were created."""
-    return list(Exam.objects.filter(course_key=str(course_key)).order_by('pk'))
-
-
-def course_exam(course_key, exam_id):
-    """Return the course's exam ``exam_id``; an exam of another course is "not found"."""
-    exam = Exam.objects.filter(course_key=str(course_key), pk=exam_id).first()
-    if exam is None:
-        raise ExamNotFound()
-    return exam
-
-
-def find_learner(identifier, course_key):
-    """
-    Return the learner of the course whose username or email is ``identifier``, or None: somebody
-    enrolled in the course (inside the LMS; standalone, everybody is) or with an attempt at one of its
-    exams. Staff of one course learn nothing of the site's other users.
-    """
-    user = search.find_user(identifier)
-    if user is None:
-        return None
-    if enrollment_mode(user, course_key) is not None:
-        return user
-    if ExamAttempt.objects.filter(user=user, exam__course_key=str(course_key)).exists():
-        return user
-    return None
+course_exams = dashboard_queries.course_exams
+course_exam = dashboard_queries.course_exam
+find_learner = dashboard_queries.find_learner
+course_key_or_none = dashboard_queries.course_key_or_none
+course_allowances = dashboard_queries.course_allowances
+course_allowance = dashboard_queries.course_allowance
+course_allowance_change = dashboard_queries.course_allowance_change
+allowance_changes = dashboard_queries.allowance_changes
+BulkRow = dashboard_queries.BulkRow
+bulk_set_allowances = dashboard_queries.bulk_set_allowances
+search_attempts = dashboard_queries.search_attempts
+course_attempt = dashboard_queries.course_attempt
+attempt_history_with_people = dashboard_queries.attempt_history_with_people
+Readiness = dashboard_queries.Readiness
+learner_readiness = dashboard_queries.learner_readiness
 
 
 def read_bulk_file(upload):
     """The text of an uploaded bulk allowance file, or ``NotAllowed`` (see ``allowances.read_bulk_file``)."""
     return allowances.read_bulk_file(upload)
-
-
-def course_key_or_none(text):
-    """The course key ``text`` names, normalised, or None when it names no course."""
-    try:
-        return str(CourseKey.from_string(str(text)))
-    except InvalidKeyError:
-        return None
-
-
-def course_allowances(course_key, exam_id=None, query=''):
-    """The allowances in force in the course, by exam and learner (filter by exam and learner)."""
-    found = (Allowance.objects.filter(exam__course_key=str(course_key))
-             .select_related('exam', 'user', 'created_by').order_by('exam_id', 'user__username', 'kind'))
-    if exam_id:
-        found = found.filter(exam_id=exam_id)
-    if query and query.strip():
-        found = found.filter(search.learner_filter(query))
-    return found
-
-
-def course_allowance(course_key, allowance_id):
-    """Return the course's allowance ``allowance_id``; another course's is "not found"."""
-    allowance = (Allowance.objects.select_related('exam', 'user')
-                 .filter(pk=allowance_id, exam__course_key=str(course_key)).first())
-    if allowance is None:
-        raise AllowanceNotFound()
-    return allowance
-
-
-def course_allowance_change(course_key, change_id):
-    """The course's allowance change ``change_id`` with its learner, or None (another course's: None)."""
-    try:
-        change_id = parse_id(change_id)
-    except ValueError:
-        return None
-    if change_id is None:
-        return None
-    return AllowanceChange.objects.select_related('user').filter(pk=change_id, exam__course_key=str(course_key)).first()
-
-
-def allowance_changes(course_key, limit=None):
-    """Every change to the course's allowances, newest first, with who made it."""
-    changes = (AllowanceChange.objects.filter(exam__course_key=str(course_key))
-               .select_related('exam', 'user', 'changed_by').order_by('-created', '-pk'))
-    return changes[:limit] if limit else changes
-
-
-@dataclass(frozen=True)
-class BulkRow:
-    """What a bulk allowance did for one line of the file."""
-
-    identifier: str
-    outcome: str          # added, updated, unchanged, unknown_learner
-    user: object = None
-    started_attempt: object = None   # the attempt already running, which the allowance does not reach
-
-
-def bulk_set_allowances(exam, csv_text, kind, value, by):
-    """
-    Grant the same allowance to every learner a file names (usernames or emails, see
-    ``allowances.read_identifiers``; a first line ``username`` or ``email`` is the header unless a learner
-    has that name); return one ``BulkRow`` per learner. The value is checked before anything is
-    written; somebody who is no learner of the course is reported and the others still get it.
-    All the file's allowances are written in one transaction.
-    """
-    allowances.parse_allowance_value(kind, value)
-    rows = []
-    with transaction.atomic():  # the whole file or nothing: a request cut short leaves no half
-        for number, identifier in enumerate(allowances.read_identifiers(csv_text)):
-            user = find_learner(identifier, exam.course_key)
-            if user is None and number == 0 and allowances.looks_like_header(identifier):
-                continue  # the column's name, unless a learner is called so
-            if user is None:
-                rows.append(BulkRow(identifier, 'unknown_learner'))
-                continue
-            result = allowances.set_allowance(exam, user, kind, value, created_by=by)
-            if result.change is None:
-                outcome = 'unchanged'
-            else:
-                outcome = 'updated' if result.change.old_value else 'added'
-            rows.append(BulkRow(identifier, outcome, user, result.started_attempt))
-    return rows
-
-
-def search_attempts(course_key, query='', exam_id=None, status=None, page=1, page_size=search.DEFAULT_PAGE_SIZE,
-                    user=None):
-    """
-    One page (``exams.search.Page``) of the course's attempts, newest first, matching a learner
-    (``query``: username or email), an exam and a status; ``user``: that learner's own only. At most
-    five queries a page (see ``exams.search``), whatever the number of attempts. Raises ``ValueError``
-    for an unknown status.
-    """
-    return search.paginate(search.course_attempts(course_key, query=query, exam_id=exam_id, status=status,
-                                                  user=user), page=page, page_size=page_size)
-
-
-def course_attempt(course_key, attempt_id, user=None):
-    """Return the course's attempt ``attempt_id`` (``user``: only if it is theirs); else ``AttemptNotFound``."""
-    attempts = ExamAttempt.objects.select_related('exam', 'user').filter(pk=attempt_id,
-                                                                         exam__course_key=str(course_key))
-    if user is not None:
-        attempts = attempts.filter(user=user)
-    attempt = attempts.first()
-    if attempt is None:
-        raise AttemptNotFound()
-    return attempt
-
-
-def attempt_history_with_people(attempt):
-    """The attempt's status changes, oldest first, with who made each."""
-    return list(attempt.history.select_related('changed_by'))
-
-
-# What a person may decide on a review; the second review escalates (support, then the course team).
-PERSON_DECISIONS = (Outcome.SATISFACTORY, Outcome.UNSATISFACTORY, Outcome.SECOND_REVIEW)
-
-
-def review_queue_entries(course_key=None, limit=review_queue.PAGE_SIZE):
-    """
-    The attempts awaiting a person's decision (a second review, a suspicious verdict, a failed
-    analysis, or a session recorded on this site), oldest first, each with what was flagged::
-
-        {'attempt', 'recordings': [...as awaiting_review...], 'why': the history's reason for the wait,
-         'moments': [{'kind', 'source', 'text', and 'start_s', 'end_s' (video seconds) or 'at' (a time)}]}
-
-    A constant number of queries however long the queue.
-    """
-    entries = awaiting_review(course_key=course_key, limit=limit)
-    attempts = [entry['attempt'] for entry in entries]
-    prefetch_related_objects(attempts, 'recordings__findings', 'session_flags', 'reviews', 'history')
-    for entry in entries:
-        attempt = entry['attempt']
-        moments = []
-        for recording in attempt.recordings.all():
-            for finding in recording.findings.all():
-                moments.append({'kind': finding.kind, 'source': recording.kind, 'start_s': finding.start_s,
-                                'end_s': finding.end_s, 'text': ''})
-        for flag in attempt.session_flags.all():
-            moments.append({'kind': flag.kind, 'source': 'session', 'at': flag.at, 'text': flag.detail})
-        for review in attempt.reviews.all():
-            for comment in review.comments:
-                moments.append({'kind': comment.get('status') or 'remark', 'source': review.provider,
-                                'start_s': comment.get('start_s'), 'end_s': comment.get('end_s'),
-                                'text': comment.get('comment', '')})
-        waits = [change for change in attempt.history.all() if change.to_status == attempt.status]
-        entry['why'] = waits[-1].reason if waits else ''
-        entry['moments'] = moments
-    return entries
 
 
 def allowances_csv(course_key):
@@ -1481,58 +1210,11 @@ def reviews_csv(course_key):
     return export.reviews_csv(course_key)
 
 
-@dataclass
-class Readiness:
-    """How ready a learner is for the course's proctored exams: practice attempts and onboarding."""
-
-    user: object
-    practice: list    # [{'exam', 'attempt' or None, 'result': 'complete' / 'failed' / None, 'attempts': n}]
-    onboarding: list  # [{'provider', 'verbose_name', 'status': 'approved' / ... / 'unavailable'}]
-
-
-def learner_readiness(user, course_key):
-    """
-    Return the learner's ``Readiness`` in the course: each practice exam's latest attempt and result,
-    and, for each provider with onboarding that a proctored exam of the course uses, the learner's
-    onboarding status as the vendor says (``unavailable`` while it cannot be reached).
-    """
-    exams = course_exams(course_key)
-    attempts = {}
-    counts = {}
-    taken = ExamAttempt.objects.filter(exam__in=exams, user=user).exclude(status=S.RESET)
-    for attempt in taken.order_by('attempt_number'):  # a reset attempt was taken back: it does not count
-        attempts[attempt.exam_id] = attempt
-        counts[attempt.exam_id] = counts.get(attempt.exam_id, 0) + 1
-    practice = []
-    for exam in exams:
-        if exam.exam_type == ExamType.PRACTICE:
-            latest = attempts.get(exam.pk)
-            practice.append({'exam': exam, 'attempt': latest, 'attempts': counts.get(exam.pk, 0),
-                             'result': practice_result(latest.status) if latest else None})
-    onboarding = []
-    for name in sorted({exam.provider for exam in exams if exam.exam_type == ExamType.PROCTORED}):
-        try:
-            provider = get_provider(name)
-        except (UnknownProvider, ImportError):
-            continue
-        if Feature.ONBOARDING not in provider.features:
-            continue
-        try:
-            status = provider.onboarding_status(user)
-        except VendorError:
-            status = 'unavailable'
-        onboarding.append({'provider': name, 'verbose_name': provider.verbose_name or name, 'status': status})
-    return Readiness(user=user, practice=practice, onboarding=onboarding)
-
-
-# ---- Privacy: how long personal data is kept --------------------------------------------------------------
+# ---- Privacy: retention, retirement, the learner's own data ------------------------------------------------
 
 RETENTION_BATCH_SIZE = 500
-
-
-def retention_policy():
-    """The site's retention policy (``PROCTORING_RETENTION`` over ``privacy.retention.DEFAULT_POLICY``)."""
-    return retention.read_policy(getattr(settings, 'PROCTORING_RETENTION', None))
+retention_policy = retention.site_policy
+learner_data = privacy_learner_data.learner_data
 
 
 def retention_plan(now=None, kinds=retention.KINDS):
@@ -1540,97 +1222,20 @@ def retention_plan(now=None, kinds=retention.KINDS):
     What the retention policy would delete now, and the vendors' data it would ask them to delete
     (``retention.VENDOR_DATA``): ``privacy.retention.Candidate`` items, deleting nothing.
     """
-    return retention.candidates(retention_policy(), now or timezone.now(), kinds=kinds)
+    return retention.candidates(retention.site_policy(), now or timezone.now(), kinds=kinds)
 
 
 def enforce_retention(now=None, batch_size=RETENTION_BATCH_SIZE):
     """
-    Delete for good what the retention policy says to delete now (the periodic task; at most
-    ``batch_size`` items of each kind a run), and ask the vendors to delete their data that is due;
-    return the ``PurgedItem`` records. Safe to run twice and to kill half-way: the next run finishes
-    what was begun, and a vendor not reached is asked again by ``retry_provider_calls``.
+    Delete for good what the retention policy says to delete now, and ask the vendors to delete their
+    data that is due (the periodic task, ``privacy.retention.enforce_and_ask_vendors``); the records.
     """
-    now = now or timezone.now()
-    purged = retention.enforce(retention_policy(), now, media_storage(), batch_size=batch_size)
-    asked = [record.attempt_id for record in purged if record.kind == retention.VENDOR_DATA]
-    unreachable = set()   # a vendor down must not hold the run up call after call: the retries ask it later
-    for call in ProviderCall.objects.filter(attempt_id__in=asked, action=ProviderCall.DELETE_SESSION_DATA,
-                                            status=ProviderCall.PENDING, next_try_at__lte=now).order_by('pk'):
-        if call.provider not in unreachable and _make_kept_call(call, now) == ProviderCall.PENDING:
-            unreachable.add(call.provider)
-    return purged
+    return retention.enforce_and_ask_vendors(now or timezone.now(), media_storage(), _perform, batch_size=batch_size)
 
-
-# ---- Privacy: retiring a learner ---------------------------------------------------------------------------
 
 def retire_user(user, now=None):
     """
-    The learner's account is retired: erase their personal data here (``privacy.retirement``) and ask
-    every provider that holds some (``Feature.RETIRE_USER``) to erase theirs. A vendor that cannot be
-    reached is asked again by the retry task until it answers. Returns ``{'purged': n, 'providers': [names]}``.
-    Safe to call twice: a provider already asked is not asked again.
+    The learner's account is retired: erase their personal data here and ask every provider that holds
+    some to erase theirs (``privacy.retirement.retire``). Returns ``{'purged': n, 'providers': [names]}``.
     """
-    now = now or timezone.now()
-    purged = retirement.erase(user, media_storage(), now)
-    asked = []
-    latest_by_provider = {}
-    for attempt in ExamAttempt.objects.filter(user=user).select_related('exam', 'user').order_by('pk'):
-        latest_by_provider[attempt.exam.provider] = attempt
-    for name, attempt in sorted(latest_by_provider.items()):
-        try:
-            provider = get_provider(name)
-        except (UnknownProvider, ImportError):
-            log.warning('Cannot ask provider %s to retire user %s: it is not configured', name, user.pk)
-            continue
-        if Feature.RETIRE_USER not in provider.features:
-            continue
-        already = ProviderCall.objects.filter(attempt__user=user, provider=name, action=ProviderCall.RETIRE_USER) \
-            .exclude(status=ProviderCall.DEAD).exists()
-        if not already:   # kept as done once made, so that a second retirement does not ask again
-            _ask_for_erasure(attempt, ProviderCall.RETIRE_USER, now)
-        asked.append(name)
-    return {'purged': len(purged), 'providers': asked}
-
-
-def learner_data(user):
-    """
-    Everything this app keeps about ``user``, for their own export (JSON-ready): their attempts with
-    the consent given, the media kept (kinds, sizes, dates: not the files) and who viewed them when,
-    their allowances, the outcome of each review, and every answer they gave to the terms (agreed or
-    refused, the content of that version) and their requests for on-campus sittings.
-    """
-    def when(moment):
-        return moment.isoformat() if moment else None
-
-    attempts = (ExamAttempt.objects.filter(user=user).select_related('exam').order_by('pk')
-                .prefetch_related('consents', 'photos', 'recordings', 'reviews', 'media_views__viewer'))
-    exported = []
-    for attempt in attempts:
-        exported.append({
-            'course': attempt.exam.course_key, 'exam': attempt.exam.name, 'attempt_number': attempt.attempt_number,
-            'status': attempt.status, 'started_at': when(attempt.started_at),
-            'submitted_at': when(attempt.submitted_at),
-            'consents': [{'terms_version': consent.terms_version, 'accepted': consent.accepted,
-                          'at': when(consent.created)} for consent in attempt.consents.all()],
-            'photos': [{'kind': photo.kind, 'size_bytes': photo.size, 'taken_at': when(photo.created)}
-                       for photo in attempt.photos.all()],
-            'recordings': [{'kind': recording.kind, 'size_bytes': recording.size_bytes, 'status': recording.status,
-                            'started_at': when(recording.started)} for recording in attempt.recordings.all()],
-            'reviews': [{'outcome': review.outcome, 'by_a_person': review.by_person, 'at': when(review.created)}
-                        for review in attempt.reviews.all()],
-            'media_views': [{'kind': view.kind, 'viewer': view.viewer.get_username() if view.viewer else None,
-                             'at': when(view.viewed_at)} for view in attempt.media_views.all()],
-        })
-    allowances_kept = [{'course': allowance.exam.course_key, 'exam': allowance.exam.name, 'kind': allowance.kind,
-                        'value': allowance.value}
-                       for allowance in Allowance.objects.filter(user=user).select_related('exam').order_by('pk')]
-    answers = [{'exam': answer.exam.name if answer.exam else None, 'site': answer.terms.site if answer.terms else None,
-                'terms_version': answer.terms_version, 'language': answer.language, 'accepted': answer.accepted,
-                'attempt_number': answer.attempt.attempt_number if answer.attempt else None,
-                'at': when(answer.created), 'terms': answer.terms.content if answer.terms else None}
-               for answer in consent.answers_of(user)]
-    sittings = [{'course': request.exam.course_key, 'exam': request.exam.name,
-                 'requested_at': when(request.requested_at), 'withdrawn_at': when(request.withdrawn_at)}
-                for request in alternatives.requests_of(user)]
-    return {'username': user.get_username(), 'attempts': exported, 'allowances': allowances_kept,
-            'consent_answers': answers, 'on_campus_requests': sittings}
+    return retirement.retire(user, media_storage(), now or timezone.now(), _perform)

@@ -1,7 +1,7 @@
 """Celery tasks: thin wrappers over the API."""
 from celery import shared_task
 
-from . import api
+from . import api, monitoring
 from .authoring.exams import register_with_provider, sync_course_exams as sync_published_exams
 
 
@@ -25,7 +25,10 @@ def analyse_recording(recording_id):
     when its worker dies; ``api.analyse_recording`` counts each delivery and quarantines a recording
     that keeps killing workers.
     """
-    return api.analyse_recording(recording_id)
+    monitoring.record(recording_id=recording_id)
+    status = api.analyse_recording(recording_id)
+    monitoring.record(analysis_status=status)
+    return status
 
 
 @shared_task(name='edx_proctoring_backend.tasks.enforce_retention', ignore_result=True, acks_late=True)

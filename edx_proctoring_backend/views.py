@@ -10,7 +10,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 
-from . import api, rate_limits
+from . import api, monitoring, rate_limits
 
 TIMER_TOKEN_HEADER = 'HTTP_X_EXAM_TIMER_TOKEN'
 _NO_STORE = {'Cache-Control': 'no-store'}  # every answer is for one learner, at one moment
@@ -53,9 +53,11 @@ class ProviderCallbackView(View):
         retry_after = rate_limits.exceeded(request, rate_limits.CALLBACK_FAILURES, increment=False)
         if retry_after:
             return rate_limits.too_many(retry_after)
+        monitoring.record(provider=provider_name, callback_bytes=len(request.body))
         try:
             result = api.receive_callback(provider_name, request.headers, request.body)
         except api.CallbackRejected as error:
+            monitoring.record(callback_refused=error.code)
             if error.status == 401:
                 rate_limits.count(request, rate_limits.CALLBACK_FAILURES)
             return JsonResponse({'error': error.code}, status=error.status, headers=_NO_STORE)

@@ -27,6 +27,7 @@ written together, and the provider-call retries ask again, without limit, until 
 from dataclasses import dataclass, fields
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q
@@ -35,6 +36,7 @@ from django.db.models.functions import Coalesce
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType
 from ..providers.base import Feature
+from ..providers import outbox
 from ..providers.models import ProviderCall
 from ..providers.registry import providers_with
 from ..recordings.models import AttemptPhoto, Recording, SessionFlag, VideoFinding
@@ -299,3 +301,25 @@ def enforce(policy, now, storage, batch_size=500):
     """
     purged = (purge(candidate, storage, now) for candidate in candidates(policy, now, limit=batch_size))
     return [record for record in purged if record is not None] + purge_superseded(storage, now, batch_size=batch_size)
+
+
+def site_policy():
+    """The site's retention policy (``PROCTORING_RETENTION`` over ``DEFAULT_POLICY``)."""
+    return read_policy(getattr(settings, 'PROCTORING_RETENTION', None))
+
+
+def enforce_and_ask_vendors(now, storage, perform, batch_size=500):
+    """
+    Delete for good what the site's policy says to delete at ``now`` (at most ``batch_size`` items of each
+    kind a run), and ask the vendors to delete their data that is due (``perform`` makes a provider call,
+    see ``providers.outbox``); return the ``PurgedItem`` records. Safe to run twice and to kill half-way:
+    the next run finishes what was begun, and a vendor not reached is asked again by the call retries.
+    """
+    purged = enforce(site_policy(), now, storage, batch_size=batch_size)
+    asked = [record.attempt_id for record in purged if record.kind == VENDOR_DATA]
+    unreachable = set()   # a vendor down must not hold the run up call after call: the retries ask it later
+    for call in ProviderCall.objects.filter(attempt_id__in=asked, action=ProviderCall.DELETE_SESSION_DATA,
+                                            status=ProviderCall.PENDING, next_try_at__lte=now).order_by('pk'):
+        if call.provider not in unreachable and outbox.make_kept_call(call, now, perform) == ProviderCall.PENDING:
+            unreachable.add(call.provider)
+    return purged

@@ -8,14 +8,22 @@ reason ``retired``); free text that may describe the learner (reviewers' and ven
 staff's reasons in the history, interruption details) is emptied; the exam codes and allowances go.
 Running it twice changes nothing more.
 """
+import logging
+
 from django.db import transaction
 
 from ..exams.models import Allowance, AttemptTransition, ExamAttempt
+from ..providers import outbox
+from ..providers.base import Feature
+from ..providers.models import ProviderCall
+from ..providers.registry import UnknownProvider, get_provider
 from ..recordings.models import SessionFlag
 from ..reviews.models import HeldVerdict, Review
 from . import retention
 
 RETIRED = 'retired'
+
+log = logging.getLogger(__name__)
 
 
 def erase(user, storage, now):
@@ -35,3 +43,32 @@ def erase(user, storage, now):
         ExamAttempt.objects.filter(pk__in=attempts).update(exam_code=None)
         Allowance.objects.filter(user=user).delete()
     return purged
+
+
+def retire(user, storage, now, perform):
+    """
+    The learner's account is retired: erase their personal data here (``privacy.retirement``) and ask
+    every provider that holds some (``Feature.RETIRE_USER``) to erase theirs. A vendor that cannot be
+    reached is asked again by the retry task until it answers (``perform`` makes a provider call, see
+    ``providers.outbox``). Returns ``{'purged': n, 'providers': [names]}``.
+    Safe to call twice: a provider already asked is not asked again.
+    """
+    purged = erase(user, storage, now)
+    asked = []
+    latest_by_provider = {}
+    for attempt in ExamAttempt.objects.filter(user=user).select_related('exam', 'user').order_by('pk'):
+        latest_by_provider[attempt.exam.provider] = attempt
+    for name, attempt in sorted(latest_by_provider.items()):
+        try:
+            provider = get_provider(name)
+        except (UnknownProvider, ImportError):
+            log.warning('Cannot ask provider %s to retire user %s: it is not configured', name, user.pk)
+            continue
+        if Feature.RETIRE_USER not in provider.features:
+            continue
+        already = ProviderCall.objects.filter(attempt__user=user, provider=name, action=ProviderCall.RETIRE_USER) \
+            .exclude(status=ProviderCall.DEAD).exists()
+        if not already:   # kept as done once made, so that a second retirement does not ask again
+            outbox.keep_and_make(attempt, ProviderCall.RETIRE_USER, now, perform)
+        asked.append(name)
+    return {'purged': len(purged), 'providers': asked}

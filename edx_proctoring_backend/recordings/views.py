@@ -12,7 +12,7 @@ import json
 from django.http import JsonResponse
 from django.views import View
 
-from .. import api, rate_limits
+from .. import api, monitoring, rate_limits
 from ..i18n import gettext
 from ..reviewer.media import file_response
 
@@ -62,11 +62,13 @@ class _AttemptUploadView(View):
         if retry_after:
             # The page keeps what it could not send and tries again later (capture.js backs off).
             return rate_limits.too_many(retry_after)
+        monitoring.record(attempt_id=kwargs.get('attempt_id'), upload_kind=kwargs.get('kind', 'flag'))
         try:
             return super().dispatch(request, *args, **kwargs)
         except api.AttemptNotFound:
             return _refused('attempt_not_found', gettext('There is no such exam attempt.'), 404)
         except api.UploadRefused as refused:
+            monitoring.record(upload_refused=refused.code)
             return _refused(refused.code, str(refused), refused.status, **refused.details)
 
 
@@ -88,6 +90,7 @@ class RecordingChunkView(_AttemptUploadView):
     def post(self, request, attempt_id, kind, index):
         """201 ``{"next_index": n + 1, ...}`` when stored; 200 for a repeat of a stored chunk."""
         data = _read_body(request, api.upload_limits()['max_chunk_bytes'])
+        monitoring.record(chunk_bytes=len(data))
         created, state = api.store_chunk(request.user, attempt_id, kind, index, data,
                                          request.META.get('CONTENT_TYPE', ''))
         return _answer(state, status=201 if created else 200)

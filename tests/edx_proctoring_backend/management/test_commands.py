@@ -33,3 +33,27 @@ def test_command_lists_and_requeues_vendor_calls(learner, make_exam):
         call_command('proctoring_vendor_calls', '--requeue', str(call.pk))
     with pytest.raises(CommandError, match='No vendor call'):
         call_command('proctoring_vendor_calls', '--requeue', '999999')
+
+
+def test_every_periodic_task_has_a_command(settings, learner, make_exam, monkeypatch):
+    """Sites without celery beat run each periodic task from cron: one command each."""
+    from edx_proctoring_backend.providers.models import ProviderCall  # pylint: disable=import-outside-toplevel
+    from edx_proctoring_backend.settings import common  # pylint: disable=import-outside-toplevel
+    commands = {
+        common.EXPIRY_TASK: ['submit_expired_attempts'],
+        common.RETRY_TASK: ['proctoring_vendor_calls', '--retry-due'],
+        common.REQUEUE_ANALYSES_TASK: ['proctoring_requeue_analyses'],
+        common.RETENTION_TASK: ['proctoring_retention', '--delete'],
+    }
+    schedule = getattr(settings, 'CELERY_BEAT_SCHEDULE', None) or settings.CELERYBEAT_SCHEDULE
+    scheduled = {entry['task'] for entry in schedule.values() if entry['task'].startswith('edx_proctoring_backend.')}
+    assert scheduled == set(commands)
+    attempt = journeys.opt_in(learner, make_exam())
+    ProviderCall.objects.create(attempt=attempt, provider='null', action=ProviderCall.STOP_SESSION,
+                                status=ProviderCall.PENDING, next_try_at=attempt.created)
+    out = io.StringIO()
+    call_command('proctoring_vendor_calls', '--retry-due', stdout=out)
+    assert '1 vendor call(s) went through.' in out.getvalue()
+    monkeypatch.setattr(api, 'requeue_stale_analyses', lambda: 2)
+    call_command('proctoring_requeue_analyses', stdout=out)
+    assert 'Queued 2 analysis(es) again.' in out.getvalue()

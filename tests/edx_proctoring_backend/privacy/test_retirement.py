@@ -13,6 +13,7 @@ from edx_proctoring_backend.apps import on_user_retired
 from edx_proctoring_backend.exams.models import Allowance, AttemptTransition, ExamAttempt
 from edx_proctoring_backend.lms import retirement as lms_retirement
 from edx_proctoring_backend.privacy.models import PurgedItem
+from edx_proctoring_backend.providers import outbox
 from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.providers.registry import get_provider
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
@@ -81,7 +82,7 @@ def test_a_vendor_that_is_down_is_asked_again_until_it_answers(learner, history)
         later += timedelta(hours=2)
         api.retry_provider_calls(now=later)
     call.refresh_from_db()
-    assert call.status == ProviderCall.PENDING and call.tries > api._max_tries()  # pylint: disable=protected-access
+    assert call.status == ProviderCall.PENDING and call.tries > outbox.max_tries()
 
     vendor.come_back()
     api.retry_provider_calls(now=later + timedelta(hours=2))

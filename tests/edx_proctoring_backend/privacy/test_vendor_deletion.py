@@ -14,6 +14,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.privacy import retention
 from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.providers.base import Feature
+from edx_proctoring_backend.providers import outbox
 from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.providers.registry import get_provider
 from edx_proctoring_backend.providers.rpnow import RPNowProvider
@@ -129,7 +130,7 @@ def test_a_vendor_that_is_down_is_asked_again_until_it_answers(taken, rpnow):
         later += timedelta(hours=2)
         api.retry_provider_calls(now=later)
     call.refresh_from_db()
-    assert call.status == ProviderCall.PENDING and call.tries > api._max_tries()  # pylint: disable=protected-access
+    assert call.status == ProviderCall.PENDING and call.tries > outbox.max_tries()
     assert api.enforce_retention(now=later) == []   # asked already: the retries see to it
 
     rpnow.come_back()
@@ -163,7 +164,7 @@ def test_a_purge_killed_half_way_neither_asks_twice_nor_forgets(taken, rpnow, mo
     if dies_at == 'before the request is recorded':
         monkeypatch.setattr(ProviderCall, 'queue', killed)
     else:
-        monkeypatch.setattr(api, '_make_kept_call', killed)
+        monkeypatch.setattr(outbox, 'make_kept_call', killed)
     with pytest.raises(SystemExit):
         api.enforce_retention(now=A_YEAR_LATER)
     recorded = PurgedItem.objects.filter(kind=retention.VENDOR_DATA).exists()
