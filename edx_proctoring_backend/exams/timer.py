@@ -5,6 +5,10 @@ every "time left" from ``seconds_remaining``; nothing here accepts a time from t
 import math
 from datetime import timedelta
 
+from django.conf import settings
+
+DEFAULT_ANSWER_GRACE_SECONDS = 15
+
 # Learners are warned when this share of their allotted time is left (60 minutes: at 12 and 3).
 LOW_TIME_SHARE = 0.20
 CRITICAL_TIME_SHARE = 0.05
@@ -49,3 +53,8 @@ def warning_thresholds(started_at, deadline):
 def accepts_answers(deadline, now, grace_seconds):
     """Return True while answers may still be saved: up to the deadline plus a short network grace."""
     return now <= deadline + timedelta(seconds=grace_seconds)
+
+
+def answer_grace_seconds():
+    """The grace after a deadline in which what was sent at 00:00 still counts (``PROCTORING_ANSWER_GRACE_SECONDS``)."""
+    return getattr(settings, 'PROCTORING_ANSWER_GRACE_SECONDS', DEFAULT_ANSWER_GRACE_SECONDS)

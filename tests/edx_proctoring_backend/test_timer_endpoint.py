@@ -18,6 +18,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams import attempts
 from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
 from edx_proctoring_backend.exams.timer_tokens import TIMER_TOKEN_SALT
+from edx_proctoring_backend.flow import learner
 
 S = api.AttemptStatus
 HEADER = 'X-Exam-Timer-Token'
@@ -106,13 +107,13 @@ def test_a_poll_after_the_deadline_submits_the_attempt(client, timed):
 
 def test_a_change_racing_the_expiry_is_reported_not_raised(monkeypatch, timed):
     """Staff end the attempt in error between the poll's read and its submission: the poll says so."""
-    real_transition = api.transition
+    real_transition = learner.transition
 
     def staff_first(attempt, to_status, **kwargs):
         ExamAttempt.objects.filter(pk=attempt.pk).update(status=S.ERROR)
         return real_transition(attempt, to_status, **kwargs)
 
-    monkeypatch.setattr(api, 'transition', staff_first)
+    monkeypatch.setattr(learner, 'transition', staff_first)
     with time_machine.travel(timed.deadline + timedelta(seconds=1), tick=False):
         result = api.timer_status(api.timer_token(timed))
     assert result['status'] == S.ERROR and result['remaining_seconds'] == 0

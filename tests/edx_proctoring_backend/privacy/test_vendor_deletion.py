@@ -11,6 +11,7 @@ import time_machine
 from django.core.management import call_command
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.flow import calls
 from edx_proctoring_backend.privacy import retention
 from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.providers.base import Feature
@@ -184,13 +185,13 @@ def test_a_purge_killed_half_way_neither_asks_twice_nor_forgets(taken, rpnow, mo
 
 
 def test_an_answer_lost_on_the_way_is_asked_again_and_already_gone_is_done(taken, rpnow, monkeypatch):
-    real_perform = api._perform  # pylint: disable=protected-access
+    real_perform = calls.perform
 
     def killed_after_the_vendor_answered(attempt, action):
         real_perform(attempt, action)
         raise SystemExit('the worker was killed')
 
-    monkeypatch.setattr(api, '_perform', killed_after_the_vendor_answered)
+    monkeypatch.setattr(calls, 'perform', killed_after_the_vendor_answered)
     with pytest.raises(SystemExit):
         api.enforce_retention(now=A_YEAR_LATER)
     monkeypatch.undo()
