@@ -39,7 +39,7 @@ demo: requirements ## set up and serve the demo on http://$(DEMO_ADDRESS)
 
 test: system-requirements requirements ## set up and run the whole test suite (SQLite, MariaDB, the platform's versions)
 	$(BIN)/pip check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=xml --cov-report=term:skip-covered
 	PROCTORING_TEST_DB=mariadb $(BIN)/python -m pytest -m mariadb -p no:cacheprovider
 	$(MAKE) test-openedx-platform
 
@@ -49,9 +49,12 @@ test-openedx-platform: requirements ## the suite with the Open edX platform's ve
 test-python: requirements ## run the suite on SQLite only
 	$(BIN)/python -m pytest
 
-quality: dev-requirements ## pylint (edx-lint config) and pycodestyle
+quality: dev-requirements ## pylint (edx-lint config, edx_lint check), pycodestyle, pydocstyle, isort
+	$(BIN)/edx_lint check
 	$(BIN)/pylint proctored_xblock edx_proctoring_backend tests bench demo scripts
 	$(BIN)/pycodestyle proctored_xblock edx_proctoring_backend tests bench demo scripts
+	$(BIN)/pydocstyle proctored_xblock edx_proctoring_backend
+	$(BIN)/isort --check-only --diff proctored_xblock edx_proctoring_backend tests bench demo scripts
 
 bench: requirements ## run the benchmarks and print their figures (video_workers needs Redis)
 	$(BIN)/python bench/attempt_status.py

@@ -90,6 +90,7 @@ def jpeg():
 def take_exams(count, video, photo, exam, round_name):
     """``count`` learners take the exam up to the last chunk; return callables that submit each."""
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
+
     from edx_proctoring_backend import api  # pylint: disable=import-outside-toplevel
     submits = []
     for number in range(count):

@@ -1,6 +1,5 @@
 """The workbench's URLs plus the proctoring app's, mounted where the LMS plugin mounts them."""
 from django.urls import include, path, re_path
-
 from workbench.urls import urlpatterns as workbench_urlpatterns
 
 from demo import answers

@@ -14,30 +14,24 @@ from .authoring import exams as authoring
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .dashboard import queries as dashboard_queries
-from .exams import allowances, search
-from .exams import export as exam_export
+from .exams import allowances, export as exam_export, search
 from .exams.errors import (
-    AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound,
-    IllegalTransition, InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError,
-    TermsChanged,
+    AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
+    InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
 )
 from .exams.models import Allowance
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus
 from .exams.timer_tokens import timer_token
-from .flow import calls, learner, staff, vendor_messages
-from .flow import reviews as flow_reviews
+from .flow import calls, learner, reviews as flow_reviews, staff, vendor_messages
 from .lms import content_dates, publishing, roles
-from .privacy import access, retention, retirement
-from .privacy import learner_data as privacy_learner_data
+from .privacy import access, learner_data as privacy_learner_data, retention, retirement
+from .providers import outbox
 from .providers.base import Step
 from .providers.http import VendorError
-from .providers import outbox
 from .providers.registry import UnknownProvider, get_provider, provider_names
-from .recordings import capture
-from .recordings import uploads
+from .recordings import capture, uploads
 from .recordings.storage import media_storage
-from .reviews import callbacks, export
-from .reviews import queue as review_queue
+from .reviews import callbacks, export, queue as review_queue
 from .reviews.outcomes import Outcome
 
 log = logging.getLogger(__name__)

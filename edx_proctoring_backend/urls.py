@@ -3,10 +3,8 @@ from django.urls import path
 
 # The ``dbid`` converter of the URLs below is registered on import.
 from . import url_converters  # noqa: F401  pylint: disable=unused-import
-from .recordings.views import (
-    FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView,
-)
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
+from .recordings.views import FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView
 from .rest.urls import urlpatterns as rest_urlpatterns
 from .reviewer.views import AttemptReviewView, ReviewMediaView, ReviewQueueView
 from .views import AttemptTimerView, ProviderCallbackView

@@ -239,8 +239,10 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         return fragment
 
     def _content_visible(self, state):
-        """The one rule of who sees the exam's content: the learner's state allows it (the running attempt,
-        a regular or declined exam), or the author shows the questions after submission."""
+        """
+        The one rule of who sees the exam's content: the learner's state allows it (the running attempt,
+        a regular or declined exam), or the author shows the questions after submission.
+        """
         return state is not None and (state.content_visible or (
             self.content_after_submission and state.status in api.AttemptStatus.COMPLETED))
 

@@ -5,8 +5,7 @@ import math
 from django.utils import formats, timezone, translation
 from mako.template import Template
 
-from edx_proctoring_backend.api import AttemptStatus as S
-from edx_proctoring_backend.api import ReviewStatus, Step
+from edx_proctoring_backend.api import AttemptStatus as S, ReviewStatus, Step
 
 from .resources import read_template
 

@@ -4,11 +4,11 @@ import os
 import pytest
 from django.contrib.auth import get_user_model
 
+from demo.databases import mariadb_connect
+from demo.fake_vendors import FakeVendor
 from edx_proctoring_backend import api
 from edx_proctoring_backend.lms import platform
 from tests.fakes.edx_platform import FakePlatform
-from demo.databases import mariadb_connect
-from demo.fake_vendors import FakeVendor
 
 
 def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument

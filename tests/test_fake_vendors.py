@@ -7,8 +7,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import requests
 
-from edx_proctoring_backend.providers import signing
 from demo.fake_vendors import FakeVendor
+from edx_proctoring_backend.providers import signing
 
 RPNOW_EXAM = {'exam_id': 'exam-1', 'name': 'Final', 'time_limit_minutes': 90, 'is_practice': False, 'rules': []}
 PROCTORTRACK_RULES = {'allow_notes': False, 'allow_calculator': True, 'allow_internet': False,

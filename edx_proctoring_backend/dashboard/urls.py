@@ -1,9 +1,9 @@
 """URLs of the instructor dashboard's pages (under ``api/proctored-exams/`` with the app's others)."""
 from django.urls import path
 
-from . import views
 # The ``dbid`` converter of the URLs below is registered on import.
 from .. import url_converters  # noqa: F401  pylint: disable=unused-import
+from . import views
 
 COURSE = 'dashboard/<str:course_id>/'
 

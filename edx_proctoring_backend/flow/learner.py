@@ -27,8 +27,8 @@ from ..providers.base import Feature, Step
 from ..providers.models import ProviderCall
 from ..providers.registry import get_provider
 from ..recordings import capture, uploads
-from ..recordings.storage import media_storage
 from ..recordings.models import SessionFlag
+from ..recordings.storage import media_storage
 from ..reviews.outcomes import Outcome
 from . import calls, reviews
 

@@ -35,8 +35,8 @@ from django.db.models.functions import Coalesce
 
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType
-from ..providers.base import Feature
 from ..providers import outbox
+from ..providers.base import Feature
 from ..providers.models import ProviderCall
 from ..providers.registry import providers_with
 from ..recordings.models import AttemptPhoto, Recording, SessionFlag, VideoFinding

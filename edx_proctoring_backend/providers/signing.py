@@ -271,12 +271,12 @@ def _request_digest(key, method, path_with_query, timestamp_text, nonce, body_sh
 
 
 def sign_request(key_id, secret, method, path_with_query, body, timestamp=None, nonce=None):
-    """
+    r"""
     Return the headers that sign a request to a vendor's API: ``Authorization`` and ``Content-SHA256``.
 
     ``Authorization`` is ``HMAC-SHA256 key="<key_id>", ts="<unix>", nonce="<hex>", sig="<base64>"``, where ``sig`` is
     the HMAC-SHA256 under ``secret`` (a string, used as UTF-8, or bytes) of the lines ``METHOD``,
-    ``path_with_query``, ``ts``, ``nonce`` and the hex SHA-256 of ``body``, joined by ``\\n``.
+    ``path_with_query``, ``ts``, ``nonce`` and the hex SHA-256 of ``body``, joined by ``\n``.
 
     ``path_with_query`` must be exactly what goes on the wire, percent-encoded (``requests``' ``path_url`` of the
     prepared request), and ``body`` the exact bytes sent (None for no body). ``timestamp`` defaults to now and

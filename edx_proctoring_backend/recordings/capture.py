@@ -21,8 +21,7 @@ from ..exams.timer import answer_grace_seconds
 from ..providers.local import LocalProvider
 from ..providers.registry import UnknownProvider, get_provider
 from ..video import AnalysisOptions
-from . import analysis as recording_analysis
-from . import uploads
+from . import analysis as recording_analysis, uploads
 
 log = logging.getLogger(__name__)
 

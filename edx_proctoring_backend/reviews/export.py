@@ -5,8 +5,8 @@ to the vendor that have not gone through (retrying or dead).
 """
 from ..exams.csvfiles import csv_text
 from ..exams.models import ExamAttempt
-from .models import Review
 from ..exams.statuses import review_status
+from .models import Review
 
 COLUMNS = ('exam', 'exam_type', 'provider', 'username', 'attempt', 'attempt_number', 'status', 'review_status',
            'started_at', 'submitted_at', 'submit_reason', 'vendor_verdicts', 'vendor_comments', 'video_urls',

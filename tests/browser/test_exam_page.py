@@ -6,8 +6,7 @@ page works with the keyboard. Headless Debian Chromium against the workbench's l
 """
 import re
 import time
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 
 import pytest
 from django.utils import timezone
@@ -15,16 +14,8 @@ from playwright.sync_api import expect
 
 from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
 from tests.browser.pages import (
-    CRITICAL_MESSAGE,
-    LOW_MESSAGE,
-    PAGE_PROBES,
-    READ_CLOCK,
-    latest_attempt,
-    new_context,
-    reach_checks,
-    start_exam,
-    submit_checks,
-    wait_for_synced_clock,
+    CRITICAL_MESSAGE, LOW_MESSAGE, PAGE_PROBES, READ_CLOCK, latest_attempt, new_context, reach_checks, start_exam,
+    submit_checks, wait_for_synced_clock,
 )
 
 pytestmark = pytest.mark.browser

@@ -11,13 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.pages import (
-    CRITICAL_MESSAGE,
-    ENDED_MESSAGE,
-    LOW_MESSAGE,
-    READ_CLOCK,
-    SYNC_PROBE,
-    latest_attempt,
-    start_exam,
+    CRITICAL_MESSAGE, ENDED_MESSAGE, LOW_MESSAGE, READ_CLOCK, SYNC_PROBE, latest_attempt, start_exam,
     wait_for_synced_clock,
 )
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AttemptTransition, ExamAttempt
+from tests import journeys
 from tests.fakes.counting_provider import CALLS, reset_calls
 from tests.journeys import started
-from tests import journeys
 
 S = api.AttemptStatus
 pytestmark = pytest.mark.mariadb

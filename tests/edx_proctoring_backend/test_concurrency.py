@@ -9,8 +9,8 @@ from django.db import close_old_connections, connections
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
-from tests.fakes.counting_provider import CALLS, reset_calls
 from tests import journeys
+from tests.fakes.counting_provider import CALLS, reset_calls
 
 S = api.AttemptStatus
 CONCURRENT_REQUESTS = 200

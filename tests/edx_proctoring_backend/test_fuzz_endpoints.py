@@ -15,7 +15,9 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 
 from edx_proctoring_backend.urls import urlpatterns
-from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE, world  # noqa: F401  pylint: disable=unused-import
+from tests.edx_proctoring_backend.rest.conftest import (  # noqa: F401  pylint: disable=unused-import
+    COURSE, OTHER_COURSE, world,
+)
 
 PREFIX = '/api/proctored-exams/'
 PART = re.compile(r'<(?:(\w+):)?(\w+)>')

@@ -10,8 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 from django.contrib.auth import get_user_model
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
 
 from edx_proctoring_backend import api

@@ -2,8 +2,7 @@
 The endpoint the exam timer polls: one query per call, the server's clock and the attempt's current
 status at every call, and a token that cannot be forged or moved to another attempt or learner.
 """
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 import pytest

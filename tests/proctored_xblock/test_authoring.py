@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from opaque_keys.edx.keys import CourseKey, UsageKey
 from openedx_events.content_authoring.data import CourseData, XBlockData
 from openedx_events.content_authoring.signals import COURSE_IMPORT_COMPLETED, XBLOCK_PUBLISHED
-from opaque_keys.edx.keys import CourseKey, UsageKey
 from workbench.runtime import WorkbenchRuntime
 from workbench.scenarios import add_xml_scenario, get_scenarios
 from xblock.core import XBlock

@@ -5,12 +5,8 @@ import pytest
 from django.test import override_settings
 
 from edx_proctoring_backend.credit import policy
-from edx_proctoring_backend.credit.policy import CreditStatus as C
-from edx_proctoring_backend.credit.policy import Effects
-from edx_proctoring_backend.credit.policy import GradeAction as G
-from edx_proctoring_backend.exams.statuses import ALLOWED_TRANSITIONS, NEW
-from edx_proctoring_backend.exams.statuses import AttemptStatus as S
-from edx_proctoring_backend.exams.statuses import ExamType
+from edx_proctoring_backend.credit.policy import CreditStatus as C, Effects, GradeAction as G
+from edx_proctoring_backend.exams.statuses import ALLOWED_TRANSITIONS, NEW, AttemptStatus as S, ExamType
 
 # Every allowed transition of a proctored exam's attempt: (credit status posted, grade action, event).
 PROCTORED = {

@@ -4,9 +4,7 @@ import pytest
 from edx_proctoring_backend import api
 from edx_proctoring_backend.credit import records
 from edx_proctoring_backend.credit.models import CreditRecord
-from edx_proctoring_backend.credit.policy import CreditStatus as C
-from edx_proctoring_backend.credit.policy import Effects
-from edx_proctoring_backend.credit.policy import GradeAction as G
+from edx_proctoring_backend.credit.policy import CreditStatus as C, Effects, GradeAction as G
 from edx_proctoring_backend.exams.models import Exam
 from tests.journeys import ready, submitted
 

@@ -1,8 +1,7 @@
 """The one deadline function and the time left, including property tests."""
 from datetime import datetime, timedelta, timezone
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from edx_proctoring_backend.exams import timer
 

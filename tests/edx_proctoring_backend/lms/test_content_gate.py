@@ -12,7 +12,9 @@ from openedx_filters.learning.filters import RenderXBlockStarted, VerticalBlockC
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.lms import content_gate
 from edx_proctoring_backend.settings.common import plugin_settings
-from tests.proctored_xblock.conftest import agreed, call_handler, scenario_block, workbench  # noqa: F401  pylint: disable=unused-import
+from tests.proctored_xblock.conftest import (  # noqa: F401  pylint: disable=unused-import
+    agreed, call_handler, scenario_block, workbench,
+)
 
 PROCTORED_60 = 0
 OTHER_PLUGIN_STEP = 'other_plugin.steps.Watermark'

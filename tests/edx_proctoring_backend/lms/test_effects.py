@@ -14,8 +14,8 @@ from edx_proctoring_backend.credit.models import CreditRecord
 from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
 from edx_proctoring_backend.lms import effects
 from edx_proctoring_backend.reviews.models import Review
-from tests.journeys import started, submitted
 from tests import journeys
+from tests.journeys import started, submitted
 
 S = api.AttemptStatus
 COURSE = 'course-v1:Org+Exam+2026'

@@ -10,8 +10,8 @@ from opaque_keys.edx.keys import CourseKey
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.lms import effects, enrollment, platform
-from tests.fakes.edx_platform import FakePlatform
 from tests import journeys
+from tests.fakes.edx_platform import FakePlatform
 
 from .platform_contract import BY_NAME
 

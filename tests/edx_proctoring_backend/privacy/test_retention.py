@@ -2,10 +2,9 @@
 The retention policy with a frozen clock: what is deleted when, what is kept while a case is open,
 and a purge that is run twice or killed half-way.
 """
+import types
 from datetime import datetime, timedelta, timezone as dt_timezone
 from io import StringIO
-
-import types
 
 import pytest
 import time_machine
@@ -13,13 +12,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
 from edx_proctoring_backend import api, tasks
-from edx_proctoring_backend.settings.common import plugin_settings
 from edx_proctoring_backend.privacy import retention
 from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, RecordingChunk, VideoFinding
 from edx_proctoring_backend.reviews.models import Review
-from tests.edx_proctoring_backend.recordings.helpers import local_exam, pass_checks, record_and_submit, start
+from edx_proctoring_backend.settings.common import plugin_settings
 from tests import journeys
+from tests.edx_proctoring_backend.recordings.helpers import local_exam, pass_checks, record_and_submit, start
 
 pytestmark = pytest.mark.mariadb
 S = api.AttemptStatus

@@ -18,9 +18,9 @@ from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.providers.registry import get_provider
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
 from edx_proctoring_backend.reviews.models import Review
+from tests import journeys
 from tests.edx_proctoring_backend.privacy.test_retention import files_in
 from tests.edx_proctoring_backend.recordings.helpers import record_and_submit
-from tests import journeys
 
 pytestmark = pytest.mark.mariadb
 S = api.AttemptStatus

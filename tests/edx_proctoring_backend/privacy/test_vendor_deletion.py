@@ -14,8 +14,8 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.flow import calls
 from edx_proctoring_backend.privacy import retention
 from edx_proctoring_backend.privacy.models import PurgedItem
-from edx_proctoring_backend.providers.base import Feature
 from edx_proctoring_backend.providers import outbox
+from edx_proctoring_backend.providers.base import Feature
 from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.providers.registry import get_provider
 from edx_proctoring_backend.providers.rpnow import RPNowProvider

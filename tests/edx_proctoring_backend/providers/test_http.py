@@ -7,8 +7,8 @@ import traceback
 
 import pytest
 
-from edx_proctoring_backend.providers.http import VendorClient, VendorError, VendorRejected, VendorUnavailable
 from demo.fake_vendors import FakeVendor
+from edx_proctoring_backend.providers.http import VendorClient, VendorError, VendorRejected, VendorUnavailable
 
 EXAM = {'exam_id': 7, 'name': 'Final', 'time_limit_minutes': 60, 'is_practice': False, 'rules': {}}
 FAST = (0.5, 0.5)

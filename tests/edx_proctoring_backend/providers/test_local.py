@@ -12,8 +12,8 @@ from edx_proctoring_backend.providers.base import Step
 from edx_proctoring_backend.providers.local import LocalProvider
 from edx_proctoring_backend.providers.registry import get_provider, installed_provider_names, provider_names
 from edx_proctoring_backend.recordings.models import Recording, SessionFlag
-from tests.edx_proctoring_backend.recordings.helpers import JPEG, PNG, chunk, local_exam, pass_checks, start
 from tests import journeys
+from tests.edx_proctoring_backend.recordings.helpers import JPEG, PNG, chunk, local_exam, pass_checks, start
 
 S = api.AttemptStatus
 

@@ -7,9 +7,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
@@ -20,8 +18,8 @@ from edx_proctoring_backend.providers.proctortrack import (
     ONBOARDING_STATUSES, PROCTORTRACK_REVIEW_STATUSES, RULES, ProctortrackProvider,
 )
 from edx_proctoring_backend.providers.rpnow import RPNOW_REVIEW_STATUSES, anonymous_user_id
-from tests.edx_proctoring_backend.providers.test_rpnow import JUNK, SESSION, SESSION_IDS, callback_bodies, check_parser
 from tests import journeys
+from tests.edx_proctoring_backend.providers.test_rpnow import JUNK, SESSION, SESSION_IDS, callback_bodies, check_parser
 
 CALLBACK_URL = 'http://testserver/api/proctored-exams/v1/providers/proctortrack/callback'
 ALL_FALSE = dict.fromkeys(RULES, False)

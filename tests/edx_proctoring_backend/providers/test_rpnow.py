@@ -9,9 +9,7 @@ import math
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
-from hypothesis import given
-from hypothesis import settings as hypothesis_settings
-from hypothesis import strategies as st
+from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.attempts import create_attempt
@@ -20,9 +18,7 @@ from edx_proctoring_backend.providers.base import (
     CallbackInvalid, EventKind, Feature, ProviderEvent, SessionOutcome, Step,
 )
 from edx_proctoring_backend.providers.http import DEFAULT_TIMEOUT, VendorRejected, VendorUnavailable
-from edx_proctoring_backend.providers.rpnow import (
-    COMMENT_KEYS, RPNOW_REVIEW_STATUSES, RPNowProvider, anonymous_user_id,
-)
+from edx_proctoring_backend.providers.rpnow import COMMENT_KEYS, RPNOW_REVIEW_STATUSES, RPNowProvider, anonymous_user_id
 from tests import journeys
 
 CALLBACK_URL = 'http://testserver/api/proctored-exams/v1/providers/rpnow/callback'

@@ -7,18 +7,11 @@ import re
 
 import pytest
 from django.http.request import HttpHeaders
-from hypothesis import event, given, settings
-from hypothesis import strategies as st
+from hypothesis import event, given, settings, strategies as st
 
 from edx_proctoring_backend.providers.signing import (
-    MAX_SIGNATURE_ENTRIES,
-    RequestSignatureError,
-    WebhookMessage,
-    WebhookVerificationError,
-    sign_request,
-    sign_webhook,
-    verify_request,
-    verify_webhook,
+    MAX_SIGNATURE_ENTRIES, RequestSignatureError, WebhookMessage, WebhookVerificationError, sign_request, sign_webhook,
+    verify_request, verify_webhook,
 )
 
 NOW = 1_700_000_000

@@ -1,8 +1,8 @@
 """Fixtures of the in-house proctoring tests: a private media folder and the ``local`` provider configured."""
 import pytest
 
-from tests.edx_proctoring_backend.recordings import fake_analysers
 from tests import journeys
+from tests.edx_proctoring_backend.recordings import fake_analysers
 
 from .helpers import local_exam, start
 

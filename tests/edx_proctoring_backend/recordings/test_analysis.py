@@ -297,6 +297,7 @@ def test_the_real_pipeline_failing_on_a_broken_file_sends_the_attempt_to_a_perso
 def sweep(minutes_later, django_capture_on_commit_callbacks):
     """Run the periodic sweep ``minutes_later``; the analyses it queues run (Celery runs eagerly)."""
     from datetime import timedelta  # pylint: disable=import-outside-toplevel
+
     from django.utils import timezone  # pylint: disable=import-outside-toplevel
     with django_capture_on_commit_callbacks(execute=True):
         return api.requeue_stale_analyses(now=timezone.now() + timedelta(minutes=minutes_later))
@@ -333,6 +334,7 @@ def test_recordings_of_exams_still_running_are_left_alone(learner, exam, django_
 
 def test_the_sweep_runs_every_five_minutes():
     import types  # pylint: disable=import-outside-toplevel
+
     from edx_proctoring_backend.settings.common import (  # pylint: disable=import-outside-toplevel
         REQUEUE_ANALYSES_TASK, plugin_settings,
     )
@@ -359,8 +361,9 @@ def expire(learner, exam, after_deadline_s):
 
 
 def test_at_time_up_the_last_chunk_is_still_taken_within_the_grace(learner, exam, settings):
-    import time_machine  # pylint: disable=import-outside-toplevel
     from datetime import timedelta  # pylint: disable=import-outside-toplevel
+
+    import time_machine  # pylint: disable=import-outside-toplevel
     settings.PROCTORING_ANSWER_GRACE_SECONDS = 15
     attempt, recording = expire(learner, exam, 1)
     assert recording.status == Recording.RECORDING  # left open for the page's last chunk

@@ -26,8 +26,8 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from edx_proctoring_backend import api, tasks
 from edx_proctoring_backend.recordings import encryption
 from edx_proctoring_backend.recordings.encryption import (
-    MAGIC, SEGMENT_BYTES, SEGMENT_OVERHEAD, DecryptingReader, EncryptedStorage, Header, KeyRing,
-    MediaIntegrityError, UnknownMediaKey, check_media_encryption, encrypt_pieces, key_fingerprint,
+    MAGIC, SEGMENT_BYTES, SEGMENT_OVERHEAD, DecryptingReader, EncryptedStorage, Header, KeyRing, MediaIntegrityError,
+    UnknownMediaKey, check_media_encryption, encrypt_pieces, key_fingerprint,
 )
 from edx_proctoring_backend.recordings.models import Recording
 from edx_proctoring_backend.recordings.storage import (

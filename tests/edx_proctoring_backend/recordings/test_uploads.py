@@ -9,10 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from edx_proctoring_backend import api
-from edx_proctoring_backend.recordings.models import (
-    AttemptPhoto, Recording, RecordingChunk, SessionFlag,
-)
 from edx_proctoring_backend.recordings import uploads
+from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, RecordingChunk, SessionFlag
 from edx_proctoring_backend.recordings.storage import media_storage
 from tests import journeys
 

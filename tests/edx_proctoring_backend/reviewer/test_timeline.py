@@ -4,9 +4,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from edx_proctoring_backend.reviewer.timeline import (
-    LABEL_WIDTH, MIN_BAR_WIDTH, WIDTH, clock, tick_step, timeline_svg,
-)
+from edx_proctoring_backend.reviewer.timeline import LABEL_WIDTH, MIN_BAR_WIDTH, WIDTH, clock, tick_step, timeline_svg
 
 SVG = '{http://www.w3.org/2000/svg}'
 FINDINGS = [

@@ -12,8 +12,8 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, VideoFinding
-from tests.edx_proctoring_backend.recordings.helpers import JPEG, chunk, local_exam, start
 from tests import journeys
+from tests.edx_proctoring_backend.recordings.helpers import JPEG, chunk, local_exam, start
 
 QUEUE = reverse('edx_proctoring_backend:review-queue')
 

@@ -6,8 +6,8 @@ from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
 from edx_proctoring_backend.reviews.decisions import record_decision, record_provider_verdict
 from edx_proctoring_backend.reviews.models import Review
 from edx_proctoring_backend.reviews.outcomes import Outcome
-from tests.edx_proctoring_backend.test_concurrency import run_at_once
 from tests import journeys
+from tests.edx_proctoring_backend.test_concurrency import run_at_once
 
 S = api.AttemptStatus
 pytestmark = pytest.mark.mariadb

@@ -5,8 +5,7 @@ import sys
 import psutil
 import pytest
 
-from edx_proctoring_backend.video import AnalysisFailed, analyse_in_process, analyse_recording
-from edx_proctoring_backend.video import sandbox
+from edx_proctoring_backend.video import AnalysisFailed, analyse_in_process, analyse_recording, sandbox
 
 from . import clips
 from .conftest import assert_events_match
