@@ -22,15 +22,14 @@ from .exams.errors import (
 from .exams.models import Allowance
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus
 from .exams.timer_tokens import timer_token
-from .flow import calls, learner, reviews as flow_reviews, staff, vendor_messages
+from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, vendor_messages
 from .lms import content_dates, publishing, roles
-from .privacy import access, learner_data as privacy_learner_data, retention, retirement
+from .privacy import access, learner_data as privacy_learner_data, retention
 from .providers import outbox
 from .providers.base import Step
 from .providers.http import VendorError
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .recordings import capture, uploads
-from .recordings.storage import media_storage
 from .reviews import callbacks, export, queue as review_queue
 from .reviews.outcomes import Outcome
 
@@ -308,7 +307,7 @@ def reviews_csv(course_key):
 
 # ---- Privacy: retention, retirement, the learner's own data ------------------------------------------------
 
-RETENTION_BATCH_SIZE = 500
+RETENTION_BATCH_SIZE = flow_privacy.RETENTION_BATCH_SIZE
 retention_policy = retention.site_policy
 learner_data = privacy_learner_data.learner_data
 
@@ -321,18 +320,5 @@ def retention_plan(now=None, kinds=retention.KINDS):
     return retention.candidates(retention.site_policy(), now or timezone.now(), kinds=kinds)
 
 
-def enforce_retention(now=None, batch_size=RETENTION_BATCH_SIZE):
-    """
-    Delete for good what the retention policy says to delete now, and ask the vendors to delete their
-    data that is due (the periodic task, ``privacy.retention.enforce_and_ask_vendors``); the records.
-    """
-    return retention.enforce_and_ask_vendors(now or timezone.now(), media_storage(), calls.perform,
-                                             batch_size=batch_size)
-
-
-def retire_user(user, now=None):
-    """
-    The learner's account is retired: erase their personal data here and ask every provider that holds
-    some to erase theirs (``privacy.retirement.retire``). Returns ``{'purged': n, 'providers': [names]}``.
-    """
-    return retirement.retire(user, media_storage(), now or timezone.now(), calls.perform)
+enforce_retention = flow_privacy.enforce_retention
+retire_user = flow_privacy.retire_user

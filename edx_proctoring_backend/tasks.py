@@ -1,20 +1,22 @@
-"""Celery tasks: thin wrappers over the API."""
+"""Celery tasks: thin wrappers over the use-cases of the wings (flow, recordings, authoring), not through ``api``."""
 from celery import shared_task
 
-from . import api, monitoring
+from . import monitoring
 from .authoring.exams import register_with_provider, sync_course_exams as sync_published_exams
+from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews
+from .recordings import capture
 
 
 @shared_task(name='edx_proctoring_backend.tasks.submit_expired_attempts', ignore_result=True)
 def submit_expired_attempts():
     """Submit every started attempt whose time ran out, even if the learner's browser is gone."""
-    return api.submit_expired_attempts()
+    return learner.submit_expired_attempts()
 
 
 @shared_task(name='edx_proctoring_backend.tasks.retry_provider_calls', ignore_result=True, acks_late=True)
 def retry_provider_calls():
     """Make again the provider calls that failed while a vendor was unreachable (with growing delays)."""
-    return api.retry_provider_calls()
+    return calls.retry_provider_calls()
 
 
 @shared_task(name='edx_proctoring_backend.tasks.analyse_recording', ignore_result=True, acks_late=True,
@@ -22,11 +24,11 @@ def retry_provider_calls():
 def analyse_recording(recording_id):
     """
     Analyse one complete recording of in-house proctoring. Acknowledged only when done, and requeued
-    when its worker dies; ``api.analyse_recording`` counts each delivery and quarantines a recording
+    when its worker dies; ``recordings.capture.analyse`` counts each delivery and quarantines a recording
     that keeps killing workers.
     """
     monitoring.record(recording_id=recording_id)
-    status = api.analyse_recording(recording_id)
+    status = capture.analyse(recording_id, flow_reviews.send_to_person)
     monitoring.record(analysis_status=status)
     return status
 
@@ -34,13 +36,13 @@ def analyse_recording(recording_id):
 @shared_task(name='edx_proctoring_backend.tasks.enforce_retention', ignore_result=True, acks_late=True)
 def enforce_retention():
     """Delete for good the media and vendor links the retention policy no longer allows to keep (daily)."""
-    return len(api.enforce_retention())
+    return len(flow_privacy.enforce_retention())
 
 
 @shared_task(name='edx_proctoring_backend.tasks.requeue_stale_analyses', ignore_result=True)
 def requeue_stale_analyses():
     """Queue again the recording analyses whose task was lost (periodic)."""
-    return api.requeue_stale_analyses()
+    return capture.requeue_stale_analyses()
 
 
 @shared_task(name='edx_proctoring_backend.tasks.register_exam', ignore_result=True, acks_late=True)
