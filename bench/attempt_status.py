@@ -42,7 +42,8 @@ TARGET_QUERIES = 2
 BARE_URL = '/bare'
 TIMER_URL = '/api/proctored-exams/v1/attempt-timer'
 TOKEN_HEADER = 'X-Exam-Timer-Token'
-MARIADB_NAME = 'bench_proctored_exams'
+# One database per run: two runs on one server never drop each other's data.
+MARIADB_NAME = f'bench_proctored_exams_{os.getpid()}'
 
 
 def parse_args(argv=None):

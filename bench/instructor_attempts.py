@@ -24,7 +24,9 @@ deep ones (and for every repetition), at most 5 per page for the API calls, and 
 matches the one a plain query finds. It exits 0 whatever the figures; only a crash fails it.
 
 SQLite (the demo's settings) runs on a temporary file, removed at the end; ``--db mariadb`` creates
-the database ``bench_instructor_attempts`` on ``MARIADB_HOST:MARIADB_PORT`` and drops it at the end.
+the database ``bench_instructor_attempts_<pid>`` on ``MARIADB_HOST:MARIADB_PORT`` (one per run) and drops it at
+the end. The tables' statistics are refreshed after the bulk load (``ANALYZE TABLE``), as a site should
+after a bulk import.
 """
 import argparse
 import datetime
@@ -45,7 +47,8 @@ if REPO_ROOT not in sys.path:
 
 from demo.databases import fresh_mariadb_database  # noqa: E402  pylint: disable=wrong-import-position
 
-MARIADB_NAME = 'bench_instructor_attempts'
+# One database per run: two runs on one server never drop each other's data.
+MARIADB_NAME = f'bench_instructor_attempts_{os.getpid()}'
 COURSE_KEY = 'course-v1:Bench+Attempts+2026'
 OTHER_COURSE_KEY = 'course-v1:Bench+Other+2026'
 PAGE_SIZE = 50
@@ -236,7 +239,25 @@ def build_data(args):
         ExamAttempt.objects.bulk_create(
             (_attempt(rng, ExamAttempt, row, BASE_TIME + step * index) for index, row in enumerate(merged)),
             batch_size=BATCH_SIZE)
+    analyse_tables([user_model, Exam, ExamAttempt])
     return staff, exams, time.perf_counter() - started
+
+
+def analyse_tables(models):
+    """
+    Refresh the database's statistics of ``models``' tables after a bulk load, as a site should after a
+    bulk import: MariaDB otherwise plans the page query on stale statistics (15 ms instead of 2 ms).
+    """
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == 'mysql':
+                cursor.execute(f'ANALYZE TABLE {table}')
+                cursor.fetchall()
+            elif connection.vendor == 'sqlite':
+                cursor.execute(f'ANALYZE {table}')
 
 
 def describe_data():
