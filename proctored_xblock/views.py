@@ -1,8 +1,8 @@
 """Rendering of the block's pages: Mako templates with the block's translator, escaped by default."""
-import json
 import math
 
 from django.utils import formats, timezone, translation
+from django.utils.html import json_script
 from mako.template import Template
 
 from edx_proctoring_backend.api import AttemptStatus as S, ReviewStatus, Step
@@ -84,9 +84,8 @@ def capture_messages(_):
     }
 
 
-def script_json(value):
-    """``value`` as JSON that is safe inside an HTML script element."""
-    return json.dumps(value).replace('<', '\\u003c').replace('>', '\\u003e').replace('&', '\\u0026')
+# The element that holds the window's plan as JSON (Django's ``json_script``, safe inside the page).
+PLAN_ELEMENT_ID = 'proctored-exam-plan'
 
 
 def render_screen_recorder(i18n, display_name, css, capture_js, init=None, message=''):
@@ -97,7 +96,8 @@ def render_screen_recorder(i18n, display_name, css, capture_js, init=None, messa
     return render_template(
         'screen_recorder.html', i18n, language=translation.get_language() or 'en',
         bidi=translation.get_language_bidi(), display_name=display_name, css=css, capture_js=capture_js,
-        init_json=script_json(init) if init is not None else '', message=message).lstrip()
+        plan_script=json_script(init, PLAN_ELEMENT_ID) if init is not None else '', plan_id=PLAN_ELEMENT_ID,
+        message=message).lstrip()
 
 
 def review_texts(_):

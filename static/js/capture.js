@@ -86,6 +86,21 @@
         }
     }
 
+    /* Stop every track of `stream` (the camera or the screen is released). */
+    function stopTracks(stream) {
+        stream.getTracks().forEach(function (track) { track.stop(); });
+    }
+
+    /*
+     * Ask the browser to share the screen (only from a click); a promise of the stream, or null where
+     * the browser cannot share a screen at all.
+     */
+    function askForScreen() {
+        var devices = global.navigator.mediaDevices;
+        if (!devices || !devices.getDisplayMedia) { return null; }
+        return devices.getDisplayMedia({video: true, audio: false});
+    }
+
     /* The channel between an attempt's exam page and its screen recording window (null without one). */
     function windowChannel(attempt) {
         if (!global.BroadcastChannel) { return null; }
@@ -405,9 +420,7 @@
             stop: function () {
                 stopping = true;
                 if (recorder.state !== 'inactive') { recorder.stop(); }
-                return stopped.then(function () {
-                    copy.getTracks().forEach(function (track) { track.stop(); });
-                });
+                return stopped.then(function () { stopTracks(copy); });
             },
             started: started,
             state: function () { return recorder.state; }
@@ -418,6 +431,9 @@
         var messages = plan.messages || {};
         var urls = plan.urls;
         var errorBox = root.querySelector('.proctored-exam__error');
+        // The recorders' pace (chunks of `timeslice_seconds`) and how long the last uploads may take.
+        var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
+        var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
         var camera = null;    // the webcam stream, shared by the photos, the room scan and the recording
 
         function showError(message) {
@@ -624,7 +640,6 @@
                 var button = step.querySelector('[data-capture-action="scan"]');
                 var countdown = step.querySelector('.proctored-exam__countdown');
                 var seconds = Math.max(1, Number(plan.room_scan_seconds) || 15);
-                var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
                 var queue = null;
 
                 // Record `seconds` from the moment the recorder really records, or until it stops.
@@ -705,8 +720,6 @@
             var cameraButton = panel.querySelector('[data-capture-action="camera"]');
             var screenButton = panel.querySelector('[data-capture-action="screen"]');
             var windowButton = panel.querySelector('[data-capture-action="screen-window"]');
-            var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
-            var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
             var wanted = plan.recordings || ['webcam'];
             var queues = {};
             var recorders = {};
@@ -781,7 +794,7 @@
                     delete recorders[kind];
                 }
                 if (streams[kind]) {
-                    streams[kind].getTracks().forEach(function (track) { track.stop(); });
+                    stopTracks(streams[kind]);
                     delete streams[kind];
                 }
                 if (kind === 'webcam') { camera = null; }
@@ -842,12 +855,13 @@
             }
 
             function startScreen() {
-                if (!global.navigator.mediaDevices || !global.navigator.mediaDevices.getDisplayMedia) {
+                // Browsers only share a screen from a click: this runs from the Share your screen button.
+                var asked = askForScreen();
+                if (!asked) {
                     say(messages.not_supported);
                     return Promise.resolve();
                 }
-                // Browsers only share a screen from a click: this runs from the Share your screen button.
-                return global.navigator.mediaDevices.getDisplayMedia({video: true, audio: false}).then(function (stream) {
+                return asked.then(function (stream) {
                     if (ended) { return; }
                     record('screen', stream);
                     say(recordingMessage());
@@ -918,9 +932,7 @@
                 var stops = Object.keys(recorders).map(function (kind) { return recorders[kind].stop(); });
                 recorders = {};
                 return Promise.all(stops).then(function () {
-                    Object.keys(streams).forEach(function (kind) {
-                        streams[kind].getTracks().forEach(function (track) { track.stop(); });
-                    });
+                    Object.keys(streams).forEach(function (kind) { stopTracks(streams[kind]); });
                     streams = {};
                     camera = null;
                     mark();
@@ -1018,8 +1030,6 @@
         function screenWindowCapture() {
             var status = root.querySelector('.proctored-exam__capture-status');
             var shareButton = root.querySelector('[data-capture-action="screen"]');
-            var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
-            var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
             var channel = windowChannel(plan.attempt);
             var uploads = null;
             var recorder = null;
@@ -1060,7 +1070,7 @@
                 var stopping = recorder ? recorder.stop() : Promise.resolve();
                 recorder = null;
                 return stopping.then(function () {
-                    if (stream) { stream.getTracks().forEach(function (track) { track.stop(); }); }
+                    if (stream) { stopTracks(stream); }
                     stream = null;
                 });
             }
@@ -1083,13 +1093,14 @@
             }
 
             function share() {
-                if (!global.navigator.mediaDevices || !global.navigator.mediaDevices.getDisplayMedia) {
+                var asked = askForScreen();
+                if (!asked) {
                     say(messages.not_supported);
                     return;
                 }
-                global.navigator.mediaDevices.getDisplayMedia({video: true, audio: false}).then(function (shared) {
+                asked.then(function (shared) {
                     if (done) {
-                        shared.getTracks().forEach(function (track) { track.stop(); });
+                        stopTracks(shared);
                         return;
                     }
                     stream = shared;

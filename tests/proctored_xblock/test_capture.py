@@ -123,7 +123,7 @@ def screen_recorder(block, method='GET'):
     """The screen recording window's page: (status, html, the plan given to the capture script or None)."""
     response = block.runtime.handle(block, 'screen_recorder', Request.blank('/', method=method))
     html = response.body.decode('utf-8')
-    match = re.search(r"ProctoredExamCapture\(document\.querySelector\('\.proctored-exam'\), (.*?)\);</script>", html)
+    match = re.search(r'<script id="proctored-exam-plan" type="application/json">(.*?)</script>', html, re.S)
     return response.status_code, html, (json.loads(match.group(1)) if match else None)
 
 
@@ -151,7 +151,8 @@ def test_the_screen_recording_window_records_the_running_attempt(local_exam):
     assert plan['urls']['recordings']['screen']['state'] == f'{PREFIX}{attempt.pk}/recordings/screen'
     assert plan['messages']['screen_window_done'].startswith('Your exam has ended')
     # Nothing in the plan can close the script element early.
-    assert '</' not in html.split('ProctoredExamCapture(document', 1)[1].split(');</script>', 1)[0]
+    plan_json = html.split('<script id="proctored-exam-plan" type="application/json">', 1)[1].split('</script>', 1)[0]
+    assert '<' not in plan_json and "JSON.parse(document.getElementById('proctored-exam-plan')" in html
 
 
 def test_the_screen_recording_window_in_french(local_exam):
