@@ -14,6 +14,26 @@ from .recordings.models import Recording, SessionFlag, VideoFinding
 from .reviews.models import HeldVerdict, Review
 
 
+class ViewOnlyAdmin(admin.ModelAdmin):
+    """Rows made by the app, never added or edited here (support may delete one)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(ViewOnlyAdmin):
+    """A record nobody edits or deletes here: it is what happened."""
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProviderCall)
 class ProviderCallAdmin(admin.ModelAdmin):
     """The vendor-call outbox: pending retries and dead calls, with their last error."""
@@ -35,48 +55,30 @@ class ProviderCallAdmin(admin.ModelAdmin):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(ViewOnlyAdmin):
     """Every verdict and decision, read-only: decisions are made through the review pages and API."""
 
     list_display = ('attempt', 'provider', 'verdict', 'outcome', 'reviewer', 'created')
     list_filter = ('provider', 'outcome')
     search_fields = ('attempt__user__username', 'attempt__exam__course_key')
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(HeldVerdict)
-class HeldVerdictAdmin(admin.ModelAdmin):
+class HeldVerdictAdmin(ViewOnlyAdmin):
     """Verdicts that came before their attempt was submitted: kept for staff, never applied."""
 
     list_display = ('attempt', 'provider', 'verdict', 'attempt_status', 'received_at')
     list_filter = ('provider',)
     search_fields = ('attempt__user__username', 'attempt__exam__course_key')
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CreditRecord)
-class CreditRecordAdmin(admin.ModelAdmin):
+class CreditRecordAdmin(ViewOnlyAdmin):
     """The package's credit records, read-only: they follow the attempts."""
 
     list_display = ('user', 'exam', 'requirement_status', 'earned', 'possible', 'grade_zeroed', 'modified')
     list_filter = ('requirement_status',)
     search_fields = ('user__username', 'exam__course_key')
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 class VideoFindingInline(admin.TabularInline):
@@ -111,34 +113,12 @@ class RecordingAdmin(admin.ModelAdmin):
 
 
 @admin.register(SessionFlag)
-class SessionFlagAdmin(admin.ModelAdmin):
+class SessionFlagAdmin(ViewOnlyAdmin):
     """Moments of in-house proctored sessions flagged for the reviewer (capture stopped, upload gaps, ...)."""
 
     list_display = ('attempt', 'kind', 'at', 'detail')
     list_filter = ('kind',)
     search_fields = ('attempt__user__username', 'attempt__exam__course_key')
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """A record nobody edits or deletes here: it is what happened."""
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PurgedItem)
@@ -151,18 +131,12 @@ class PurgedItemAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ExportRecord)
-class ExportRecordAdmin(admin.ModelAdmin):
+class ExportRecordAdmin(ReadOnlyAdmin):
     """Who downloaded which course file, read-only."""
 
     list_display = ('course_key', 'kind', 'user', 'size_bytes', 'exported_at')
     list_filter = ('kind',)
     search_fields = ('course_key', 'user__username')
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ConsentTerms)

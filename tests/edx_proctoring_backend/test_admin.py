@@ -3,7 +3,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from edx_proctoring_backend.privacy.models import ConsentRecord
+from edx_proctoring_backend.privacy.models import ConsentRecord, ExportRecord
 from edx_proctoring_backend.providers.models import ProviderCall
 from tests import journeys
 
@@ -35,10 +35,22 @@ def test_the_outbox_lists_dead_calls_and_requeues_them(admin_client_logged_in, l
     assert (call.status, call.tries) == (ProviderCall.PENDING, 0)
 
 
-@pytest.mark.parametrize('model', ['review', 'creditrecord', 'purgeditem', 'consentterms', 'consentrecord'])
+@pytest.mark.parametrize('model', ['review', 'heldverdict', 'creditrecord', 'sessionflag', 'purgeditem',
+                                   'exportrecord', 'consentterms', 'consentrecord'])
 def test_records_of_what_happened_are_read_only(admin_client_logged_in, model):
     assert admin_client_logged_in.get(reverse(f'admin:edx_proctoring_backend_{model}_changelist')).status_code == 200
     assert admin_client_logged_in.get(reverse(f'admin:edx_proctoring_backend_{model}_add')).status_code == 403
+
+
+def test_an_export_record_is_never_deleted_here(admin_client_logged_in, make_user):
+    staff = make_user('staff')
+    record = ExportRecord.objects.create(user=staff, course_key='course-v1:Test+Exam+2026', kind='attempts',
+                                         size_bytes=10)
+    page = admin_client_logged_in.get(reverse('admin:edx_proctoring_backend_exportrecord_change', args=[record.pk]))
+    assert page.status_code == 200
+    delete = reverse('admin:edx_proctoring_backend_exportrecord_delete', args=[record.pk])
+    assert admin_client_logged_in.post(delete, {'post': 'yes'}).status_code == 403
+    assert ExportRecord.objects.count() == 1
 
 
 def test_learners_cannot_open_the_admin(client, learner):
