@@ -14,7 +14,7 @@ from .authoring import exams as authoring
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .dashboard import queries as dashboard_queries
-from .exams import allowances, export as exam_export, search
+from .exams import allowances, codes, export as exam_export, search
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
     InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
@@ -97,7 +97,7 @@ withdraw_on_campus = learner.withdraw_on_campus
 on_campus_requests = learner.on_campus_requests
 opt_out = learner.opt_out
 confirm_checks = learner.confirm_checks
-exam_code_max_failures = learner.exam_code_max_failures
+exam_code_max_failures = codes.max_failures
 redeem_exam_code = learner.redeem_exam_code
 validate_exam_code = learner.validate_exam_code
 start = learner.start

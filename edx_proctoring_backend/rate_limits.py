@@ -59,9 +59,13 @@ def count(request, limit):
     _usage(request, limit, increment=True)
 
 
-def too_many(retry_after, error_key='error'):
+def refusal_message():
+    """What a caller past a limit reads, in the active language."""
+    return gettext('Too many requests. Wait a little, then try again.')
+
+
+def too_many(retry_after):
     """The 429 answer: a JSON body saying so (``{"error": "rate_limited", "message"}``) and ``Retry-After``."""
-    response = JsonResponse({error_key: 'rate_limited',
-                             'message': gettext('Too many requests. Wait a little, then try again.')}, status=429)
+    response = JsonResponse({'error': 'rate_limited', 'message': refusal_message()}, status=429)
     response['Retry-After'] = str(retry_after)
     return response

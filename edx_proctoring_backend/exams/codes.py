@@ -1,12 +1,13 @@
 """
 Unique, unguessable, single-use exam codes, and the limit on guessing them: each wrong code given for
-an attempt counts, and at ``max_failures`` the attempt's code is locked (every code refused, the right
-one too) until staff unlock it.
+an attempt counts, and at ``max_failures()`` (``PROCTORING_EXAM_CODE_MAX_FAILURES``) the attempt's code
+is locked (every code refused, the right one too) until staff unlock it.
 """
 import base64
 import hmac
 import secrets
 
+from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
@@ -47,15 +48,20 @@ def redeem(attempt, exam_code):
         raise InvalidExamCode('This exam code was already used.', code='exam_code_used')
 
 
-def after_failure(attempt, error, max_failures):
+def max_failures():
+    """How many wrong exam codes lock an attempt's code (``PROCTORING_EXAM_CODE_MAX_FAILURES``)."""
+    return int(getattr(settings, 'PROCTORING_EXAM_CODE_MAX_FAILURES', DEFAULT_MAX_FAILURES))
+
+
+def after_failure(attempt, error):
     """
     Count a wrong code (``error`` from ``redeem``) for ``attempt``; return the error to raise: the same
-    one, or ``ExamCodeLocked`` once this failure reaches ``max_failures``.
+    one, or ``ExamCodeLocked`` once this failure reaches ``max_failures()``.
     """
     if isinstance(error, ExamCodeLocked) or error.code != InvalidExamCode.code:
         return error   # locked already, or a code used before: nothing guessed
     ExamAttempt.objects.filter(pk=attempt.pk).update(code_failures=F('code_failures') + 1)
-    ExamAttempt.objects.filter(pk=attempt.pk, code_failures__gte=max_failures, code_locked_at__isnull=True).update(
+    ExamAttempt.objects.filter(pk=attempt.pk, code_failures__gte=max_failures(), code_locked_at__isnull=True).update(
         code_locked_at=timezone.now())
     attempt.refresh_from_db(fields=['code_failures', 'code_locked_at'])
     return ExamCodeLocked() if attempt.code_locked_at is not None else error

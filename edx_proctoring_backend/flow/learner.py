@@ -6,7 +6,6 @@ timer the page polls and whether an answer is taken now.
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -305,11 +304,6 @@ def confirm_checks(user, exam, exam_code):
     return attempt
 
 
-def exam_code_max_failures():
-    """How many wrong exam codes lock an attempt's code (``PROCTORING_EXAM_CODE_MAX_FAILURES``)."""
-    return int(getattr(settings, 'PROCTORING_EXAM_CODE_MAX_FAILURES', codes.DEFAULT_MAX_FAILURES))
-
-
 def redeem_exam_code(attempt, exam_code):
     """
     Use the exam code of ``attempt`` once (``exams.codes.redeem``); a wrong one counts, and the last one
@@ -318,7 +312,7 @@ def redeem_exam_code(attempt, exam_code):
     try:
         codes.redeem(attempt, exam_code)
     except InvalidExamCode as error:
-        raise codes.after_failure(attempt, error, exam_code_max_failures()) from error
+        raise codes.after_failure(attempt, error) from error
 
 
 def validate_exam_code(exam_code):

@@ -56,7 +56,7 @@ def receive_callback(provider_name, headers, body):
     except InvalidExamCode as error:
         # Counted here, after the message's transaction rolled back: a wrong code typed into the
         # vendor's software counts as one typed on our page.
-        refused = codes.after_failure(attempt, error, learner.exam_code_max_failures())
+        refused = codes.after_failure(attempt, error)
         if isinstance(refused, ExamCodeLocked):
             raise callbacks.CallbackRejected('exam_code_locked', 429) from error
         raise callbacks.CallbackRejected('invalid_exam_code', 400) from error

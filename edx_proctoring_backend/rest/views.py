@@ -98,8 +98,7 @@ class LimitedAPIView(APIView):
 
     def handle_exception(self, exc):
         if isinstance(exc, Throttled):
-            response = Response({'code': 'rate_limited',
-                                 'message': gettext('Too many requests. Wait a little, then try again.')}, status=429)
+            response = Response({'code': 'rate_limited', 'message': rate_limits.refusal_message()}, status=429)
             response['Retry-After'] = str(int(exc.wait or 1))
             return response
         return super().handle_exception(exc)
