@@ -1,0 +1,1 @@
+"""Tutor plugin for openedx-proctored-exams: the package in the Open edX images, its settings and its workers."""
