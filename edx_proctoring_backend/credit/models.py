@@ -13,6 +13,11 @@ class CreditRecord(models.Model):
 
     The status follows the attempt's through ``policy.effects_of``; the grade is what the exam's
     questions scored, worth nothing while a rejection stands (``grade_zeroed``).
+
+    .. pii: The learner's user id with their credit requirement status and grade in the exam. Retained
+      when the learner is retired, like the platform's own grades: what a learner earned stays on record.
+    .. pii_types: id, other
+    .. pii_retirement: retained
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')

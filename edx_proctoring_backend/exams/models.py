@@ -12,7 +12,11 @@ from .statuses import AttemptStatus, ExamType
 
 
 class Exam(models.Model):
-    """A special exam: one XBlock usage in one course."""
+    """
+    A special exam: one XBlock usage in one course.
+
+    .. no_pii: The exam's settings as course staff authored them; nothing about a learner.
+    """
 
     TYPE_CHOICES = [(value, value) for value in ExamType.ALL]
 
@@ -63,6 +67,15 @@ class ExamAttempt(models.Model):
     ``attempt_number`` is unique per learner and exam: it is what makes a double start (two tabs, a
     double click) produce one attempt on every database, since MariaDB has no conditional unique
     constraints and SQLite no row locks.
+
+    .. pii: The learner's user id with their attempt (status, times, allowances applied), the exam code
+      given to them, and the id of the vendor's session of the attempt. At retirement
+      (privacy.retirement) the exam code is erased and every medium of the attempt deleted, and the
+      vendors are asked to erase what they hold (their retire_user API); the row itself, with the user
+      id, status, times and the vendor's session id, is retained for the gradebook and the record of
+      the exam.
+    .. pii_types: id, external_service, other
+    .. pii_retirement: local_api, retained, third_party
     """
 
     STATUS_CHOICES = [(value, value) for value in AttemptStatus.ALL]
@@ -105,7 +118,15 @@ class ExamAttempt(models.Model):
 
 
 class Allowance(models.Model):
-    """A per-learner accommodation for one exam, set by course staff before the learner starts."""
+    """
+    A per-learner accommodation for one exam, set by course staff before the learner starts.
+
+    .. pii: The learner's user id with their accommodation (extra time, time multiplier, review
+      exemption, opt-out permission), which can reveal a disability, and the user id of the staff member
+      who set it. Deleted when the learner is retired (privacy.retirement).
+    .. pii_types: id, other
+    .. pii_retirement: local_api
+    """
 
     ADDITIONAL_MINUTES = 'additional_minutes'
     TIME_MULTIPLIER = 'time_multiplier'
@@ -151,6 +172,12 @@ class AppendOnly(models.Model):
 class AttemptTransition(AppendOnly):
     """
     One change of an attempt's status: who, when, from, to and why. Append-only.
+
+    .. pii: Who changed the status of a learner's attempt (the user id of the learner or of staff) and
+      the reason staff gave in their own words. At retirement (privacy.retirement) the reasons are
+      emptied; the changes of status and who made them are retained as the attempt's history.
+    .. pii_types: id, other
+    .. pii_retirement: local_api, retained
     """
 
     attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='history')
@@ -176,6 +203,13 @@ class AllowanceChange(AppendOnly):
     Append-only, like the attempt history: ``old_value`` is empty for an allowance added and
     ``new_value`` empty for one removed. ``applies_to_attempt`` is the attempt already started when
     the change was made (it keeps the allowances it started with), else None.
+
+    .. pii: The learner's user id with the old and new values of their accommodation (which can reveal
+      a disability) and the user id of the staff member who changed it. At retirement
+      (privacy.retirement) the values are emptied; who changed which kind of allowance, and when, is
+      retained as the record of the changes.
+    .. pii_types: id, other
+    .. pii_retirement: local_api, retained
     """
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='allowance_changes')
@@ -201,6 +235,13 @@ class OnCampusRequest(models.Model):
     """
     A learner who refused online proctoring asks to sit the exam on campus at a later date (where the
     exam offers it). One row per learner and exam; withdrawing keeps the row with the time.
+
+    .. pii: The learner's user id and the times they asked for (or withdrew) a sitting on campus, which
+      says they refused online proctoring. Retained for the course's organisation of the sitting; not
+      erased when the learner is retired (privacy.retirement), part of their own export
+      (privacy.learner_data).
+    .. pii_types: id, other
+    .. pii_retirement: retained
     """
 
     exam = models.ForeignKey(Exam, on_delete=models.CASCADE, related_name='on_campus_requests')

@@ -15,6 +15,12 @@ class PurgedItem(AppendOnly):
     One piece of media (or a vendor's link) deleted for good by the retention policy, or a vendor's data
     asked for deletion (``retention.VENDOR_DATA``: the ``ProviderCall`` says whether the vendor answered).
     The attempt is named by its id only: the record outlives the attempt and holds nothing of the learner.
+
+    .. pii: The id of the attempt whose media were deleted (which leads to the learner while the
+      attempt exists), with the course, kind, size and date; never the data. Retained as the proof that
+      the retention policy and retirement deleted the learner's media.
+    .. pii_types: other
+    .. pii_retirement: retained
     """
 
     kind = models.CharField(max_length=16)              # retention.KINDS, retention.VENDOR_DATA
@@ -39,6 +45,12 @@ class MediaView(AppendOnly):
     """
     One view of a learner's recording, photo or picture: who, when, what. The learner can read the
     views of their own data (``api.learner_data``).
+
+    .. pii: The user id of the staff member or reviewer who viewed a learner's recording, photo or
+      picture, with the learner's attempt and when. Retained as the access log the learner can read;
+      not erased at retirement.
+    .. pii_types: id
+    .. pii_retirement: retained
     """
 
     viewer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
@@ -56,7 +68,14 @@ class MediaView(AppendOnly):
 
 
 class ExportRecord(AppendOnly):
-    """One download of a course's CSV file (usernames, emails, consent answers...): who, which file, when."""
+    """
+    One download of a course's CSV file (usernames, emails, consent answers...): who, which file, when.
+
+    .. pii: The user id of the staff member who downloaded a file of learners' personal data (the file
+      itself is not kept). Retained as the audit log of those downloads.
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name='+')
     course_key = models.CharField(max_length=255, db_index=True)
@@ -78,6 +97,8 @@ class ConsentTerms(AppendOnly):
     stored, who sees it and how long it is kept (``privacy.consent``). A change of any of these is a
     new version; a published version is never rewritten, so a learner's answer always names the text
     they read.
+
+    .. no_pii: The terms a site shows for a provider; nothing about a learner.
     """
 
     site = models.CharField(max_length=255, blank=True)     # the site's domain ('' outside any request)
@@ -106,6 +127,12 @@ class ConsentRecord(AppendOnly):
     digest of the text shown, yes or no, and when. Each answer is a new row. A yes is given when the
     learner opts in and belongs to the attempt it opened; a no has no attempt (or the attempt taken
     without proctoring afterwards).
+
+    .. pii: The learner's user id with their yes or no to a version of the proctoring terms, the language
+      shown and when. Retained as the proof of the consent the proctoring relied on; not erased at
+      retirement, part of the learner's own export (privacy.learner_data).
+    .. pii_types: id, other
+    .. pii_retirement: retained
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.CASCADE, related_name='+')

@@ -5,14 +5,16 @@ needs (the exam, the attempt number, its status and times, the review's outcome,
 Media of every attempt (recordings, photos, pictures of suggested moments, vendors' links) are
 deleted for good through the same purge as the retention policy (recorded as ``PurgedItem`` with the
 reason ``retired``); free text that may describe the learner (reviewers' and vendors' comments,
-staff's reasons in the history, interruption details) is emptied; the exam codes and allowances go.
+staff's reasons in the history, interruption details) is emptied; the exam codes and allowances go,
+and so do the values in the allowances' history (an accommodation can reveal a disability): who
+changed which kind of allowance, and when, is kept.
 Running it twice changes nothing more.
 """
 import logging
 
 from django.db import transaction
 
-from ..exams.models import Allowance, AttemptTransition, ExamAttempt
+from ..exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
 from ..providers import outbox
 from ..providers.base import Feature
 from ..providers.models import ProviderCall
@@ -42,6 +44,7 @@ def erase(user, storage, now):
         AttemptTransition.objects.filter(attempt_id__in=attempts).update(reason='')
         ExamAttempt.objects.filter(pk__in=attempts).update(exam_code=None)
         Allowance.objects.filter(user=user).delete()
+        AllowanceChange.objects.filter(user=user).update(old_value='', new_value='')
     return purged
 
 

@@ -11,6 +11,13 @@ class ProviderCall(models.Model):
     makes it again with growing delays; after too many tries, or when the vendor refuses it, it is
     kept as "dead" for staff to see and act on. Nothing about the learner's exam is lost meanwhile.
     An erasure (``ERASURES``) is kept before it is made, and kept as done afterwards, for the record.
+
+    .. pii: Links a call to the vendor (registering, starting or stopping the learner's session, erasing
+      their data) to the learner's attempt, with the vendor's last error text. Retained as the record
+      that the vendor was asked to erase what it holds (retire_user, delete_session_data): the vendor's
+      own copy of the learner's data is erased through the vendor's API.
+    .. pii_types: other
+    .. pii_retirement: retained, third_party
     """
 
     REGISTER_ATTEMPT = 'register_attempt'

@@ -29,6 +29,14 @@ class Recording(models.Model):
     Chunks are accepted strictly in order, so ``next_chunk_index`` is both how many are stored and the
     one the browser sends next (after a reload too). ``analysis_deliveries`` counts how often a worker
     began analysing it: a file that keeps killing workers is quarantined instead of analysed forever.
+
+    .. pii: Names the stored video of the learner during their attempt (webcam: their face and room;
+      screen: what their screen showed; room scan) and its digest; the file is encrypted at rest
+      (recordings.encryption, AES-256-GCM) where the site sets PROCTORING_MEDIA_ENCRYPTION_KEYS or its
+      storage encrypts itself. The file and the row are deleted by the retention policy
+      (privacy.retention) and when the learner is retired (privacy.retirement).
+    .. pii_types: video, image
+    .. pii_retirement: local_api
     """
 
     WEBCAM = 'webcam'
@@ -75,7 +83,16 @@ class Recording(models.Model):
 
 
 class RecordingChunk(models.Model):
-    """One stored chunk of a recording; a row exists only once its file is completely written."""
+    """
+    One stored chunk of a recording; a row exists only once its file is completely written.
+
+    .. pii: Names a stored piece of the learner's webcam, screen or room-scan video, encrypted at rest
+      (recordings.encryption) where the site sets PROCTORING_MEDIA_ENCRYPTION_KEYS or its storage
+      encrypts itself. Deleted with its recording by the retention policy (privacy.retention) and
+      when the learner is retired (privacy.retirement).
+    .. pii_types: video, image
+    .. pii_retirement: local_api
+    """
 
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name='chunks')
     index = models.PositiveIntegerField()
@@ -95,7 +112,17 @@ class RecordingChunk(models.Model):
 
 
 class AttemptPhoto(models.Model):
-    """The learner's photo or ID photo taken before the exam; a new one replaces the old before the start."""
+    """
+    The learner's photo or ID photo taken before the exam; a new one replaces the old before the start.
+
+    .. pii: Names the stored photo of the learner's face or of their identity document (which shows
+      their name, face, birth date and whatever else the document carries), encrypted at rest
+      (recordings.encryption) where the site sets PROCTORING_MEDIA_ENCRYPTION_KEYS or its storage
+      encrypts itself. The file and the row are deleted by the retention policy (privacy.retention)
+      and when the learner is retired (privacy.retirement).
+    .. pii_types: image, name, birth_date, other
+    .. pii_retirement: local_api
+    """
 
     USER = 'user'
     ID = 'id'
@@ -117,7 +144,15 @@ class AttemptPhoto(models.Model):
 
 
 class SessionFlag(models.Model):
-    """Something a reviewer should look at, at a moment of the session (server time)."""
+    """
+    Something a reviewer should look at, at a moment of the session (server time).
+
+    .. pii: What happened during the learner's attempt and when (their camera or screen sharing stopped,
+      the recorder closed, uploads stopped) with a detail the server writes. At retirement
+      (privacy.retirement) the details are emptied; the kinds and times are retained with the attempt.
+    .. pii_types: other
+    .. pii_retirement: local_api, retained
+    """
 
     CAMERA_STOPPED = 'camera_stopped'
     SCREEN_STOPPED = 'screen_stopped'
@@ -147,6 +182,14 @@ class VideoFinding(models.Model):
     """
     A moment the video analysis suggests a reviewer looks at. Only a suggestion: nothing is decided
     from it. One row per (recording, kind, start), so analysing again stores each result once.
+
+    .. pii: What the video analysis saw in the learner's recording (no face, another face...) and when,
+      and the name of a stored picture of that moment (a frame of the video), encrypted at rest
+      (recordings.encryption) where the site sets PROCTORING_MEDIA_ENCRYPTION_KEYS or its storage
+      encrypts itself. The picture is deleted by the retention policy (privacy.retention); the rows go
+      with their recording, at retention and when the learner is retired (privacy.retirement).
+    .. pii_types: image, other
+    .. pii_retirement: local_api
     """
 
     recording = models.ForeignKey(Recording, on_delete=models.CASCADE, related_name='findings')

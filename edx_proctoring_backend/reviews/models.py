@@ -10,6 +10,8 @@ class ReceivedMessage(models.Model):
     """
     A vendor callback accepted once. Its (provider, message id) is unique: a replayed or re-sent
     message finds its id taken and changes nothing.
+
+    .. no_pii: The vendor's message id, its kind and a digest of its body; never the body itself.
     """
 
     provider = models.CharField(max_length=64)
@@ -30,6 +32,14 @@ class Review(models.Model):
     """
     One verdict on an attempt: a provider's (``reviewer`` empty) or a person's decision. Verdicts are
     kept side by side; the attempt's status says which one counts.
+
+    .. pii: A verdict on a learner's attempt: the reviewer's user id, the reviewer's or vendor's comments
+      on the learner's conduct (free text, time-stamped remarks) and the link to the vendor's recording
+      of the session. The link is emptied by the retention policy (privacy.retention); at retirement
+      (privacy.retirement) the comments and the link are emptied, and the vendor is asked to erase its
+      recording (its retire_user API). The verdict, outcome and reviewer are retained with the attempt.
+    .. pii_types: id, video, external_service, other
+    .. pii_retirement: local_api, retained, third_party
     """
 
     attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='reviews')
@@ -65,6 +75,12 @@ class HeldVerdict(models.Model):
     """
     A provider's verdict on an attempt that was not submitted yet: never applied (reviews open at
     submission), answered as not applicable, and kept here for staff.
+
+    .. pii: A vendor's comments on the learner's conduct and the link to its recording of the session.
+      Both are emptied when the learner is retired (privacy.retirement), and the vendor is asked to
+      erase its recording (its retire_user API); the verdict itself is retained with the attempt.
+    .. pii_types: video, external_service, other
+    .. pii_retirement: local_api, retained, third_party
     """
 
     attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='held_verdicts')
@@ -86,7 +102,14 @@ class HeldVerdict(models.Model):
 
 
 class ReviewerAssignment(models.Model):
-    """A reviewer who took an attempt's review: only they (and the course team once it is flagged) see its media."""
+    """
+    A reviewer who took an attempt's review: only they (and the course team once it is flagged) see its media.
+
+    .. pii: The reviewer's user id with the learner's attempt they review. Retained as the record of who
+      may see (and saw fit to review) the learner's evidence; not erased at retirement.
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
 
     attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='reviewer_assignments')
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='+')

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.apps import on_user_retired
-from edx_proctoring_backend.exams.models import Allowance, AttemptTransition, ExamAttempt
+from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
 from edx_proctoring_backend.lms import retirement as lms_retirement
 from edx_proctoring_backend.privacy.models import PurgedItem
 from edx_proctoring_backend.providers import outbox
@@ -58,6 +58,8 @@ def test_retirement_erases_here_and_at_the_vendor_and_keeps_the_gradebook(learne
     assert not AttemptTransition.objects.filter(attempt__user=learner).exclude(reason='').exists()
     assert not ExamAttempt.objects.filter(user=learner, exam_code__isnull=False).exists()
     assert not Allowance.objects.filter(user=learner).exists()
+    changes = AllowanceChange.objects.filter(user=learner)
+    assert changes.exists() and not changes.exclude(old_value='', new_value='').exists()
     assert set(PurgedItem.objects.values_list('reason', flat=True)) == {'retired'}
     # Kept: what the gradebook and credit need.
     local = ExamAttempt.objects.get(pk=history['local'].pk)
