@@ -13,10 +13,9 @@ staff unlock it.
 """
 from django.conf import settings
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django_ratelimit import ALL
 from django_ratelimit.core import get_usage
-
-from .i18n import gettext
 
 CALLBACK_FAILURES = 'callback_failures'
 UPLOADS = 'uploads'

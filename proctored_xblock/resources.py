@@ -1,20 +1,20 @@
 """
-Where the block's static files and catalogues are.
+Where the block's static files are.
 
-The wheel carries the repository's top-level ``static/`` and ``locale/`` inside this package (as
-``static/`` and ``translations/``, where XBlock resources and the platform's i18n service look);
-a source checkout finds them at the top of the repository.
+The wheel carries the repository's top-level ``static/`` inside this package (as ``static/``, where
+XBlock resources look); a source checkout finds it at the top of the repository. The catalogues are
+the package's own (``conf/locale``, linked as ``translations/``).
 """
 from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-_SOURCE_NAMES = {'static': 'static', 'translations': 'locale'}
+_SOURCE_NAMES = {'static': 'static'}
 
 
 @lru_cache(maxsize=None)
 def resource_dir(name):
-    """Return the directory of ``static`` or ``translations``."""
+    """Return the directory of ``static``."""
     installed = PACKAGE_DIR / name
     if installed.is_dir():
         return installed

@@ -24,8 +24,11 @@ import pytest
 from markupsafe import escape
 
 ROOT = Path(__file__).resolve().parent.parent
-NOT_COPIED = shutil.ignore_patterns('.git', '.venv', '.tox', 'build', 'dist', 'var', '*.egg-info', '__pycache__',
-                                    '*.pyc', '.pytest_cache', '.hypothesis', 'node_modules', 'test-results')
+BLOCK_LOCALE = ROOT / 'proctored_xblock' / 'conf' / 'locale'  # proctored_xblock/translations in the wheel
+APP_LOCALE = ROOT / 'edx_proctoring_backend' / 'conf' / 'locale'  # edx_proctoring_backend/locale in the wheel
+NOT_COPIED = shutil.ignore_patterns('.git', '.venv', '.venv-*', '.tox', '_build', 'pii_report', 'build', 'dist',
+                                    'var', '*.egg-info', '__pycache__', '*.pyc', '.pytest_cache', '.hypothesis',
+                                    'node_modules', 'test-results')
 EXPECTED_ENTRY_POINTS = {
     'xblock.v1': {'proctored_exam': 'proctored_xblock.block:ProctoredExamBlock',
                   'exam_question': 'proctored_xblock.question:ExamQuestionBlock',
@@ -79,14 +82,18 @@ def _expected_files():
         'proctored_xblock/static/css/proctored_exam.css',
         'proctored_xblock/translations/fr/LC_MESSAGES/text.mo',
         'proctored_xblock/translations/nl/LC_MESSAGES/text.mo',
+        'edx_proctoring_backend/locale/fr/LC_MESSAGES/django.mo',
+        'edx_proctoring_backend/locale/nl/LC_MESSAGES/django.mo',
         'proctored_xblock/templates/exam.html',
         'edx_proctoring_backend/migrations/__init__.py',
         'edx_proctoring_backend/migrations/0001_initial.py',
     }
     files.update(f'proctored_xblock/static/{path.relative_to(ROOT / "static").as_posix()}'
                  for path in (ROOT / 'static').rglob('*') if path.suffix in ('.js', '.css'))
-    files.update(f'proctored_xblock/translations/{path.relative_to(ROOT / "locale").as_posix()}'
-                 for path in (ROOT / 'locale').glob('*/LC_MESSAGES/text.[mp]o'))
+    files.update(f'proctored_xblock/translations/{path.relative_to(BLOCK_LOCALE).as_posix()}'
+                 for path in BLOCK_LOCALE.glob('*/LC_MESSAGES/text.[mp]o'))
+    files.update(f'edx_proctoring_backend/locale/{path.relative_to(APP_LOCALE).as_posix()}'
+                 for path in APP_LOCALE.glob('*/LC_MESSAGES/django.[mp]o'))
     files.update(path.relative_to(ROOT).as_posix() for path in (ROOT / 'proctored_xblock' / 'templates').glob('*.html'))
     files.update(path.relative_to(ROOT).as_posix()
                  for path in (ROOT / 'edx_proctoring_backend' / 'migrations').glob('*.py'))
@@ -105,7 +112,9 @@ def test_wheel_contents_and_entry_points(wheel):
         entry_points_txt = archive.read(f'{dist_info}/entry_points.txt').decode('utf-8')
         for language in ('fr', 'nl'):
             assert archive.read(f'proctored_xblock/translations/{language}/LC_MESSAGES/text.mo') == \
-                (ROOT / 'locale' / language / 'LC_MESSAGES' / 'text.mo').read_bytes()
+                (BLOCK_LOCALE / language / 'LC_MESSAGES' / 'text.mo').read_bytes()
+            assert archive.read(f'edx_proctoring_backend/locale/{language}/LC_MESSAGES/django.mo') == \
+                (APP_LOCALE / language / 'LC_MESSAGES' / 'django.mo').read_bytes()
     assert {name.split('/')[0] for name in names} == {'proctored_xblock', 'edx_proctoring_backend', dist_info}
 
     parser = configparser.ConfigParser(delimiters=('=',))
@@ -265,7 +274,9 @@ INSTALLED_CHECK = textwrap.dedent('''
         'entry_points': {group: sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group))
                          for group in ('xblock.v1', 'lms.djangoapp', 'cms.djangoapp',
                                        'edx_proctoring_backend.providers', 'console_scripts')},
-        'translations_dir': str(resources.resource_dir('translations')),
+        'translations_dir': str(Path(proctored_xblock.__file__).parent / 'translations'),
+        'translations_found': (Path(proctored_xblock.__file__).parent / 'translations' / 'fr' / 'LC_MESSAGES'
+                               / 'text.mo').is_file(),
         'static_dir': str(resources.resource_dir('static')),
         'tables': sorted(t for t in connection.introspection.table_names() if t.startswith('edx_proctoring')),
         'studio': {'html': studio.body_html(), 'js': resources_of(studio, 'application/javascript'),
@@ -329,6 +340,7 @@ def test_installed_wheel_is_what_python_imports(installed):
         assert {name: found.get(name) for name in expected} == expected, group
     # The block reads its catalogues and static files from the installed package.
     assert installed['translations_dir'] == str(Path(installed['package_file']).parent / 'translations')
+    assert installed['translations_found']
     assert installed['static_dir'] == str(Path(installed['package_file']).parent / 'static')
     assert _inside(installed['translations_dir'], site_packages)
 
@@ -354,7 +366,7 @@ def test_installed_block_renders_studio_view_in_french(installed):
 
 
 def _catalogue(language):
-    with open(ROOT / 'locale' / language / 'LC_MESSAGES' / 'text.mo', 'rb') as mo_file:
+    with open(BLOCK_LOCALE / language / 'LC_MESSAGES' / 'text.mo', 'rb') as mo_file:
         catalogue = gettext.GNUTranslations(mo_file)._catalog  # pylint: disable=protected-access
     return {msgid: text for msgid, text in catalogue.items() if isinstance(msgid, str) and msgid}
 

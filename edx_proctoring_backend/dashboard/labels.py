@@ -1,9 +1,10 @@
 """
-Every text the dashboard's pages show, in the active language, through the package's catalogues
-(``edx_proctoring_backend.i18n``).
+Every text the dashboard's pages show, in the active language, through the app's catalogues
+(Django's translation, ``edx_proctoring_backend/conf/locale``).
 """
+from django.utils.translation import gettext, gettext_lazy, ngettext
+
 from .. import api
-from ..i18n import gettext, gettext_lazy, ngettext
 from ..reviewer.timeline import clock
 from ..reviewer.views import FINDING_LABELS, FLAG_LABELS
 

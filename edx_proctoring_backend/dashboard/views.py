@@ -15,12 +15,12 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext
 from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .. import api, page_headers
 from ..exams.ids import parse_id
-from ..i18n import gettext
 from . import labels
 
 Role = api.Role

@@ -19,10 +19,10 @@ Answers are held by the exam's clock separately (see ``lms/content_dates.py``).
 import logging
 
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from openedx_filters import PipelineStep
 from openedx_filters.learning.filters import RenderXBlockStarted, VerticalBlockChildRenderStarted
 
-from ..i18n import gettext
 from . import filters_config
 
 log = logging.getLogger(__name__)

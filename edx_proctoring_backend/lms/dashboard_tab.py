@@ -14,10 +14,10 @@ user who may do nothing there.
 from django.conf import settings
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from openedx_filters import PipelineStep
 from web_fragments.fragment import Fragment
 
-from ..i18n import gettext
 from . import filters_config, roles
 
 SECTION_KEY = 'proctored_exams'

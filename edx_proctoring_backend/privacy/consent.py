@@ -33,10 +33,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import translation
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ..exams.errors import TermsChanged
-from ..i18n import gettext, ngettext
 from ..lms import sites
 from . import retention
 from .models import ConsentRecord, ConsentTerms

@@ -12,11 +12,11 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..exams import timer
 from ..exams.errors import ProctoringError
 from ..exams.statuses import AttemptStatus
-from ..i18n import gettext
 from .models import AttemptPhoto, Recording, RecordingChunk, SessionFlag
 from .storage import delete_quietly, media_storage, new_name, save_bytes
 

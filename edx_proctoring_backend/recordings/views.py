@@ -10,10 +10,10 @@ Errors are ``{"error": code, "message": text for the learner, ...}`` with a 4xx 
 import json
 
 from django.http import JsonResponse
+from django.utils.translation import gettext
 from django.views import View
 
 from .. import api, monitoring, rate_limits
-from ..i18n import gettext
 from ..reviewer.media import file_response
 
 _NO_STORE = {'Cache-Control': 'no-store'}

@@ -11,6 +11,7 @@ of them is told). Session callers send the CSRF token with every state-changing 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter
 from drf_spectacular.views import SpectacularAPIView
@@ -27,7 +28,6 @@ from rest_framework.views import APIView
 from .. import api, rate_limits
 from ..dashboard import labels
 from ..exams.ids import parse_id
-from ..i18n import gettext
 from . import serializers as out
 
 try:  # inside the LMS, scripts and the dashboard app also call with a JWT, never a restricted application's

@@ -11,10 +11,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from .. import api, page_headers
-from ..i18n import gettext, gettext_lazy
 from ..recordings.models import Recording, SessionFlag
 from ..video import events
 from .media import file_response
