@@ -15,6 +15,7 @@ from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .dashboard import queries as dashboard_queries
 from .exams import allowances, codes, export as exam_export, search
+from .exams.clocks import sync_seconds as timer_sync_seconds
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
     InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
@@ -49,6 +50,7 @@ __all__ = [
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
     'redeem_exam_code', 'unlock_exam_code', 'ExamCodeLocked', 'exam_code_max_failures', 'timer_token',
+    'timer_sync_seconds',
     'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',

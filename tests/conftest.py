@@ -111,7 +111,7 @@ def fake_vendor(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Every test starts with no request counted (the rate limits count in the default cache)."""
+def fresh_cache():
+    """Every test starts with an empty cache: no request counted by the rate limits, no clock kept."""
     from django.core.cache import cache  # pylint: disable=import-outside-toplevel
     cache.clear()

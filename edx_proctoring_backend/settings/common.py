@@ -4,6 +4,11 @@ from pathlib import Path
 DEFAULTS = {
     # Providers available on this site and their options (keys, base URLs, timeouts).
     'PROCTORING_PROVIDERS': {'null': {}},
+    # A call to a vendor made while a learner waits (opt-in, start, submit) waits at most this many seconds;
+    # once a vendor could not be reached, such calls are kept for the retry task without being tried for
+    # the pause's seconds (providers/outbox.py). Kept calls are made with the provider's own timeout.
+    'PROCTORING_VENDOR_WAIT_SECONDS': 3,
+    'PROCTORING_VENDOR_PAUSE_SECONDS': 30,
     # The provider of a proctored exam whose author chose none (None: the first configured provider that
     # records). A proctored or practice exam may use one that records nothing (``null``) only where
     # PROCTORING_ALLOW_UNRECORDED_PROCTORING is True.
@@ -13,6 +18,9 @@ DEFAULTS = {
     'PROCTORING_ANSWER_GRACE_SECONDS': 15,
     # How often the browser re-reads the time left from the server.
     'PROCTORING_TIMER_SYNC_SECONDS': 20,
+    # The cache (an alias of CACHES) that answers those reads between status changes (exams/clocks.py): a
+    # shared one (Redis, memcached) spares the database every poll; None reads the database every time.
+    'PROCTORING_TIMER_CACHE': 'default',
     # In-house proctoring (the ``local`` provider): where recordings and photos are kept. None: a private
     # file system storage under PROCTORING_MEDIA_ROOT, never served by URL; else a dotted class path or
     # {"BACKEND": ..., "OPTIONS": {...}} as in STORAGES.

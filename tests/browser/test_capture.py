@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from edx_proctoring_backend.exams.clocks import forget_clock
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.privacy.models import ConsentRecord
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
@@ -422,6 +423,12 @@ def test_stopping_the_camera_ends_the_exam_where_the_site_says_so(local_exam_url
     assert page.js_errors == []
 
 
+def move_deadline(attempt_pk, deadline):
+    """Give a started attempt another deadline, as if the server's time had moved on."""
+    ExamAttempt.objects.filter(pk=attempt_pk).update(deadline=deadline)
+    forget_clock(attempt_pk)  # the timer's cache held the old deadline
+
+
 def test_time_up_stops_the_recorders_and_completes_the_recordings(local_exam_url, media_page, learner_name, orm):
     page = media_page
     pass_checks(page, local_exam_url())
@@ -434,7 +441,7 @@ def test_time_up_stops_the_recorders_and_completes_the_recordings(local_exam_url
     # once per recording, never retried.
     log = chunk_log(page)
     deadline = timezone.now() + timedelta(seconds=3)
-    orm(lambda: ExamAttempt.objects.filter(pk=attempt.pk).update(deadline=deadline))
+    orm(move_deadline, attempt.pk, deadline)
     page.evaluate("() => window.dispatchEvent(new Event('focus'))")
     expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
     assert orm(latest_attempt, learner_name).submit_reason == 'time_expired'

@@ -12,6 +12,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from edx_proctoring_backend.exams.clocks import forget_clock
 from edx_proctoring_backend.exams.models import AttemptTransition, ExamAttempt
 from tests.browser.pages import (
     CRITICAL_MESSAGE, LOW_MESSAGE, PAGE_PROBES, READ_CLOCK, latest_attempt, new_context, reach_checks, start_exam,
@@ -79,6 +80,7 @@ def scenario_url(base_url, index, learner):
 def move_attempt_clock(attempt_pk, started_at, deadline):
     """Give a started attempt another start and deadline, as if the server's time had moved on."""
     ExamAttempt.objects.filter(pk=attempt_pk).update(started_at=started_at, deadline=deadline)
+    forget_clock(attempt_pk)  # the timer's cache held the old times
 
 
 def leave_seconds(orm, attempt_pk, left, total=60):

@@ -1,17 +1,21 @@
 """
-The endpoint the exam timer polls: one query per call, the server's clock and the attempt's current
-status at every call, and a token that cannot be forged or moved to another attempt or learner.
+The endpoint the exam timer polls: at most one query per call and none while the site's cache holds
+the clock, the server's clock and the attempt's current status at every call (a change is seen at the
+next poll; a missed one within a sync interval), and a token that cannot be forged or moved to
+another attempt or learner.
 """
 from datetime import datetime, timedelta, timezone as dt_timezone
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
+from django.core.signing import Signer
 from django.db import connection
 from django.http import JsonResponse
 from django.test import override_settings
 from django.urls import reverse
-from django.utils.crypto import salted_hmac
+from django.utils import timezone
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams import attempts
@@ -35,11 +39,10 @@ def poll(client, token):
     return client.get(reverse('edx_proctoring_backend:attempt-timer'), headers={HEADER: token})
 
 
-# ---- one query, the server's clock ------------------------------------------------------------------------
+# ---- one query at most, the server's clock -----------------------------------------------------------------
 
 def test_a_poll_is_one_query_through_the_whole_stack(client, timed, django_assert_num_queries):
     token = api.timer_token(timed)
-    poll(client, token)  # warm: nothing below may depend on a first call
     with time_machine.travel(timed.started_at + timedelta(seconds=90.5), tick=False):
         with django_assert_num_queries(1) as captured:
             response = poll(client, token)
@@ -51,6 +54,47 @@ def test_a_poll_is_one_query_through_the_whole_stack(client, timed, django_asser
     assert response['Content-Type'] == 'application/json'
     assert response['Cache-Control'] == 'no-store'
     assert ExamAttempt._meta.db_table in captured.captured_queries[0]['sql']
+
+
+def test_later_polls_are_answered_from_the_cache(client, timed, django_assert_num_queries):
+    token = api.timer_token(timed)
+    with time_machine.travel(timed.started_at + timedelta(seconds=5), tick=False):
+        first = poll(client, token).json()
+    with time_machine.travel(timed.started_at + timedelta(seconds=15), tick=False):
+        with django_assert_num_queries(0):
+            later = poll(client, token).json()
+    assert first['status'] == later['status'] == S.STARTED
+    assert later['remaining_seconds'] == 3585  # the server's clock at this poll, not the cached one's
+
+
+@override_settings(PROCTORING_TIMER_CACHE=None)
+def test_without_a_timer_cache_every_poll_is_one_query(client, timed, django_assert_num_queries):
+    token = api.timer_token(timed)
+    poll(client, token)
+    with django_assert_num_queries(1):
+        assert poll(client, token).json()['status'] == S.STARTED
+
+
+def test_a_cache_that_is_down_leaves_the_database_to_answer(client, timed, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise ConnectionError('cache server unreachable')
+
+    monkeypatch.setattr(cache, 'get', broken)
+    monkeypatch.setattr(cache, 'set', broken)
+    monkeypatch.setattr(cache, 'delete', broken)
+    token = api.timer_token(timed)
+    assert poll(client, token).json()['status'] == S.STARTED
+    api.submit(timed.user, timed.exam)
+    assert poll(client, token).json()['status'] == S.SUBMITTED
+    assert 'timer cache' in caplog.text
+
+
+def test_a_change_that_bypasses_the_state_machine_is_seen_within_one_sync_interval(client, timed):
+    token = api.timer_token(timed)
+    poll(client, token)
+    ExamAttempt.objects.filter(pk=timed.pk).update(status=S.ERROR)  # e.g. another process's cache, a bulk fix
+    with time_machine.travel(timezone.now() + timedelta(seconds=api.timer_sync_seconds() + 1), tick=False):
+        assert poll(client, token).json()['status'] == S.ERROR
 
 
 def test_the_query_is_seen_by_execute_wrappers(timed):
@@ -78,6 +122,7 @@ def test_the_clock_ignores_anything_the_client_sends(client, timed):
 def test_each_poll_shows_a_submission_from_another_tab(client, learner, timed, django_assert_num_queries):
     token = api.timer_token(timed)
     assert poll(client, token).json()['status'] == S.STARTED
+    assert poll(client, token).json()['status'] == S.STARTED  # now kept in the cache
     api.submit(learner, timed.exam)
     with django_assert_num_queries(1):
         body = poll(client, token).json()
@@ -120,9 +165,9 @@ def test_a_change_racing_the_expiry_is_reported_not_raised(monkeypatch, timed):
 
 # ---- the token ---------------------------------------------------------------------------------------------
 
-def test_the_token_is_djangos_salted_hmac_of_the_two_ids(timed):
+def test_the_token_is_signed_by_djangos_signer_with_its_own_salt(timed):
     ids = f'{timed.pk}.{timed.user_id}'
-    assert api.timer_token(timed) == f'{ids}.{salted_hmac(TIMER_TOKEN_SALT, ids, algorithm="sha256").hexdigest()}'
+    assert api.timer_token(timed) == Signer(salt=TIMER_TOKEN_SALT, algorithm='sha256').sign(ids)
 
 
 def test_the_token_depends_on_the_secret_key(timed):
@@ -134,30 +179,43 @@ def test_the_token_depends_on_the_secret_key(timed):
     assert api.timer_status(token)['status'] == S.STARTED
 
 
+def test_a_rotated_secret_key_keeps_open_pages_polling(timed, settings):
+    token = api.timer_token(timed)  # the page was rendered before the rotation
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = 'the new secret key of the site, long and random enough'
+    assert api.timer_status(token)['status'] == S.STARTED
+    assert api.timer_token(timed) != token  # new pages get tokens under the new key
+    settings.SECRET_KEY_FALLBACKS = []  # the old key retired: its tokens with it
+    with pytest.raises(api.InvalidStatusToken):
+        api.timer_status(token)
+
+
 def _tampered(token):
     """Every way of changing a valid token this test tries: (name, token)."""
-    ids, _, signature = token.rpartition('.')
+    ids, _, signature = token.rpartition(':')
     attempt_id, user_id = ids.split('.')
-    flipped = signature[:-1] + ('0' if signature[-1] != '0' else '1')
+    flipped = signature[:-1] + ('A' if signature[-1] != 'A' else 'B')
+    other_salt = Signer(salt='another.salt', algorithm='sha256').sign(ids)
     return [
-        ('last signature digit changed', f'{ids}.{flipped}'),
-        ('signature in upper case', f'{ids}.{signature.upper()}'),
-        ('signature truncated', f'{ids}.{signature[:-2]}'),
-        ('signature extended', f'{ids}.{signature}00'),
+        ('last signature character changed', f'{ids}:{flipped}'),
+        ('signature in upper case', f'{ids}:{signature.upper()}' if signature.upper() != signature else f'{ids}:x'),
+        ('signature truncated', f'{ids}:{signature[:-2]}'),
+        ('signature extended', f'{ids}:{signature}00'),
         ('signature missing', ids),
         ('signature only', signature),
-        ('ids swapped', f'{user_id}.{attempt_id}.{signature}'),
-        ('another attempt', f'{int(attempt_id) + 1}.{user_id}.{signature}'),
-        ('another user', f'{attempt_id}.{int(user_id) + 1}.{signature}'),
-        ('leading zero', f'0{ids}.{signature}'),
-        ('extra segment', f'{ids}.1.{signature}'),
+        ('ids swapped', f'{user_id}.{attempt_id}:{signature}'),
+        ('another attempt', f'{int(attempt_id) + 1}.{user_id}:{signature}'),
+        ('another user', f'{attempt_id}.{int(user_id) + 1}:{signature}'),
+        ('leading zero', f'0{ids}:{signature}'),
+        ('extra segment', f'{ids}.1:{signature}'),
         ('surrounding spaces', f' {token} '),
-        ('non-ASCII digits', f'{attempt_id}.{user_id}\u0661.{signature}'),
-        ('non-ASCII signature', f'{ids}.{signature[:-1]}\u00e9'),
-        ('signed with another salt', f'{ids}.{salted_hmac("another.salt", ids, algorithm="sha256").hexdigest()}'),
-        ('signed as sha1', f'{ids}.{salted_hmac(TIMER_TOKEN_SALT, ids).hexdigest()}'),
+        ('non-ASCII digits', f'{attempt_id}.{user_id}\u0661:{signature}'),
+        ('non-ASCII signature', f'{ids}:{signature[:-1]}\u00e9'),
+        ('signed with another salt', other_salt),
+        ('signed as sha1', Signer(salt=TIMER_TOKEN_SALT, algorithm='sha1').sign(ids)),
+        ('the old format', f'{ids}.{"0" * 64}'),
         ('empty', ''),
-        ('dots', '..'),
+        ('colons', '::'),
     ]
 
 
@@ -178,7 +236,7 @@ def test_tampered_tokens_are_refused(client, learner, make_exam, django_assert_n
             assert response['Cache-Control'] == 'no-store'
 
 
-@pytest.mark.parametrize('token', [None, b'1.1.' + b'0' * 64, 11, ('1', '1')])
+@pytest.mark.parametrize('token', [None, b'1.1:' + b'A' * 43, 11, ('1', '1')])
 def test_tokens_that_are_not_text_are_refused(token):
     with pytest.raises(api.InvalidStatusToken):
         api.timer_status(token)
