@@ -22,7 +22,7 @@ from edx_proctoring_backend import api
 
 from . import authoring, scores, views
 from .capture import capture_plan
-from .i18n import _
+from .i18n import _, backend_text
 from .resources import read_static
 from .services import LearnerCourseMixin
 
@@ -181,7 +181,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     def provider_label(self):
         """The translated name of this exam's proctoring provider (the site's default when none is chosen)."""
         provider = self.provider or api.default_provider() or ''
-        return self.gettext(dict(api.available_providers()).get(provider, provider))
+        return backend_text(dict(api.available_providers()).get(provider, provider))
 
     def visible_children(self):
         """The children this viewer may see: the runtime gives None for hidden or staff-only ones."""
@@ -274,7 +274,9 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         step_texts = views.step_texts(_)
         # An exam recorded in the browser has the steps of its own settings (a room scan or not).
         steps = capture['steps'] if capture and capture.get('steps') else (state.steps if state else ())
-        questions = [child for child in self.visible_children() if hasattr(child, 'answer')] if attempt else []
+        # Only the submitted page counts the answers: no other page reads the content's state.
+        questions = ([child for child in self.visible_children() if hasattr(child, 'answer')]
+                     if state_name == 'submitted' else [])
         return {
             'state': state_name, 'exam_type': self.exam_type, 'display_name': self.display_name,
             'time_limit_minutes': self.time_limit_minutes, 'rules_text': self.rules_text,
@@ -306,7 +308,9 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
                          for name in ('opt_in', 'opt_out', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus',
                                       'confirm_checks', 'start', 'submit')},
             'messages': {
+                # xgettext:no-python-format
                 'low': _("20% of your exam time is left."),
+                # xgettext:no-python-format
                 'critical': _("5% of your exam time is left. Your answers are submitted when the timer reaches 00:00."),
                 'ended': _("The time is up. Your answers are being submitted."),
                 'network': _("The server could not be reached. Your time keeps running; retrying."),
@@ -319,7 +323,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
                 'remaining_seconds': state.time.remaining_seconds, 'total_seconds': state.time.total_seconds,
                 'low_warning_seconds': state.time.low_warning_seconds,
                 'critical_warning_seconds': state.time.critical_warning_seconds,
-                'sync_seconds': getattr(settings, 'PROCTORING_TIMER_SYNC_SECONDS', 20),
+                'sync_seconds': api.timer_sync_seconds(),
                 'attempt': state.attempt.pk,
             }
         if capture is not None:
@@ -439,12 +443,12 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         fragment = Fragment(views.render_template(
             'studio.html', self.i18n(), display_name=self.display_name, exam_type=self.exam_type,
             exam_types=views.exam_type_labels(self.gettext), time_limit_minutes=self.time_limit_minutes,
-            providers=[(name, self.gettext(label)) for name, label in api.available_providers()],
+            providers=[(name, backend_text(label)) for name, label in api.available_providers()],
             provider=self.provider or api.default_provider() or '', allow_opt_out=self.allow_opt_out,
             on_campus_sitting=self.on_campus_sitting, on_campus_instructions=self.on_campus_instructions,
             content_after_submission=self.content_after_submission,
             rules_text=self.rules_text, exam_rules=self.exam_rules or {},
-            provider_rules=[(name, [(rule, self.gettext(label)) for rule, label in api.exam_rule_choices(name).items()])
+            provider_rules=[(name, [(rule, backend_text(label)) for rule, label in api.exam_rule_choices(name).items()])
                             for name, _label in api.available_providers() if api.exam_rule_choices(name)],
         ))
         fragment.add_css(read_static('css/proctored_exam.css'))

@@ -1,4 +1,4 @@
-"""The fake vendors of demo/fake_vendors.py speak docs/vendor-protocols.rst, and their callbacks verify."""
+"""The fake vendors of demo/fake_vendors.py speak docs/references/vendor-protocols.rst, and their callbacks verify."""
 import json
 import threading
 import time

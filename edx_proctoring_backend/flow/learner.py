@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ..exams import allowances, alternatives, codes, timer
 from ..exams.attempts import create_attempt, latest_attempt, read_clock, transition
@@ -18,7 +19,6 @@ from ..exams.errors import (
 from ..exams.models import Exam, ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType, practice_result, review_status
 from ..exams.timer_tokens import read_timer_token, timer_token
-from ..i18n import gettext
 from ..lms.enrollment import is_verified_track
 from ..lms.events import emit_attempt_event
 from ..privacy import consent, retention
@@ -187,7 +187,8 @@ def opt_in(user, exam, terms_version):
         )
         if created:
             consent.record_answer(user, exam, terms, True, attempt=attempt)
-            alternatives.withdraw(exam, user)
+            if exam.on_campus_sitting:  # only an exam that offers sittings has requests to withdraw
+                alternatives.withdraw(exam, user)
     if created:
         emit_attempt_event('created', attempt)
         calls.call_provider(attempt, ProviderCall.REGISTER_ATTEMPT)
@@ -298,9 +299,15 @@ def confirm_checks(user, exam, exam_code):
     # The provider's checks come first: a learner who still has a photo to take keeps an unused code.
     if not provider.checks_passed(attempt):
         raise ChecksNotPassed()
-    if Step.EXAM_CODE in provider.learner_steps:
-        redeem_exam_code(attempt, exam_code)
-    transition(attempt, S.READY_TO_START, by=user, reason='checks passed')
+    try:
+        # One commit: the code is used if and only if the attempt becomes ready.
+        with transaction.atomic():
+            if Step.EXAM_CODE in provider.learner_steps:
+                codes.redeem(attempt, exam_code)
+            transition(attempt, S.READY_TO_START, by=user, reason='checks passed')
+    except InvalidExamCode as error:
+        # Counted outside the rolled-back transaction, so that wrong codes add up to the lock.
+        raise codes.after_failure(attempt, error) from error
     return attempt
 
 

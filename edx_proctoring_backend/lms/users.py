@@ -1,4 +1,5 @@
 """Map the XBlock runtime's user to a Django user."""
+from crum import get_current_user
 from django.contrib.auth import get_user_model
 
 PLATFORM_USER_ID = 'edx-platform.user_id'
@@ -17,11 +18,20 @@ def django_user_for(xblock_user):
         return None
     attrs = xblock_user.opt_attrs
     User = get_user_model()
+    # The request's own user (the platform's middleware loaded it, django-crum holds it) spares a query.
+    current = get_current_user()
+    if not (current is not None and current.is_authenticated):
+        current = None
     if attrs.get(PLATFORM_USER_ID) is not None:
+        if current is not None and current.pk == attrs[PLATFORM_USER_ID]:
+            return current
         return User.objects.filter(pk=attrs[PLATFORM_USER_ID]).first()
     username = attrs.get(WORKBENCH_USER_ID)
     if username:
-        user, _ = User.objects.get_or_create(username=str(username)[:150])
+        username = str(username)[:150]
+        if current is not None and current.get_username() == username:
+            return current
+        user, _ = User.objects.get_or_create(username=username)
         return user
     return None
 

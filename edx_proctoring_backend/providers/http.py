@@ -1,8 +1,8 @@
 """
 The HTTP client vendor providers use to call a proctoring vendor's API.
 
-Every request is JSON, signed with ``signing.sign_request`` (see docs/vendor-protocols.rst), and bounded by a connect
-and a read timeout. Failures come out as two kinds of ``VendorError``:
+Every request is JSON, signed with ``signing.sign_request`` (see docs/references/vendor-protocols.rst), and bounded
+by a connect and a read timeout. Failures come out as two kinds of ``VendorError``:
 
 * ``VendorUnavailable``: the vendor could not be reached or answered in a way worth trying again later (connection
   refused or reset, timeout, 5xx, 429, a 2xx whose body is not a JSON object);
@@ -13,6 +13,8 @@ The client never retries: provider calls run in Celery tasks, which retry ``Vend
 backoff and keep calls that keep failing for staff to see. Retrying here as well would multiply the attempts.
 """
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 import requests
@@ -26,6 +28,31 @@ DEFAULT_TIMEOUT = (3.05, 10)
 MAX_BODY_EXCERPT = 500
 # Busy vendors answer these with "try later": as retryable as a 5xx.
 _RETRYABLE_4XX = frozenset({408, 429})
+# Set by ``waiting_at_most`` around calls made while a person waits for the answer.
+_WAIT_CAP = ContextVar('vendor_wait_cap', default=None)
+
+
+@contextmanager
+def waiting_at_most(seconds):
+    """
+    Within the block, no vendor call waits longer than ``seconds`` to connect or for each piece of the
+    answer, whatever its own timeout: a learner's request must not hold a web worker for the vendor's
+    full timeout when the vendor hangs (the caller keeps the call for later instead).
+    """
+    token = _WAIT_CAP.set(seconds)
+    try:
+        yield
+    finally:
+        _WAIT_CAP.reset(token)
+
+
+def _capped(timeout):
+    """``timeout`` ((connect, read) or one number) within the cap ``waiting_at_most`` set, if any."""
+    cap = _WAIT_CAP.get()
+    if cap is None:
+        return timeout
+    connect, read = timeout if isinstance(timeout, (tuple, list)) else (timeout, timeout)
+    return min(connect, cap), min(read, cap)
 
 
 class VendorError(Exception):
@@ -133,7 +160,8 @@ class VendorClient:
         try:
             # No redirects: the signature covers the path, and a redirect would resend it to another one.
             response = self.session.request(
-                method, self.base_url + path, data=body, headers=headers, timeout=self.timeout, allow_redirects=False,
+                method, self.base_url + path, data=body, headers=headers, timeout=_capped(self.timeout),
+                allow_redirects=False,
             )
         except requests.Timeout as error:
             raise VendorUnavailable(f'{where}: the vendor did not answer in time ({type(error).__name__}).') from error

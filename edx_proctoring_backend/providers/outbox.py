@@ -4,6 +4,11 @@ and made again later, after 30 s, 1, 2, 4 ... minutes (at most an hour apart), u
 the vendor refuses it, or ``PROCTORING_PROVIDER_MAX_TRIES`` tries have failed (an erasure is tried
 until the vendor answers). A kept call is leased while it is made, so two sweeps never make it at once.
 
+A call made while a learner waits (``call_now``) waits at most ``PROCTORING_VENDOR_WAIT_SECONDS`` for the
+vendor; once a vendor could not be reached, such calls are kept without being tried for
+``PROCTORING_VENDOR_PAUSE_SECONDS`` (or until a kept call goes through): during an outage, no web worker
+waits for a vendor that does not answer.
+
 What a call does is the caller's: each function takes ``perform(attempt, action)``, which raises
 ``VendorError`` when the vendor cannot be reached (``VendorUnavailable``) or refuses (``VendorRejected``).
 """
@@ -11,11 +16,12 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus
-from .http import VendorError, VendorRejected, VendorUnavailable
+from .http import VendorError, VendorRejected, VendorUnavailable, waiting_at_most
 from .models import ProviderCall
 
 log = logging.getLogger(__name__)
@@ -24,6 +30,9 @@ RETRY_BASE_SECONDS = 30
 RETRY_MAX_SECONDS = 3600
 LEASE_SECONDS = 300   # a sweep that dies mid-call leaves the call to a later sweep
 DEFAULT_MAX_TRIES = 10
+DEFAULT_WAIT_SECONDS = 3
+DEFAULT_PAUSE_SECONDS = 30
+_UNREACHABLE_KEY = 'proctoring.vendor_unreachable.%s'
 
 
 def retry_delay(tries):
@@ -36,22 +45,63 @@ def max_tries():
     return getattr(settings, 'PROCTORING_PROVIDER_MAX_TRIES', DEFAULT_MAX_TRIES)
 
 
+def wait_seconds():
+    """How long a call made while a learner waits may wait for the vendor (``PROCTORING_VENDOR_WAIT_SECONDS``)."""
+    return getattr(settings, 'PROCTORING_VENDOR_WAIT_SECONDS', DEFAULT_WAIT_SECONDS)
+
+
+def pause_seconds():
+    """How long calls are kept untried after the vendor could not be reached (``PROCTORING_VENDOR_PAUSE_SECONDS``)."""
+    return getattr(settings, 'PROCTORING_VENDOR_PAUSE_SECONDS', DEFAULT_PAUSE_SECONDS)
+
+
+def _in_cache(operation, *args, **kwargs):
+    """Run a cache operation; a cache that is down only costs the pause (calls are tried as usual)."""
+    try:
+        return operation(*args, **kwargs)
+    except Exception:  # pylint: disable=broad-except
+        log.warning('The cache could not keep which vendors are unreachable', exc_info=True)
+        return None
+
+
+def paused(provider):
+    """True while calls to ``provider`` wait in the outbox because it could not be reached a moment ago."""
+    return bool(pause_seconds()) and _in_cache(cache.get, _UNREACHABLE_KEY % provider) is not None
+
+
+def _pause(provider):
+    if pause_seconds():
+        _in_cache(cache.set, _UNREACHABLE_KEY % provider, True, timeout=pause_seconds())
+
+
+def _resume(provider):
+    _in_cache(cache.delete, _UNREACHABLE_KEY % provider)
+
+
 def call_now(attempt, action, perform):
     """
-    Make a provider call now; return True when it went through. If the vendor cannot be reached, the
-    call is kept and the retry task makes it later, so an outage loses no session; a call the vendor
-    refuses is kept as dead.
+    Make a provider call now, while the learner waits; return True when it went through. If the vendor
+    cannot be reached (or could not be a moment ago), the call is kept and the retry task makes it later,
+    so an outage loses no session and holds no web worker; a call the vendor refuses is kept as dead.
     """
+    provider = attempt.exam.provider
+    now = timezone.now()
+    if paused(provider):
+        ProviderCall.objects.create(attempt=attempt, provider=provider, action=action, next_try_at=now,
+                                    last_error='Not tried: the vendor could not be reached a moment ago.')
+        return False
     try:
-        perform(attempt, action)
+        with waiting_at_most(wait_seconds()):
+            perform(attempt, action)
         return True
     except VendorError as error:
         retryable = isinstance(error, VendorUnavailable)
         log.warning('Provider call %s for attempt %s failed (%s)', action, attempt.pk,
                     'will retry' if retryable else 'refused', exc_info=True)
-        now = timezone.now()
+        if retryable:
+            _pause(provider)
         ProviderCall.objects.create(
-            attempt=attempt, provider=attempt.exam.provider, action=action, tries=1, last_error=str(error)[:500],
+            attempt=attempt, provider=provider, action=action, tries=1, last_error=str(error)[:500],
             status=ProviderCall.PENDING if retryable else ProviderCall.DEAD, next_try_at=now + retry_delay(1),
         )
         return False
@@ -82,6 +132,8 @@ def make_kept_call(call, now, perform):
             perform(attempt, call.action)
     except VendorError as error:
         log.warning('Provider call %s for attempt %s failed: %s', call.action, attempt.pk, error)
+        if isinstance(error, VendorUnavailable):
+            _pause(call.provider)
         # An erasure is tried until the vendor answers (a refusal is dead and shown to staff).
         dead = isinstance(error, VendorRejected) or (
             tries >= max_tries() and call.action not in ProviderCall.ERASURES)
@@ -91,6 +143,7 @@ def make_kept_call(call, now, perform):
             status=status)
         return status
     ProviderCall.objects.filter(pk=call.pk).update(status=ProviderCall.DONE, tries=tries, modified=now)
+    _resume(call.provider)
     return ProviderCall.DONE
 
 
@@ -100,9 +153,18 @@ def keep_and_make(attempt, action, now, perform):
 
 
 def retry_due(now, batch_size, perform):
-    """Make again every kept call that is due; return how many went through."""
-    due = ProviderCall.objects.filter(status=ProviderCall.PENDING, next_try_at__lte=now).order_by('next_try_at')
-    return sum(make_kept_call(call, now, perform) == ProviderCall.DONE for call in list(due[:batch_size]))
+    """
+    Make again every kept call that is due, each attempt's in the order they were kept (a stop never
+    overtakes its start); return how many went through.
+    """
+    due = ProviderCall.objects.filter(status=ProviderCall.PENDING, next_try_at__lte=now).order_by('pk')
+    made = 0
+    for call in list(due[:batch_size]):
+        earlier = ProviderCall.objects.filter(attempt_id=call.attempt_id, status=ProviderCall.PENDING, pk__lt=call.pk)
+        if earlier.exists():
+            continue  # an earlier call of this attempt has not gone through yet
+        made += make_kept_call(call, now, perform) == ProviderCall.DONE
+    return made
 
 
 def problems(course_key=None):

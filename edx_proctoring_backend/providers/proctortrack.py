@@ -1,7 +1,7 @@
 """
 The onboarding and machine-review provider (``proctortrack``), modelled on Verificient Proctortrack.
 
-It speaks the same protocol as ``rpnow`` (docs/vendor-protocols.rst) plus onboarding: learners complete an
+It speaks the same protocol as ``rpnow`` (docs/references/vendor-protocols.rst) plus onboarding: learners complete an
 onboarding exam at the vendor first, and the vendor reports their profile's status. Exams carry four binary
 rules, which the course author chooses per exam in Studio. Settings are those of
 ``rpnow.HttpVendorProvider`` plus ``rules``, the site's defaults for exams whose author chose none::

@@ -1,7 +1,7 @@
 """
 The record-and-review provider (``rpnow``), and what every built-in vendor provider shares.
 
-``HttpVendorProvider`` speaks the common part of docs/vendor-protocols.rst through ``http.VendorClient``:
+``HttpVendorProvider`` speaks the common part of docs/references/vendor-protocols.rst through ``http.VendorClient``:
 exams, sessions, start/stop, retirement, deleting a session's data, and the vendor's callbacks.
 ``RPNowProvider`` adds the record-and-review verdicts; ``proctortrack.ProctortrackProvider`` adds onboarding and
 binary rules.
@@ -171,7 +171,7 @@ def _video_url(value):
 
 class HttpVendorProvider(ProctoringProvider):
     """
-    A provider for a vendor speaking docs/vendor-protocols.rst: the common calls and callbacks.
+    A provider for a vendor speaking docs/references/vendor-protocols.rst: the common calls and callbacks.
 
     Subclasses set ``name``, ``verbose_name``, ``features``, ``learner_steps`` and ``review_statuses`` (the
     vendor's verdicts, its own words). The learner does the checks in the vendor's software, which then asks

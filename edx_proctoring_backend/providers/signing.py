@@ -4,11 +4,14 @@ HMAC signatures for traffic between us and proctoring vendors.
 Two directions, two schemes:
 
 * Webhooks vendors post to us (review callbacks) follow the Standard Webhooks specification (as Svix does; Stripe's
-  scheme is a close relative): ``sign_webhook`` and ``verify_webhook``.
+  scheme is a close relative): ``sign_webhook`` and ``verify_webhook``. The signature itself is computed by the
+  specification's reference library (``standardwebhooks``); this module adds what a receiver needs around it: several
+  secrets while keys rotate, bounded parsing of hostile headers, our own clock and window, and the message id to
+  record against replays.
 * Requests we send to a vendor's API carry an ``Authorization: HMAC-SHA256 ...`` header:
   ``sign_request`` and ``verify_request`` (the latter for fake vendors in tests, or a vendor using this package).
 
-Only the standard library is used, so providers, fake servers and scripts can import this without Django set up.
+Nothing here needs Django, so providers, fake servers and scripts can import it without Django set up.
 Neither verifier prevents replays: that needs storage, so callers record the ids and nonces they return.
 """
 import base64
@@ -17,7 +20,10 @@ import hmac
 import re
 import time
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from secrets import token_hex
+
+from standardwebhooks.webhooks import Webhook
 
 #: How far a signed timestamp may be from our clock, either way, in seconds.
 DEFAULT_TOLERANCE_SECONDS = 300
@@ -28,6 +34,8 @@ MAX_HEADER_LENGTH = 4096
 MAX_PATH_LENGTH = 8192
 
 WEBHOOK_SECRET_PREFIX = 'whsec_'
+#: The last second a webhook may carry (9999-12-31T23:59:59Z): the reference library signs datetimes.
+MAX_WEBHOOK_TIME = 253402300799
 AUTHORIZATION_SCHEME = 'HMAC-SHA256'
 
 # Visible ASCII without spaces; at most 255 characters because callers store it, e.g. in a CharField(255).
@@ -162,11 +170,15 @@ def _webhook_key(secret):
     return secret.encode('utf-8')
 
 
+def _webhook_signature(key, message_id, timestamp_text, body):
+    """The ``v1,<base64>`` signature of a webhook, as the Standard Webhooks reference library signs it."""
+    moment = datetime.fromtimestamp(int(timestamp_text), tz=timezone.utc)
+    return Webhook(key).sign(message_id, moment, body)
+
+
 def _webhook_digest(key, message_id, timestamp_text, body):
-    mac = hmac.new(key, f'{message_id}.{timestamp_text}.'.encode('ascii'), hashlib.sha256)
-    # update() rather than concatenation: the body may be large and need not be copied.
-    mac.update(body)
-    return mac.digest()
+    """The raw HMAC-SHA256 of a webhook (the decoded part of its ``v1`` signature)."""
+    return base64.b64decode(_webhook_signature(key, message_id, timestamp_text, body)[len('v1,'):])
 
 
 def sign_webhook(secret, message_id, timestamp, body):
@@ -184,7 +196,9 @@ def sign_webhook(secret, message_id, timestamp, body):
     if not isinstance(message_id, str) or not _MESSAGE_ID_RE.fullmatch(message_id):
         raise ValueError('A webhook id must be 1 to 255 visible ASCII characters.')
     timestamp_text = _unix_time_text(timestamp)
-    return 'v1,' + base64.b64encode(_webhook_digest(key, message_id, timestamp_text, body)).decode('ascii')
+    if int(timestamp_text) > MAX_WEBHOOK_TIME:
+        raise ValueError('A webhook timestamp must be before the year 10000.')
+    return _webhook_signature(key, message_id, timestamp_text, body)
 
 
 def _webhook_candidates(signature_header):
@@ -239,7 +253,7 @@ def verify_webhook(secrets, headers, body, now=None, tolerance_seconds=DEFAULT_T
     )
     if not _MESSAGE_ID_RE.fullmatch(message_id):
         raise WebhookVerificationError('missing_headers')
-    if not _UNIX_TIME_RE.fullmatch(timestamp_text):
+    if not _UNIX_TIME_RE.fullmatch(timestamp_text) or int(timestamp_text) > MAX_WEBHOOK_TIME:
         raise WebhookVerificationError('bad_timestamp')
     timestamp = int(timestamp_text)
     _check_fresh(timestamp, now, tolerance_seconds, WebhookVerificationError)

@@ -491,7 +491,8 @@ def test_calls_the_vendor_refuses_or_that_keep_failing_are_dead(vendors, learner
 
     vendor.come_back()
     vendor.fail_next(1, status=400)
-    refused = journeys.opt_in(make_user('other'), exam)
+    with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):  # after the pause the outage began
+        refused = journeys.opt_in(make_user('other'), exam)
     assert ProviderCall.objects.get(attempt=refused).status == ProviderCall.DEAD
 
     # Staff see both dead calls, in the course's results file too, and make one again.
@@ -504,6 +505,50 @@ def test_calls_the_vendor_refuses_or_that_keep_failing_are_dead(vendors, learner
     assert retry_sweep_after(1) == 1
     assert ProviderCall.objects.get(pk=call.pk).status == ProviderCall.DONE
     assert state(attempt).provider_attempt_id in vendor.sessions
+
+
+def test_a_hanging_vendor_holds_no_learner_for_its_timeout(vendors, make_user, make_exam, settings):
+    settings.PROCTORING_VENDOR_WAIT_SECONDS = 0.5
+    vendor = vendors['rpnow']  # its own timeout: (2, 5) seconds
+    exam = make_exam(provider='rpnow')
+    vendor.delay(3)
+    began = time.monotonic()
+    first = journeys.opt_in(make_user('first'), exam)
+    assert time.monotonic() - began < 2
+    call = ProviderCall.objects.get(attempt=first)
+    assert (call.status, call.tries) == (ProviderCall.PENDING, 1) and 'did not answer in time' in call.last_error
+
+    # The next learners' calls are kept without being tried while the vendor is paused.
+    requests_before = len(vendor.requests_seen)
+    second = journeys.opt_in(make_user('second'), exam)
+    assert len(vendor.requests_seen) == requests_before
+    call = ProviderCall.objects.get(attempt=second)
+    assert (call.status, call.tries, call.next_try_at <= timezone.now()) == (ProviderCall.PENDING, 0, True)
+
+    # The retry task makes them with the provider's own timeout, which a slow vendor meets.
+    vendor.delay(0.2)
+    assert retry_sweep_after(31) == 2
+    assert state(first).provider_attempt_id and state(second).provider_attempt_id
+    third = journeys.opt_in(make_user('third'), exam)  # a call that went through ended the pause
+    assert state(third).provider_attempt_id and not ProviderCall.objects.filter(attempt=third).exists()
+
+
+def test_a_cache_that_is_down_only_costs_the_pause(vendors, make_user, make_exam, monkeypatch):
+    from django.core.cache import cache  # pylint: disable=import-outside-toplevel
+
+    def broken(*args, **kwargs):
+        raise ConnectionError('cache server unreachable')
+
+    for operation in ('get', 'set', 'delete'):
+        monkeypatch.setattr(cache, operation, broken)
+    vendor = vendors['rpnow']
+    exam = make_exam(provider='rpnow')
+    vendor.go_down()
+    for name in ('first', 'second'):  # each is tried (no pause is kept), each kept for the retry task
+        attempt = journeys.opt_in(make_user(name), exam)
+        assert ProviderCall.objects.get(attempt=attempt).tries == 1
+    vendor.come_back()
+    assert retry_sweep_after(31) == 2
 
 
 def test_the_retry_task_runs_from_celery(vendors, learner, make_exam):

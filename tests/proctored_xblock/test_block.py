@@ -64,6 +64,22 @@ def test_learner_walks_through_a_proctored_exam(workbench):
     assert 'timer' not in init
 
 
+def test_pages_that_hide_the_content_never_read_it(workbench, monkeypatch):
+    _, block = workbench(PROCTORED_60)
+    read = []
+    real = type(block).visible_children
+    monkeypatch.setattr(type(block), 'visible_children', lambda self: read.append(1) or real(self))
+    page(block)
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
+    code = re.search(r'readonly value="([A-Z0-9-]+)"', page(block)[0]).group(1)
+    assert call_handler(block, 'confirm_checks', {'exam_code': code})[0] == 200
+    page(block)
+    assert not read  # the choice, the checks and the start pages: no child is loaded
+    assert call_handler(block, 'start')[0] == 200
+    page(block)
+    assert read
+
+
 def test_opting_out_shows_content_without_timer(workbench):
     _, block = workbench(PROCTORED_60)
     assert call_handler(block, 'opt_out')[0] == 200

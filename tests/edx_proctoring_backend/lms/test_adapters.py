@@ -1,6 +1,7 @@
 """The platform adapters fall back to standalone behaviour outside Open edX."""
 import logging
 
+from crum import impersonate
 from django.test import override_settings
 from xblock.reference.user_service import XBlockUser
 
@@ -32,6 +33,15 @@ def test_workbench_and_platform_users(make_user):
     assert users.is_course_staff(platform_user)
     assert users.django_user_for(xblock_user()) is None
     assert users.django_user_for(None) is None
+
+
+def test_the_requests_own_user_is_taken_without_a_query(make_user, django_assert_num_queries):
+    bob, carol = make_user('bob'), make_user('carol')
+    platform_user = xblock_user(**{users.PLATFORM_USER_ID: bob.pk})
+    with impersonate(bob), django_assert_num_queries(0):
+        assert users.django_user_for(platform_user) is bob
+    with impersonate(carol), django_assert_num_queries(1):  # never another person's request user
+        assert users.django_user_for(platform_user) == bob
 
 
 def test_attempt_events_are_emitted(learner, make_exam, caplog):

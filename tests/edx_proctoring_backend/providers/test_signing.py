@@ -4,14 +4,15 @@ import hashlib
 import hmac
 import pickle
 import re
+from datetime import datetime, timezone as dt_timezone
 
 import pytest
 from django.http.request import HttpHeaders
 from hypothesis import event, given, settings, strategies as st
 
 from edx_proctoring_backend.providers.signing import (
-    MAX_SIGNATURE_ENTRIES, RequestSignatureError, WebhookMessage, WebhookVerificationError, sign_request, sign_webhook,
-    verify_request, verify_webhook,
+    MAX_SIGNATURE_ENTRIES, MAX_WEBHOOK_TIME, RequestSignatureError, WebhookMessage, WebhookVerificationError,
+    sign_request, sign_webhook, verify_request, verify_webhook,
 )
 
 NOW = 1_700_000_000
@@ -439,7 +440,7 @@ def test_fuzz_verify_webhook_raises_only_its_own_error(known, others, body):
 
 
 @FUZZ
-@given(message_id=st.from_regex(r'[!-~]{1,255}', fullmatch=True), timestamp=st.integers(0, 10 ** 12 - 1),
+@given(message_id=st.from_regex(r'[!-~]{1,255}', fullmatch=True), timestamp=st.integers(0, MAX_WEBHOOK_TIME),
        body=st.binary(max_size=500), secret=st.one_of(
            st.text(min_size=1).filter(lambda text: not text.startswith('whsec_')),
            st.binary(min_size=1),
@@ -449,6 +450,24 @@ def test_fuzz_webhook_round_trip(message_id, timestamp, body, secret):
     headers = {'webhook-id': message_id, 'webhook-timestamp': str(timestamp),
                'webhook-signature': sign_webhook(secret, message_id, timestamp, body)}
     assert verify_webhook([secret], headers, body, now=timestamp) == WebhookMessage(message_id, timestamp)
+
+
+def test_webhook_times_end_with_the_year_9999():
+    with pytest.raises(ValueError):
+        sign_webhook(SECRET, 'msg_1', MAX_WEBHOOK_TIME + 1, b'{}')
+    headers = {'webhook-id': 'msg_1', 'webhook-timestamp': str(MAX_WEBHOOK_TIME + 1), 'webhook-signature': 'v1,AA=='}
+    with pytest.raises(WebhookVerificationError) as refused:
+        verify_webhook([SECRET], headers, b'{}', now=MAX_WEBHOOK_TIME + 1)
+    assert refused.value.reason == 'bad_timestamp'
+
+
+def test_signatures_are_the_reference_librarys():
+    """The signature is the one the Standard Webhooks reference library computes, byte for byte."""
+    from standardwebhooks.webhooks import Webhook  # pylint: disable=import-outside-toplevel
+    key = b'a raw key of some length'
+    moment = datetime(2026, 12, 7, 12, 0, tzinfo=dt_timezone.utc)
+    assert sign_webhook(key, 'msg_1', int(moment.timestamp()), b'{"a": 1}') == \
+        Webhook(key).sign('msg_1', moment, b'{"a": 1}')
 
 
 AUTHORIZATION_PARAMS = {
