@@ -2,32 +2,39 @@
 """
 Benchmark of the endpoint the exam timer polls, against a bare Django JSON view.
 
-    python bench/attempt_status.py [--requests N] [--db sqlite|mariadb] [--profile]
+    python bench/attempt_status.py [--requests N] [--db sqlite|mariadb] [--cache locmem|redis|none] [--profile]
 
 Both views are served by one real HTTP server (Django's threaded WSGI server, the one behind
 ``runserver`` and ``LiveServerTestCase``: HTTP/1.1 keep-alive) in a background thread of this
 process, through the demo's whole middleware stack. The main thread sends the requests over one
 keep-alive connection, in interleaved rounds (bare, timer, timer, bare, ...), so that drift of the
 machine hits both alike. It prints requests/s and p50/p95 latencies of both, their ratio, the
-queries per timer call in steady state, and a verdict against the targets (ratio >= 0.8, at most
-2 queries per call). It exits 0 whatever the figures; only a crash fails it.
+queries per timer call in steady state and on a cache miss, and a verdict against the targets (ratio
+>= 0.8; at most one query per call, none in steady state where a cache holds the clock). It exits 0
+whatever the figures; only a crash fails it.
+
+The clock is kept in the site's cache as Open edX runs it: Redis with MariaDB (``--cache redis``,
+127.0.0.1:6379), the demo's per-process memory cache with SQLite; ``--cache none`` reads the
+database at every poll.
 
 ``--profile`` adds a cProfile of both views called in-process (no sockets), to see what the timer
 pays for on top of the bare view.
+
+``--compare-edx-proctoring`` measures instead the timer against edx-proctoring's attempt-status
+endpoint, the one the learning MFE polls during an exam (``bench/edx_proctoring_status.py``, run with
+the virtualenv of ``make bench-edx-proctoring``): both benchmarks alternately, ``--compare-runs``
+times each (ours, theirs, ours, theirs, ...) on the same kind of database, then the mean figures,
+"timer / edx-proctoring = N.Nx" for requests/s and a verdict against the target (at least 8x).
 """
 import argparse
 import cProfile
-import http.client
 import io
 import os
 import platform
 import pstats
-import shutil
-import socket
 import statistics
+import subprocess
 import sys
-import tempfile
-import threading
 import time
 from wsgiref.util import setup_testing_defaults
 
@@ -35,15 +42,24 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from demo.databases import fresh_mariadb_database  # noqa: E402  pylint: disable=wrong-import-position
+from bench.databases import fresh_database  # noqa: E402  pylint: disable=wrong-import-position
+from bench.http_rounds import (  # noqa: E402  pylint: disable=wrong-import-position
+    describe_database, print_result, queries_per_call, read_result, serve_and_measure, summarise,
+)
 
 TARGET_RATIO = 0.8
-TARGET_QUERIES = 2
+TARGET_QUERIES = 1
 BARE_URL = '/bare'
 TIMER_URL = '/api/proctored-exams/v1/attempt-timer'
 TOKEN_HEADER = 'X-Exam-Timer-Token'
 # One database per run: two runs on one server never drop each other's data.
 MARIADB_NAME = f'bench_proctored_exams_{os.getpid()}'
+# The comparison with edx-proctoring: its benchmark, the virtualenv that runs it, the target.
+EDX_PROCTORING_SCRIPT = os.path.join(REPO_ROOT, 'bench', 'edx_proctoring_status.py')
+EDX_PROCTORING_PYTHON = os.path.join(REPO_ROOT, '.venv-bench-edx-proctoring', 'bin', 'python')
+TARGET_TIMES_EDX_PROCTORING = 8
+# The same bare view served by both: beyond this difference, the load of the machine changed between runs.
+BARE_TOLERANCE = 0.15
 
 
 def parse_args(argv=None):
@@ -54,13 +70,23 @@ def parse_args(argv=None):
     parser.add_argument('--round', type=int, default=50, dest='round_size',
                         help='requests per endpoint in one round of the interleaving (default 50)')
     parser.add_argument('--db', choices=('sqlite', 'mariadb'), default='sqlite')
+    parser.add_argument('--cache', choices=('locmem', 'redis', 'none'), default=None,
+                        help='where the clock is kept between polls (default: redis with mariadb, else locmem)')
     parser.add_argument('--conn-max-age', default=None,
                         help="override CONN_MAX_AGE (seconds, or 'none' for persistent); default: the demo's")
     parser.add_argument('--profile', action='store_true', help='also cProfile both views called in-process')
     parser.add_argument('--profile-requests', type=int, default=2000, help='calls per view under cProfile')
+    parser.add_argument('--compare-edx-proctoring', action='store_true',
+                        help="compare the timer with edx-proctoring's attempt-status endpoint (runs both benchmarks)")
+    parser.add_argument('--compare-runs', type=int, default=2,
+                        help='runs of each benchmark in the comparison, alternating (default 2)')
+    parser.add_argument('--edx-proctoring-python', default=EDX_PROCTORING_PYTHON,
+                        help='the Python of the virtualenv with edx-proctoring (default: .venv-bench-edx-proctoring)')
     args = parser.parse_args(argv)
-    if args.requests < 2 or args.warmup < 0 or args.round_size < 1:
-        parser.error('--requests must be at least 2, --warmup at least 0 and --round at least 1')
+    args.explicit_cache = args.cache
+    args.cache = args.cache or ('redis' if args.db == 'mariadb' else 'locmem')
+    if args.requests < 2 or args.warmup < 0 or args.round_size < 1 or args.compare_runs < 1:
+        parser.error('--requests must be at least 2, --warmup at least 0, --round and --compare-runs at least 1')
     return args
 
 
@@ -68,20 +94,15 @@ def parse_args(argv=None):
 
 def prepare_environment(args):
     """Choose the settings and create the empty database; return a function that removes it."""
-    os.environ['DJANGO_SETTINGS_MODULE'] = 'bench.settings'
-    os.environ['BENCH_DB'] = args.db
+    os.environ['BENCH_CACHE'] = args.cache
+    os.environ['BENCH_CACHE_PREFIX'] = f'bench-{os.getpid()}'
     if args.conn_max_age is not None:
         os.environ['BENCH_CONN_MAX_AGE'] = args.conn_max_age
-    if args.db == 'mariadb':
-        os.environ['BENCH_MARIADB_NAME'] = MARIADB_NAME
-        return fresh_mariadb_database(MARIADB_NAME)
-    directory = tempfile.mkdtemp(prefix='bench-proctoring-')
-    os.environ['BENCH_SQLITE_PATH'] = os.path.join(directory, 'bench.db')
-    return lambda: shutil.rmtree(directory, ignore_errors=True)
+    return fresh_database(args.db, MARIADB_NAME)
 
 
 def create_attempt():
-    """Migrate, then create a learner with a started timed attempt; return the attempt's timer token."""
+    """Migrate, then create a learner with a started timed attempt; return its id and timer token."""
     # pylint: disable=import-outside-toplevel
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -93,161 +114,25 @@ def create_attempt():
     exam = api.sync_exam('course-v1:Bench+X+1', 'block-v1:bench', exam_type='timed', time_limit_minutes=600,
                          provider='null')
     attempt = api.start(user, exam)
-    return api.timer_token(attempt)
+    return attempt.pk, api.timer_token(attempt)
 
 
 # ---- Queries per call -------------------------------------------------------------------------------------
 
-def queries_per_call(url, headers, calls=20, warm=5):
-    """Steady-state queries of one GET through the test client (middleware included), and one sample."""
+def queries_on_a_miss(url, headers, attempt_id):
+    """Queries of one GET of the timer when the cache does not hold its clock (after a status change)."""
     # pylint: disable=import-outside-toplevel
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(headers=headers)
-    for _ in range(warm):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code, response.content)
+    from edx_proctoring_backend.exams.clocks import forget_clock
+
+    forget_clock(attempt_id)
     with CaptureQueriesContext(connection) as context:
-        for _ in range(calls):
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code, response.content)
-    sample = context.captured_queries[-1]['sql'] if context.captured_queries else ''
-    return len(context.captured_queries) / calls, sample, response.json()
-
-
-# ---- Server and client ------------------------------------------------------------------------------------
-
-class ServerStats:
-    """What the server thread did per endpoint: requests, SQL statements, new database connections."""
-
-    def __init__(self):
-        self.path = None
-        self.counts = {}
-        self.reset()
-
-    def reset(self):
-        """Forget everything counted so far (after the warm-up)."""
-        self.counts = {}
-
-    def add(self, what, path=None):
-        """Count one ``what`` for ``path`` (default: the request being served)."""
-        key = (path or self.path, what)
-        self.counts[key] = self.counts.get(key, 0) + 1
-
-    def per_request(self, path, what):
-        """Average count of ``what`` per request to ``path``."""
-        requests = self.counts.get((path, 'requests'), 0)
-        return self.counts.get((path, what), 0) / requests if requests else float('nan')
-
-
-def start_server(stats):
-    """Serve the Django WSGI app on a free port of 127.0.0.1 in a daemon thread; return (server, thread, port)."""
-    # pylint: disable=import-outside-toplevel
-    from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler
-    from django.core.wsgi import get_wsgi_application
-    from django.db import connection, connections
-    from django.db.backends.signals import connection_created
-
-    django_app = get_wsgi_application()
-
-    def app(environ, start_response):
-        stats.path = environ['PATH_INFO']
-        stats.add('requests')
-        return django_app(environ, start_response)
-
-    def count_statement(execute, sql, params, many, context):
-        stats.add('statements')
-        return execute(sql, params, many, context)
-
-    def count_connection(sender, **kwargs):  # pylint: disable=unused-argument
-        if threading.current_thread().name.startswith('bench-server'):
-            stats.add('connections')
-
-    connection_created.connect(count_connection, weak=False)
-
-    class QuietHandler(WSGIRequestHandler):
-        """Django's keep-alive handler, without access logs, with TCP_NODELAY, counting SQL statements."""
-
-        disable_nagle_algorithm = True
-
-        def log_message(self, format, *args):
-            pass
-
-        def handle(self):
-            threading.current_thread().name = 'bench-server-connection'
-            try:
-                with connection.execute_wrapper(count_statement):
-                    super().handle()
-            finally:
-                connections.close_all()  # this thread's connections, persistent or not
-
-    server = ThreadedWSGIServer(('127.0.0.1', 0), QuietHandler, allow_reuse_address=False)
-    server.set_app(app)
-    thread = threading.Thread(target=server.serve_forever, kwargs={'poll_interval': 0.05},
-                              name='bench-server', daemon=True)
-    thread.start()
-    return server, thread, server.server_address[1]
-
-
-class KeepAliveClient:
-    """One persistent HTTP/1.1 connection; counts reconnections (there should be none)."""
-
-    def __init__(self, port):
-        self.port = port
-        self.reconnects = 0
-        self.conn = self._connect()
-
-    def _connect(self):
-        conn = http.client.HTTPConnection('127.0.0.1', self.port, timeout=30)
-        conn.connect()
-        conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        return conn
-
-    def get(self, url, headers):
-        """GET ``url``; return the latency in seconds. Fails on anything but a 200."""
-        start = time.perf_counter()
-        self.conn.request('GET', url, headers=headers)
-        response = self.conn.getresponse()
-        body = response.read()
-        elapsed = time.perf_counter() - start
-        if response.status != 200:
-            raise RuntimeError(f'GET {url}: {response.status} {body[:200]!r}')
-        if response.will_close:
-            self.conn.close()
-            self.conn = self._connect()
-            self.reconnects += 1
-        return elapsed
-
-    def close(self):
-        """Close the connection."""
-        self.conn.close()
-
-
-def run_rounds(client, endpoints, requests, round_size):
-    """Interleave ``round_size`` requests per endpoint, alternating which goes first; return latencies."""
-    latencies = {name: [] for name in endpoints}
-    names = list(endpoints)
-    done = 0
-    round_number = 0
-    while done < requests:
-        count = min(round_size, requests - done)
-        order = names if round_number % 2 == 0 else names[::-1]
-        for name in order:
-            url, headers = endpoints[name]
-            samples = latencies[name]
-            for _ in range(count):
-                samples.append(client.get(url, headers))
-        done += count
-        round_number += 1
-    return latencies
-
-
-def summarise(samples):
-    """Requests/s (count over the summed latencies), p50 and p95 in milliseconds."""
-    cuts = statistics.quantiles(samples, n=100, method='inclusive')
-    return len(samples) / sum(samples), statistics.median(samples) * 1000, cuts[94] * 1000
+        response = Client(headers=headers).get(url)
+    assert response.status_code == 200, (url, response.status_code, response.content)
+    return len(context.captured_queries)
 
 
 # ---- In-process profile -----------------------------------------------------------------------------------
@@ -300,13 +185,24 @@ def profile_in_process(endpoints, calls):
         stats.sort_stats('tottime').print_stats(20)
 
 
-def describe_database(connection):
-    """The database and its version (and SQLite's journal mode), for the report."""
-    with connection.cursor() as cursor:
-        if connection.vendor != 'sqlite':
-            return f'{connection.vendor} {connection.mysql_server_info}'
-        cursor.execute('PRAGMA journal_mode')
-        return f'sqlite {connection.Database.sqlite_version} (journal_mode={cursor.fetchone()[0]})'
+def describe_cache(settings):
+    """The cache that keeps the clocks, for the report."""
+    alias = settings.PROCTORING_TIMER_CACHE
+    if not alias:
+        return 'none (the database at every poll)'
+    cache = settings.CACHES[alias]
+    return f'{alias}: {cache["BACKEND"].rpartition(".")[2]} {cache.get("LOCATION", "")}'
+
+
+def print_verdict(args, settings, ratio, timer_queries, miss_queries):
+    """The verdict against the targets: the ratio, and the queries in steady state and on a miss."""
+    ratio_ok = ratio >= TARGET_RATIO
+    steady_target = 0 if settings.PROCTORING_TIMER_CACHE else TARGET_QUERIES
+    queries_ok = timer_queries <= steady_target and miss_queries <= TARGET_QUERIES
+    print(f'VERDICT [{args.db}, cache {args.cache}]: {"PASS" if ratio_ok and queries_ok else "FAIL"} '
+          f'(ratio {ratio:.3f} {">=" if ratio_ok else "<"} {TARGET_RATIO}; '
+          f'queries/call {timer_queries:.2f} (target <= {steady_target}), on a miss {miss_queries} '
+          f'(target <= {TARGET_QUERIES}))')
 
 
 # ---- Main -------------------------------------------------------------------------------------------------
@@ -314,6 +210,8 @@ def describe_database(connection):
 def main(argv=None):
     """Run the benchmark and print its figures."""
     args = parse_args(argv)
+    if args.compare_edx_proctoring:
+        return compare_with_edx_proctoring(args)
     cleanup = prepare_environment(args)
     try:
         import django  # pylint: disable=import-outside-toplevel
@@ -321,43 +219,35 @@ def main(argv=None):
         from django.conf import settings  # pylint: disable=import-outside-toplevel
         from django.db import connection, connections  # pylint: disable=import-outside-toplevel
 
-        token = create_attempt()
+        attempt_id, token = create_attempt()
         endpoints = {'bare': (BARE_URL, {}), 'timer': (TIMER_URL, {TOKEN_HEADER: token})}
 
         bare_queries, _, _ = queries_per_call(BARE_URL, {})
+        miss_queries = queries_on_a_miss(TIMER_URL, {TOKEN_HEADER: token}, attempt_id)
         timer_queries, timer_sql, timer_body = queries_per_call(TIMER_URL, {TOKEN_HEADER: token})
 
-        stats = ServerStats()
-        server, thread, port = start_server(stats)
-        client = KeepAliveClient(port)
-        try:
-            run_rounds(client, endpoints, args.warmup, args.round_size)
-            stats.reset()
-            started = time.perf_counter()
-            latencies = run_rounds(client, endpoints, args.requests, args.round_size)
-            wall = time.perf_counter() - started
-        finally:
-            client.close()
-            server.shutdown()
-            server.server_close()
-            thread.join(5)
+        measured = serve_and_measure(endpoints, args.warmup, args.requests, args.round_size)
+        stats = measured.stats
 
-        bare_rps, bare_p50, bare_p95 = summarise(latencies['bare'])
-        timer_rps, timer_p50, timer_p95 = summarise(latencies['timer'])
+        bare_rps, bare_p50, bare_p95 = summarise(measured.latencies['bare'])
+        timer_rps, timer_p50, timer_p95 = summarise(measured.latencies['timer'])
         ratio = timer_rps / bare_rps
 
         database = settings.DATABASES['default']
         print(f'Python {platform.python_version()}, Django {django.get_version()}, '
               f'{describe_database(connection)}, CONN_MAX_AGE={database.get("CONN_MAX_AGE", 0)}, '
               f'CONN_HEALTH_CHECKS={database.get("CONN_HEALTH_CHECKS", False)}, '
-              f'DEBUG={settings.DEBUG}, {len(settings.MIDDLEWARE)} middleware')
-        print(f'Server: django ThreadedWSGIServer (HTTP/1.1 keep-alive) on 127.0.0.1:{port}; '
+              f'DEBUG={settings.DEBUG}, {len(settings.MIDDLEWARE)} middleware, '
+              f'timer cache: {describe_cache(settings)}')
+        print(f'Server: django ThreadedWSGIServer (HTTP/1.1 keep-alive) on 127.0.0.1:{measured.port}; '
               f'{args.requests} requests per endpoint after {args.warmup} warm-up, rounds of {args.round_size}, '
-              f'{wall:.1f}s, reconnects {client.reconnects}')
+              f'{measured.wall:.1f}s, reconnects {measured.reconnects}')
         print(f'Timer response: {timer_body}')
         select, _, rest = timer_sql.partition(' FROM ')
-        print(f'Timer SQL ({select.count(",") + 1} columns, {len(timer_sql)} chars): '
-              f'{select[:60]}... FROM {rest[:400]}')
+        if timer_sql:
+            print(f'Timer SQL ({select.count(",") + 1} columns, {len(timer_sql)} chars): '
+                  f'{select[:60]}... FROM {rest[:400]}')
+        print(f'Timer queries on a cache miss (after a status change): {miss_queries}')
         print()
         print(f'{"endpoint":<8} {"req/s":>9} {"p50 ms":>8} {"p95 ms":>8} {"queries/call":>13}')
         print(f'{"bare":<8} {bare_rps:9.0f} {bare_p50:8.3f} {bare_p95:8.3f} {bare_queries:13.2f}')
@@ -366,17 +256,85 @@ def main(argv=None):
         for name, (url, _) in endpoints.items():
             print(f'server side, per {name} request: {stats.per_request(url, "statements"):.2f} SQL statements '
                   f'(connection set-up included), {stats.per_request(url, "connections"):.2f} new DB connections')
-        ratio_ok = ratio >= TARGET_RATIO
-        queries_ok = timer_queries <= TARGET_QUERIES
-        print(f'VERDICT [{args.db}]: {"PASS" if ratio_ok and queries_ok else "FAIL"} '
-              f'(ratio {ratio:.3f} {">=" if ratio_ok else "<"} {TARGET_RATIO}; '
-              f'queries/call {timer_queries:.2f} {"<=" if queries_ok else ">"} {TARGET_QUERIES})')
+        print_verdict(args, settings, ratio, timer_queries, miss_queries)
+
+        print_result(endpoint='timer', db=args.db, cache=args.cache, rps=timer_rps, p50=timer_p50, p95=timer_p95,
+                     queries=timer_queries, bare_rps=bare_rps, bare_p50=bare_p50, bare_p95=bare_p95)
 
         if args.profile:
             profile_in_process(endpoints, args.profile_requests)
         connections.close_all()
     finally:
         cleanup()
+    return 0
+
+
+# ---- Comparison with edx-proctoring -------------------------------------------------------------------------
+
+def run_benchmark(label, command):
+    """Run one benchmark in a process of its own, show its output; return its figures."""
+    shown = ' '.join(os.path.relpath(part, REPO_ROOT) if os.path.isabs(part) else part for part in command)
+    print(f'---- {label}: {shown}', flush=True)
+    completed = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    figures = read_result(completed.stdout)
+    for line in completed.stdout.splitlines():
+        if not line.startswith('BENCH-RESULT '):
+            print(f'    {line}')
+    if completed.returncode != 0 or figures is None:
+        sys.stderr.write(completed.stderr)
+        raise SystemExit(f'{label} failed (exit {completed.returncode})')
+    return figures
+
+
+def mean_figures(runs):
+    """The mean of each figure over runs of one benchmark."""
+    return {key: statistics.fmean(run[key] for run in runs)
+            for key in ('rps', 'p50', 'p95', 'queries', 'bare_rps', 'bare_p50', 'bare_p95')}
+
+
+def compare_with_edx_proctoring(args):
+    """Run our benchmark and edx-proctoring's alternately; print both and the ratio with a verdict."""
+    if not os.path.exists(args.edx_proctoring_python):
+        raise SystemExit(f'{args.edx_proctoring_python} is missing: `make bench-edx-proctoring` creates it')
+    common = ['--requests', str(args.requests), '--warmup', str(args.warmup), '--round', str(args.round_size),
+              '--db', args.db]
+    ours_command = [sys.executable, os.path.abspath(__file__), *common]
+    theirs_command = [args.edx_proctoring_python, EDX_PROCTORING_SCRIPT, *common]
+    if args.explicit_cache:
+        ours_command += ['--cache', args.explicit_cache]
+        if args.explicit_cache != 'none':  # edx-proctoring keeps only its sessions in the cache
+            theirs_command += ['--cache', args.explicit_cache]
+    if args.conn_max_age is not None:
+        ours_command += ['--conn-max-age', args.conn_max_age]
+        theirs_command += ['--conn-max-age', args.conn_max_age]
+    ours, theirs = [], []
+    for number in range(1, args.compare_runs + 1):
+        ours.append(run_benchmark(f'run {number}/{args.compare_runs}: timer', ours_command))
+        theirs.append(run_benchmark(f'run {number}/{args.compare_runs}: edx-proctoring', theirs_command))
+
+    print()
+    print(f'Comparison [{args.db}]: runs of each: {args.compare_runs}, alternating; {args.requests} requests per '
+          f'endpoint per run; each against the bare view of its own server')
+    print(f'{"endpoint":<16} {"run":>4} {"req/s":>9} {"p50 ms":>8} {"p95 ms":>8} {"queries/call":>13} '
+          f'{"bare req/s":>11} {"ratio to bare":>14}')
+    for name, runs in (('timer', ours), ('edx-proctoring', theirs)):
+        for number, run in enumerate([*runs, mean_figures(runs)], start=1):
+            label = str(number) if number <= len(runs) else 'mean'
+            print(f'{name:<16} {label:>4} {run["rps"]:9.0f} {run["p50"]:8.3f} {run["p95"]:8.3f} '
+                  f'{run["queries"]:13.2f} {run["bare_rps"]:11.0f} {run["rps"] / run["bare_rps"]:14.3f}')
+    ours_mean, theirs_mean = mean_figures(ours), mean_figures(theirs)
+    times = ours_mean['rps'] / theirs_mean['rps']
+    bare_times = ours_mean['bare_rps'] / theirs_mean['bare_rps']
+    print(f'timer / edx-proctoring = {times:.1f}x (req/s); p50 {theirs_mean["p50"] / ours_mean["p50"]:.1f}x '
+          f'lower, p95 {theirs_mean["p95"] / ours_mean["p95"]:.1f}x lower')
+    print(f'bare views: ours / theirs = {bare_times:.2f}x; each against its bare view: '
+          f'{times / bare_times:.1f}x')
+    if abs(bare_times - 1) > BARE_TOLERANCE:
+        print(f'WARNING: the two bare views differ by more than {BARE_TOLERANCE:.0%}: the machine was not equally '
+              f'busy during the two benchmarks; rerun on a quiet machine (or with more --compare-runs)')
+    passed = times >= TARGET_TIMES_EDX_PROCTORING
+    print(f'VERDICT [{args.db}, timer vs edx-proctoring]: {"PASS" if passed else "FAIL"} '
+          f'({times:.1f}x {">=" if passed else "<"} {TARGET_TIMES_EDX_PROCTORING}x)')
     return 0
 
 

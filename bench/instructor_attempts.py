@@ -33,10 +33,8 @@ import datetime
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
@@ -45,7 +43,7 @@ REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if REPO_ROOT not in sys.path:
     sys.path.insert(0, REPO_ROOT)
 
-from demo.databases import fresh_mariadb_database  # noqa: E402  pylint: disable=wrong-import-position
+from bench.databases import fresh_database  # noqa: E402  pylint: disable=wrong-import-position
 
 # One database per run: two runs on one server never drop each other's data.
 MARIADB_NAME = f'bench_instructor_attempts_{os.getpid()}'
@@ -118,14 +116,7 @@ def parse_args(argv=None):
 
 def prepare_environment(args):
     """Choose the settings and create the empty database; return a function that removes it."""
-    os.environ['DJANGO_SETTINGS_MODULE'] = 'bench.settings'
-    os.environ['BENCH_DB'] = args.db
-    if args.db == 'mariadb':
-        os.environ['BENCH_MARIADB_NAME'] = MARIADB_NAME
-        return fresh_mariadb_database(MARIADB_NAME)
-    directory = tempfile.mkdtemp(prefix='bench-instructor-attempts-')
-    os.environ['BENCH_SQLITE_PATH'] = os.path.join(directory, 'bench.db')
-    return lambda: shutil.rmtree(directory, ignore_errors=True)
+    return fresh_database(args.db, MARIADB_NAME)
 
 
 def describe_database(connection):

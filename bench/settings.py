@@ -7,6 +7,8 @@ database chosen by ``bench/attempt_status.py`` through environment variables:
   demo's connection settings (``CONN_MAX_AGE``, ``CONN_HEALTH_CHECKS``).
 
 ``BENCH_CONN_MAX_AGE`` overrides ``CONN_MAX_AGE`` (``none`` for persistent connections).
+``BENCH_CACHE`` chooses the cache that keeps the timer's clocks: ``locmem`` (the demo's), ``redis``
+(127.0.0.1:6379, keys prefixed with ``BENCH_CACHE_PREFIX``, as Open edX runs) or ``none``.
 """
 import copy
 import os
@@ -47,3 +49,27 @@ LOGGING = {
     'handlers': {'stderr': {'level': 'ERROR', 'class': 'logging.StreamHandler'}},
     'root': {'handlers': ['stderr'], 'level': 'ERROR'},
 }
+
+_CACHE = os.environ.get('BENCH_CACHE', 'locmem')
+if _CACHE == 'redis':
+    CACHES = {
+        'default': {
+            'BACKEND': 'django_redis.cache.RedisCache',
+            'LOCATION': os.environ.get('BENCH_REDIS_URL', 'redis://127.0.0.1:6379/3'),
+            'KEY_PREFIX': os.environ.get('BENCH_CACHE_PREFIX', 'bench'),
+        },
+    }
+PROCTORING_TIMER_CACHE = None if _CACHE == 'none' else 'default'
+
+# The exam rush (bench/exam_rush.py): statements counted per request, and the provider of its exam.
+if os.environ.get('BENCH_COUNT_STATEMENTS'):
+    MIDDLEWARE = ['bench.statements.StatementCountMiddleware', *MIDDLEWARE]  # noqa: F405
+if os.environ.get('BENCH_VENDOR_URL'):
+    from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET
+
+    PROCTORING_PROVIDERS = {**PROCTORING_PROVIDERS, 'rpnow': {  # noqa: F405
+        'base_url': os.environ['BENCH_VENDOR_URL'], 'key_id': DEFAULT_KEY_ID, 'secret': DEFAULT_SECRET,
+        'webhook_secrets': [DEFAULT_WEBHOOK_SECRET], 'timeout': (3.05, 10),
+        'callback_base_url': os.environ['BENCH_CALLBACK_URL'],
+    }}
+    PROCTORING_DEFAULT_PROVIDER = 'rpnow'

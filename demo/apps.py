@@ -1,4 +1,4 @@
-"""The demo's app: starts the fake vendors behind the ``PROCTORING_DEMO_VENDORS`` flag."""
+"""The demo's app: fixes the workbench for many learners; starts the fake vendors behind ``PROCTORING_DEMO_VENDORS``."""
 import logging
 
 from django.apps import AppConfig
@@ -19,6 +19,8 @@ class DemoConfig(AppConfig):
     verbose_name = 'Proctored exams demo'
 
     def ready(self):
+        from demo import workbench_patches  # pylint: disable=import-outside-toplevel
+        workbench_patches.install()
         if getattr(settings, 'PROCTORING_DEMO_VENDORS', False):
             start_fake_vendors(settings.PROCTORING_DEMO_VENDOR_PORTS)
 

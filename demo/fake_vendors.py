@@ -1,5 +1,6 @@
 """
-Fake proctoring vendors: real HTTP servers on 127.0.0.1 that speak the vendor side of docs/vendor-protocols.rst.
+Fake proctoring vendors: real HTTP servers on 127.0.0.1 that speak the vendor side of
+docs/references/vendor-protocols.rst.
 
 The test suite starts them to test the vendor providers over real HTTP; the demo starts them behind the
 ``PROCTORING_DEMO_VENDORS`` flag, with a console page (``/console``) standing in for the vendor's own

@@ -56,9 +56,12 @@ DATABASES = {
         'NAME': os.environ.get('PROCTORING_DEMO_DB', os.path.join('var', 'workbench.db')),
         'OPTIONS': {
             'timeout': 20,
-            # Write-ahead logging: the timer's reads take no file locks and never wait for a writer
-            # (SQLite's ``init_command`` option needs Django 5.1; older ones keep the rollback journal).
-            **({'init_command': 'PRAGMA journal_mode=WAL'} if django.VERSION >= (5, 1) else {}),
+            # Write-ahead logging: the timer's reads take no file locks and never wait for a writer.
+            # Transactions take the write lock when they begin: one that read first could not take it
+            # later while another writes (SQLite answers "database is locked" at once instead of waiting),
+            # which many learners opening one exam at once would meet. Both options need Django 5.1.
+            **({'init_command': 'PRAGMA journal_mode=WAL', 'transaction_mode': 'IMMEDIATE'}
+               if django.VERSION >= (5, 1) else {}),
         },
         # Every learner in an exam polls the timer: keep each thread's connection for a minute
         # instead of opening one per request (no health check: it would cost a query per request).
