@@ -56,26 +56,29 @@ setup(
     description='Proctored, practice and timed exams for Open edX: an XBlock and a pluggable proctoring backend',
     long_description=LONG_DESCRIPTION,
     long_description_content_type='text/x-rst',
-    license='AGPL-3.0',
+    license='AGPL-3.0-only',
     license_files=['LICENSE.txt'],
     author='The openedx-proctored-exams authors',
     python_requires='>=3.11',
     packages=find_packages(include=['proctored_xblock', 'proctored_xblock.*',
                                     'edx_proctoring_backend', 'edx_proctoring_backend.*'])
-    + ['proctored_xblock.static', 'proctored_xblock.translations'],
-    # The block's JS/CSS and the catalogues live at the top of the repository; the wheel carries them
-    # inside the block's package, where XBlock resources and the platform's i18n service look them up.
+    + ['proctored_xblock.static'],
+    # The block's JS/CSS live at the top of the repository; the wheel carries them inside the block's
+    # package, where XBlock resources look them up.
     package_dir={
         'proctored_xblock.static': 'static',
-        'proctored_xblock.translations': 'locale',
     },
+    # The catalogues are each package's conf/locale, shipped where they are looked up: the block's in
+    # proctored_xblock/translations (the platform's XBlock i18n service), the app's in
+    # edx_proctoring_backend/locale (Django); both are links to conf/locale in the repository.
     package_data={
-        'proctored_xblock': ['templates/*.html'],
+        'proctored_xblock': ['templates/*.html', 'translations/*/LC_MESSAGES/text.po',
+                             'translations/*/LC_MESSAGES/text.mo'],
         'edx_proctoring_backend': ['templates/edx_proctoring_backend/*.html',
                                    'templates/edx_proctoring_backend/*/*.html',
-                                   'templates/instructor_dashboard/*.html'],
+                                   'templates/instructor_dashboard/*.html',
+                                   'locale/*/LC_MESSAGES/django.po', 'locale/*/LC_MESSAGES/django.mo'],
         'proctored_xblock.static': ['js/*.js', 'css/*.css'],
-        'proctored_xblock.translations': ['*/LC_MESSAGES/*.po', '*/LC_MESSAGES/*.mo'],
     },
     include_package_data=False,
     install_requires=load_requirements('requirements/base.in'),
@@ -112,7 +115,6 @@ setup(
         'Development Status :: 4 - Beta',
         'Framework :: Django',
         'Framework :: Django :: 5.2',
-        'License :: OSI Approved :: GNU Affero General Public License v3',
         'Programming Language :: Python :: 3.11',
         'Programming Language :: Python :: 3.12',
     ],
