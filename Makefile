@@ -1,7 +1,8 @@
 .DEFAULT_GOAL := help
 .PHONY: help demo test test-python test-mariadb test-openedx-platform test-tutor quality pii_check requirements dev-requirements system-requirements \
         upgrade extract_translations compile_translations detect_changed_source_translations \
-        validate_translations dummy_translations pull_translations bench bench-edx-proctoring clean docs
+        validate_translations dummy_translations pull_translations bench bench-edx-proctoring clean docs \
+        test-edx-proctoring
 
 PYTHON ?= python3.11
 VENV ?= .venv
@@ -44,6 +45,7 @@ test: system-requirements requirements ## set up and run the whole test suite (S
 	PROCTORING_TEST_DB=mariadb $(BIN)/python -m pytest -m mariadb -p no:cacheprovider
 	$(MAKE) test-openedx-platform
 	$(MAKE) test-tutor
+	$(MAKE) test-edx-proctoring
 
 test-openedx-platform: requirements ## the suite with the Open edX platform's versions of the shared packages (Python 3.12)
 	$(BIN)/tox -e openedx-platform --discover $(PLATFORM_PYTHON)
@@ -61,6 +63,20 @@ $(TUTOR_VENV)/.installed: requirements/pip.txt tutor/requirements/test.txt tutor
 test-tutor: $(TUTOR_VENV)/.installed ## the Tutor plugin's tests: render Tutor's configuration with it and check it (no containers)
 	$(TUTOR_VENV)/bin/pip check
 	$(TUTOR_VENV)/bin/python -m pytest tutor/tests -p no:cacheprovider
+
+# The `openedx.proctoring` backends (edx_proctoring_backend/special_exams) are tested beside the real
+# edx-proctoring, in a virtualenv of its own: its pins (requirements/edx-proctoring.txt) are not .venv's.
+SPECIAL_EXAMS_VENV ?= .venv-edx-proctoring
+
+$(SPECIAL_EXAMS_VENV)/.installed: requirements/pip.txt requirements/edx-proctoring.txt setup.py
+	test -x $(SPECIAL_EXAMS_VENV)/bin/python || $(PYTHON) -m venv $(SPECIAL_EXAMS_VENV)
+	$(SPECIAL_EXAMS_VENV)/bin/pip install -q -r requirements/pip.txt -r requirements/edx-proctoring.txt
+	$(SPECIAL_EXAMS_VENV)/bin/pip install -q --no-deps --config-settings editable_mode=compat -e .
+	touch $@
+
+test-edx-proctoring: $(SPECIAL_EXAMS_VENV)/.installed ## the edx-proctoring backends' tests, with the real edx-proctoring
+	$(SPECIAL_EXAMS_VENV)/bin/pip check
+	DJANGO_SETTINGS_MODULE=tests.edx_proctoring_settings $(SPECIAL_EXAMS_VENV)/bin/python -m pytest tests/special_exams -p no:cacheprovider
 
 test-python: requirements ## run the suite on SQLite only
 	$(BIN)/python -m pytest

@@ -110,6 +110,12 @@ setup(
             'proctortrack = edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
             'local = edx_proctoring_backend.providers.local:LocalProvider',
         ],
+        # This package's providers as edx-proctoring backends (PROCTORING_BACKENDS): docs/decisions/0005.
+        'openedx.proctoring': [
+            'proctored_exams_null = edx_proctoring_backend.special_exams.backend:NullBackend',
+            'proctored_exams_rpnow = edx_proctoring_backend.special_exams.backend:RPNowBackend',
+            'proctored_exams_proctortrack = edx_proctoring_backend.special_exams.backend:ProctortrackBackend',
+        ],
     },
     classifiers=[
         'Development Status :: 4 - Beta',

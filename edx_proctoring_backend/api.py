@@ -21,18 +21,20 @@ from .exams.errors import (
     InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
 )
 from .exams.models import Allowance
+from .exams.signals import attempt_status_changed
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus
 from .exams.timer_tokens import timer_token
 from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, vendor_messages
 from .lms import content_dates, publishing, roles
 from .privacy import access, learner_data as privacy_learner_data, retention
 from .providers import outbox
-from .providers.base import Step
+from .providers.base import Feature, Step
 from .providers.http import VendorError
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .recordings import capture, uploads
 from .reviews import callbacks, export, queue as review_queue
 from .reviews.outcomes import Outcome
+from .special_exams import hosting as special_exams
 
 log = logging.getLogger(__name__)
 CallbackRejected = callbacks.CallbackRejected
@@ -68,6 +70,8 @@ __all__ = [
     'record_export',
     'consent_terms', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus', 'on_campus_requests',
     'consent_csv', 'on_campus_csv',
+    'Feature', 'attempt_status_changed', 'host_exam', 'hosted_exam', 'hosted_attempt', 'is_hosted_exam',
+    'edx_exam_id_of',
 ]
 
 
@@ -324,3 +328,12 @@ def retention_plan(now=None, kinds=retention.KINDS):
 
 enforce_retention = flow_privacy.enforce_retention
 retire_user = flow_privacy.retire_user
+
+
+# ---- Exams and attempts kept for edx-proctoring's (special_exams/hosting.py) ---------------------------------
+
+host_exam = special_exams.host_exam
+hosted_exam = special_exams.hosted_exam
+hosted_attempt = special_exams.hosted_attempt
+is_hosted_exam = special_exams.is_hosted
+edx_exam_id_of = special_exams.edx_exam_id_of
