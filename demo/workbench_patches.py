@@ -1,12 +1,13 @@
 """
 Two fixes to the XBlock workbench, which the demo serves, so that it holds under many learners.
 
-Concurrent renders. The workbench keeps each block's state in one ``XBlockState`` row per (scope, scope id, user), found
-with ``get_or_create`` on a table without a unique key. Two requests that render the same exam at
-once can both create the row; every later read then finds two and fails, and every page of that exam
-answers 500. A unique key cannot help (the shared rows have no user, and NULLs never collide), so
-the demo makes the lookup race-safe instead: rows are looked up under a lock in this process, and
-where other processes made duplicates anyway, they are merged into the oldest one.
+Concurrent renders. The workbench keeps each block's state in one ``XBlockState`` row per (scope,
+scope id, user), found with ``get_or_create`` on a table without a unique key. Two requests that
+render the same exam at once can both create the row; every later read then finds two and fails,
+and every page of that exam answers 500. A unique key cannot help (the shared rows have no user, and
+NULLs never collide), so the demo makes the lookup race-safe instead: rows are looked up under a
+lock in this process, and where other processes made duplicates anyway, they are merged into the
+oldest one.
 
 Repeated renders. The XBlock runtime asks the installed packages' entry points for the aside types
 at every block it renders (tens of milliseconds a page); they cannot change while the process runs,
