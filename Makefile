@@ -70,7 +70,8 @@ SPECIAL_EXAMS_VENV ?= .venv-edx-proctoring
 
 $(SPECIAL_EXAMS_VENV)/.installed: requirements/pip.txt requirements/edx-proctoring.txt setup.py
 	test -x $(SPECIAL_EXAMS_VENV)/bin/python || $(PYTHON) -m venv $(SPECIAL_EXAMS_VENV)
-	$(SPECIAL_EXAMS_VENV)/bin/pip install -q -r requirements/pip.txt -r requirements/edx-proctoring.txt
+	$(SPECIAL_EXAMS_VENV)/bin/pip install -q -r requirements/pip.txt
+	$(SPECIAL_EXAMS_VENV)/bin/pip install -q -r requirements/edx-proctoring.txt
 	$(SPECIAL_EXAMS_VENV)/bin/pip install -q --no-deps --config-settings editable_mode=compat -e .
 	touch $@
 
@@ -134,7 +135,7 @@ bench-edx-proctoring: requirements $(EDX_PROCTORING_VENV)/.installed ## the time
 
 upgrade: dev-requirements ## re-pin requirements/*.txt from requirements/*.in (with edx-lint's common constraints)
 	$(BIN)/python -c "import pathlib, shutil, edx_lint; shutil.copy(pathlib.Path(edx_lint.__file__).parent / 'files' / 'common_constraints.txt', 'requirements/common_constraints.txt')"
-	for name in pip pip-tools base video test quality dev doc; do \
+	for name in pip pip-tools base video test quality dev doc edx-proctoring; do \
 		$(PIP_COMPILE) --upgrade -o requirements/$$name.txt requirements/$$name.in || exit 1; done
 
 # ---- Translations: the Open edX i18n workflow (edx-i18n-tools' i18n_tool, pybabel for Mako, atlas) ----

@@ -14,7 +14,7 @@ from .authoring import exams as authoring
 from .credit import records as credit_records
 from .credit.policy import CreditStatus, min_grade as credit_min_grade
 from .dashboard import queries as dashboard_queries
-from .exams import allowances, codes, export as exam_export, search
+from .exams import allowances, codes, export as exam_export, hosted as hosted_keys, search
 from .exams.clocks import sync_seconds as timer_sync_seconds
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
@@ -335,5 +335,5 @@ retire_user = flow_privacy.retire_user
 host_exam = special_exams.host_exam
 hosted_exam = special_exams.hosted_exam
 hosted_attempt = special_exams.hosted_attempt
-is_hosted_exam = special_exams.is_hosted
-edx_exam_id_of = special_exams.edx_exam_id_of
+is_hosted_exam = hosted_keys.is_hosted
+edx_exam_id_of = hosted_keys.edx_exam_id_of

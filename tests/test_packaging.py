@@ -42,6 +42,12 @@ EXPECTED_ENTRY_POINTS = {
         'local': 'edx_proctoring_backend.providers.local:LocalProvider',
     },
     'console_scripts': {'proctoring-analyse': 'edx_proctoring_backend.video.cli:run'},
+    # edx-proctoring's backends (special_exams): loaded by edx-proctoring where a site names them.
+    'openedx.proctoring': {
+        'proctored_exams_null': 'edx_proctoring_backend.special_exams.backend:NullBackend',
+        'proctored_exams_rpnow': 'edx_proctoring_backend.special_exams.backend:RPNowBackend',
+        'proctored_exams_proctortrack': 'edx_proctoring_backend.special_exams.backend:ProctortrackBackend',
+    },
 }
 
 
@@ -273,7 +279,8 @@ INSTALLED_CHECK = textwrap.dedent('''
                                if str(f).endswith('text.mo')],
         'entry_points': {group: sorted((ep.name, ep.value) for ep in importlib.metadata.entry_points(group=group))
                          for group in ('xblock.v1', 'lms.djangoapp', 'cms.djangoapp',
-                                       'edx_proctoring_backend.providers', 'console_scripts')},
+                                       'edx_proctoring_backend.providers', 'console_scripts',
+                                       'openedx.proctoring')},
         'translations_dir': str(Path(proctored_xblock.__file__).parent / 'translations'),
         'translations_found': (Path(proctored_xblock.__file__).parent / 'translations' / 'fr' / 'LC_MESSAGES'
                                / 'text.mo').is_file(),

@@ -5,7 +5,9 @@ One receiver of ``exams.signals.attempt_status_changed`` applies ``credit.policy
 keeps the package's credit record, tells the LMS's credit and grades apps (inside the platform) and
 sends the openedx-events exam-attempt signal where the platform's receivers should act on it
 (``exam_events.should_send``). It runs in the transaction of the change, so the
-status and its consequences are written together or not at all.
+status and its consequences are written together or not at all. An exam kept for edx-proctoring's
+(``special_exams``) keeps only the package's record: edx-proctoring's attempt, which follows this
+one, carries the platform's credit, grade and events.
 """
 import logging
 from functools import partial
@@ -14,6 +16,7 @@ from django.db import transaction
 
 from ..credit import records
 from ..credit.policy import CREDIT_STATUS, EXAM_ATTEMPT_EVENT, CreditStatus, GradeAction, effects_of
+from ..exams.hosted import is_hosted
 from ..exams.statuses import ExamType
 from . import platform
 from .exam_events import send_exam_attempt_event, should_send
@@ -27,6 +30,8 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
         return  # still being taken: nothing outside the attempt changes (and no query is made)
     effects = effects_of(attempt.exam.exam_type, from_status, to_status)
     records.apply_effects(attempt, effects)
+    if is_hosted(attempt.exam):
+        return  # the platform hears of it from edx-proctoring, whose attempt follows this one
     try:
         _tell_platform(attempt, effects, by, was_satisfied=CREDIT_STATUS.get(from_status) == CreditStatus.SATISFIED)
     except platform.PlatformUnavailable:
@@ -69,7 +74,7 @@ def _tell_platform(attempt, effects, by, was_satisfied=False):
 
 def register_credit_requirement(exam):
     """Inside the LMS, make a proctored exam of a credit course one of the course's credit requirements."""
-    if exam.exam_type != ExamType.PROCTORED or not exam.is_active:
+    if exam.exam_type != ExamType.PROCTORED or not exam.is_active or is_hosted(exam):
         return False
     try:
         if platform.is_credit_course(exam.course_key):

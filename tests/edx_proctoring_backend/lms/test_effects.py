@@ -89,6 +89,17 @@ def test_a_satisfactory_exam_satisfies_its_requirement(credit_course, learner, f
     assert record(learner, exam).requirement_status == 'satisfied'
 
 
+def test_an_exam_kept_for_edx_proctorings_leaves_the_platform_to_edx_proctoring(credit_course, learner):
+    exam = api.host_exam(7, COURSE, 'Final exam', 60, 'null')
+    assert effects.register_credit_requirement(exam) is False
+
+    attempt = submitted(learner, exam)
+
+    assert attempt.status == S.VERIFIED and record(learner, exam).requirement_status == 'satisfied'
+    assert credit_course.requirements(COURSE) == [GRADE_REQUIREMENT]   # no requirement under our key
+    assert posted(credit_course) == [] and credit_course.calls_to('override_subsection_grade') == []
+
+
 def test_the_requirement_is_created_at_the_first_status_when_the_course_became_a_credit_course_later(
         edx_platform, learner, final_exam):
     edx_platform.enroll(learner, COURSE, 'verified')
