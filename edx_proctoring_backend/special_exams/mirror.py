@@ -11,6 +11,8 @@ The two attempts kept in step: edx-proctoring's (the learner's, the platform's) 
   certificate and e-mail effects follow from edx-proctoring, as for every backend.
 * A review status edx-proctoring sets itself (its review callback, staff) that disagrees with this
   package's decision is set back to the decision: there is one source of truth.
+* A reset made here (this package's dashboard or REST API) removes edx-proctoring's attempt, as its
+  own reset does: the learner may take the exam again, and the platform clears the subsection's state.
 
 The learner's own steps (start, submit) and staff's (reset, error) go the other way, through the
 backend's methods (``backend``).
@@ -51,6 +53,8 @@ ONBOARDING_STATUSES = {
 # Set while edx-proctoring's review callback applies a review this package decided: edx-proctoring
 # then moves its attempt itself, once, right afterwards.
 _edx_applies_review = contextvars.ContextVar('edx_applies_review', default=False)
+# Set while edx-proctoring removes one of its attempts (its reset): this package's reset follows it.
+_edx_removes_attempt = contextvars.ContextVar('edx_removes_attempt', default=False)
 
 
 @contextlib.contextmanager
@@ -61,6 +65,16 @@ def edx_applies_review():
         yield
     finally:
         _edx_applies_review.reset(token)
+
+
+@contextlib.contextmanager
+def edx_removes_attempt():
+    """Within this block, edx-proctoring is removing its attempt: a reset here must not remove it again."""
+    token = _edx_removes_attempt.set(True)
+    try:
+        yield
+    finally:
+        _edx_removes_attempt.reset(token)
 
 
 def connect():
@@ -151,6 +165,9 @@ def open_attempt(edx_attempt):
 
 def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs):  # pylint: disable=unused-argument
     """This package moved an attempt of a hosted exam: edx-proctoring's follows, in the same transaction."""
+    if to_status == S.RESET and api.is_hosted_exam(attempt.exam):
+        remove_edx_attempt(attempt, by)
+        return
     if to_status not in FOLLOWED or not api.is_hosted_exam(attempt.exam) or _edx_applies_review.get():
         return
     edx_attempt = edx_attempt_for(attempt)
@@ -162,3 +179,16 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
         return
     edx_api.update_attempt_status(edx_attempt['id'], to_status, raise_if_not_found=False,
                                   update_attributable_to=by)
+
+
+def remove_edx_attempt(attempt, by):
+    """
+    Staff reset ``attempt`` here: remove edx-proctoring's attempt as its own reset does (its backend, this
+    one, then finds this package's attempt reset already). A reset that edx-proctoring began is left to it.
+    """
+    if _edx_removes_attempt.get():
+        return
+    edx_attempt = edx_attempt_for(attempt)
+    if edx_attempt is None:
+        return
+    edx_api.remove_exam_attempt(edx_attempt['id'], requesting_user=by)

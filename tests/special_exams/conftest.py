@@ -74,6 +74,7 @@ class InstructorService:
     def __init__(self):
         self.notifications = []
         self.completed = []
+        self.deleted = []
 
     def is_course_staff(self, user, course_id):  # pylint: disable=unused-argument
         """Whether ``user`` is staff of the course."""
@@ -83,8 +84,10 @@ class InstructorService:
         """The subsection is complete for the learner."""
         self.completed.append((user_identifier, content_id))
 
+    # pylint: disable-next=unused-argument
     def delete_student_attempt(self, student_identifier, course_id, content_id, requesting_user):
-        """The learner's state in the subsection is deleted (a reset)."""
+        """The learner's state in the subsection is deleted (a reset): kept as (learner, course, content)."""
+        self.deleted.append((student_identifier, course_id, content_id))
 
     def send_support_notification(self, **notification):
         """Keep the notification to support."""

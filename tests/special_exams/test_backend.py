@@ -372,7 +372,8 @@ def test_an_error_in_edx_proctoring_ends_the_session(rpnow, make_user, make_edx_
     assert lms_services['credit'].status(learner, COURSE, exam['content_id']) == 'failed'
 
 
-def test_a_reset_in_edx_proctoring_resets_here_and_a_new_attempt_follows(rpnow, make_user, make_edx_exam):
+def test_a_reset_in_edx_proctoring_resets_here_and_a_new_attempt_follows(rpnow, make_user, make_edx_exam,
+                                                                         lms_services):
     learner, staff = make_user('learner'), make_user('staff')
     exam = make_edx_exam('proctored_exams_rpnow')
     attempt_id = submitted(rpnow, exam, learner)
@@ -383,11 +384,28 @@ def test_a_reset_in_edx_proctoring_resets_here_and_a_new_attempt_follows(rpnow, 
     first.refresh_from_db()
     assert first.status == S.RESET
     assert edx_api.get_current_exam_attempt(exam['id'], learner.id) is None
+    assert len(lms_services['instructor'].deleted) == 1   # removed once, by edx-proctoring
 
     second_id = opt_in(exam, learner)
     second = ours(exam, learner)
     assert (second.attempt_number, second.status, edx_attempt(second_id)['status']) == (2, S.CREATED, 'created')
     assert second.provider_attempt_id != first.provider_attempt_id
+
+
+def test_a_reset_made_here_removes_edx_proctorings_attempt(rpnow, make_user, make_edx_exam, lms_services):
+    learner, staff = make_user('learner'), global_staff(make_user, 'staff')
+    exam = make_edx_exam('proctored_exams_rpnow')
+    submitted(rpnow, exam, learner)
+    first = ours(exam, learner)
+
+    api.reset_attempt(first, by=staff, reason='the learner was ill')
+
+    first.refresh_from_db()
+    assert first.status == S.RESET
+    assert edx_api.get_current_exam_attempt(exam['id'], learner.id) is None
+    assert lms_services['instructor'].deleted == [(learner.username, COURSE, exam['content_id'])]
+    second_id = opt_in(exam, learner)
+    assert (ours(exam, learner).attempt_number, edx_attempt(second_id)['status']) == (2, 'created')
 
 
 def test_retiring_a_learner_through_the_backend_erases_here_and_at_the_vendor(rpnow, make_user, make_edx_exam):
