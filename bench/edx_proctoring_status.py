@@ -41,7 +41,8 @@ if REPO_ROOT not in sys.path:
 
 from bench.databases import fresh_database  # noqa: E402  pylint: disable=wrong-import-position
 from bench.http_rounds import (  # noqa: E402  pylint: disable=wrong-import-position
-    describe_database, print_result, queries_per_call, serve_and_measure, summarise,
+    add_round_arguments, check_round_arguments, describe_database, print_result, queries_per_call, serve_and_measure,
+    summarise,
 )
 from demo.databases import mariadb  # noqa: E402  pylint: disable=wrong-import-position
 
@@ -59,19 +60,14 @@ urlpatterns = []
 def parse_args(argv=None):
     """Read the command line."""
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n', maxsplit=1)[0].strip())
-    parser.add_argument('--requests', type=int, default=2000, help='timed requests per endpoint (default 2000)')
-    parser.add_argument('--warmup', type=int, default=200, help='untimed requests per endpoint first (default 200)')
-    parser.add_argument('--round', type=int, default=50, dest='round_size',
-                        help='requests per endpoint in one round of the interleaving (default 50)')
-    parser.add_argument('--db', choices=('sqlite', 'mariadb'), default='sqlite')
+    add_round_arguments(parser)
     parser.add_argument('--cache', choices=('locmem', 'redis'), default=None,
                         help='where the sessions are kept (default: redis with mariadb, else locmem)')
     parser.add_argument('--conn-max-age', default=None,
                         help="override CONN_MAX_AGE (seconds, or 'none' for persistent); default: the demo's, 60")
     args = parser.parse_args(argv)
     args.cache = args.cache or ('redis' if args.db == 'mariadb' else 'locmem')
-    if args.requests < 2 or args.warmup < 0 or args.round_size < 1:
-        parser.error('--requests must be at least 2, --warmup at least 0 and --round at least 1')
+    check_round_arguments(parser, args)
     return args
 
 

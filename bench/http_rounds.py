@@ -16,6 +16,21 @@ import time
 RESULT_PREFIX = 'BENCH-RESULT '
 
 
+def add_round_arguments(parser):
+    """The command-line options of the rounds (how many requests, in what rounds) and of the database."""
+    parser.add_argument('--requests', type=int, default=2000, help='timed requests per endpoint (default 2000)')
+    parser.add_argument('--warmup', type=int, default=200, help='untimed requests per endpoint first (default 200)')
+    parser.add_argument('--round', type=int, default=50, dest='round_size',
+                        help='requests per endpoint in one round of the interleaving (default 50)')
+    parser.add_argument('--db', choices=('sqlite', 'mariadb'), default='sqlite')
+
+
+def check_round_arguments(parser, args):
+    """Refuse rounds that cannot be measured (``parser.error`` exits with the reason)."""
+    if args.requests < 2 or args.warmup < 0 or args.round_size < 1:
+        parser.error('--requests must be at least 2, --warmup at least 0 and --round at least 1')
+
+
 class ServerStats:
     """What the server thread did per endpoint: requests, SQL statements, new database connections."""
 
