@@ -11,13 +11,11 @@ is never told for longer than one sync interval that an ended attempt is running
 cache is per process or a poll raced the change. A deadline that passes needs no forgetting: the
 clock itself says so, and the poll then submits the attempt.
 """
-import logging
-
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 
-log = logging.getLogger(__name__)
+from .caching import best_effort
 
 DEFAULT_SYNC_SECONDS = 20
 _KEY = 'proctoring.clock.%d'
@@ -38,12 +36,8 @@ def cached_clock(attempt_id, user_id):
     cache = _cache()
     if cache is None:
         return None
-    try:
-        entry = cache.get(_KEY % attempt_id)
-    except Exception:  # pylint: disable=broad-except
-        # A cache that is down must not stop the clock: the database answers instead.
-        log.warning('The timer cache could not be read; reading the clock from the database', exc_info=True)
-        return None
+    entry = best_effort('The timer cache could not be read; reading the clock from the database',
+                        cache.get, _KEY % attempt_id)
     if entry is None or entry[0] != user_id:
         return None
     return entry[1:]
@@ -54,10 +48,8 @@ def keep_clock(attempt_id, user_id, clock):
     cache = _cache()
     if cache is None:
         return
-    try:
-        cache.set(_KEY % attempt_id, (user_id, *clock), timeout=sync_seconds())
-    except Exception:  # pylint: disable=broad-except
-        log.warning('The timer cache could not be written', exc_info=True)
+    best_effort('The timer cache could not be written',
+                cache.set, _KEY % attempt_id, (user_id, *clock), timeout=sync_seconds())
 
 
 def forget_clock(attempt_id):
@@ -70,11 +62,8 @@ def forget_clock(attempt_id):
         return
 
     def forget():
-        try:
-            cache.delete(_KEY % attempt_id)
-        except Exception:  # pylint: disable=broad-except
-            # The entry expires within one sync interval anyway.
-            log.warning('The timer cache could not forget attempt %s', attempt_id, exc_info=True)
+        # Where this fails, the entry expires within one sync interval anyway.
+        best_effort(f'The timer cache could not forget attempt {attempt_id}', cache.delete, _KEY % attempt_id)
 
     forget()
     transaction.on_commit(forget)

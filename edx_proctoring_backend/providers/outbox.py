@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from ..exams.caching import best_effort
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus
 from .http import VendorError, VendorRejected, VendorUnavailable, waiting_at_most
@@ -55,27 +56,22 @@ def pause_seconds():
     return getattr(settings, 'PROCTORING_VENDOR_PAUSE_SECONDS', DEFAULT_PAUSE_SECONDS)
 
 
-def _in_cache(operation, *args, **kwargs):
-    """Run a cache operation; a cache that is down only costs the pause (calls are tried as usual)."""
-    try:
-        return operation(*args, **kwargs)
-    except Exception:  # pylint: disable=broad-except
-        log.warning('The cache could not keep which vendors are unreachable', exc_info=True)
-        return None
+# A cache that is down only costs the pause: calls are tried as usual.
+_PAUSE_LOST = 'The cache could not keep which vendors are unreachable'
 
 
 def paused(provider):
     """True while calls to ``provider`` wait in the outbox because it could not be reached a moment ago."""
-    return bool(pause_seconds()) and _in_cache(cache.get, _UNREACHABLE_KEY % provider) is not None
+    return bool(pause_seconds()) and best_effort(_PAUSE_LOST, cache.get, _UNREACHABLE_KEY % provider) is not None
 
 
 def _pause(provider):
     if pause_seconds():
-        _in_cache(cache.set, _UNREACHABLE_KEY % provider, True, timeout=pause_seconds())
+        best_effort(_PAUSE_LOST, cache.set, _UNREACHABLE_KEY % provider, True, timeout=pause_seconds())
 
 
 def _resume(provider):
-    _in_cache(cache.delete, _UNREACHABLE_KEY % provider)
+    best_effort(_PAUSE_LOST, cache.delete, _UNREACHABLE_KEY % provider)
 
 
 def call_now(attempt, action, perform):

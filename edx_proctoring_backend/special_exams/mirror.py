@@ -58,23 +58,23 @@ _edx_removes_attempt = contextvars.ContextVar('edx_removes_attempt', default=Fal
 
 
 @contextlib.contextmanager
+def _raised(flag):
+    """Set ``flag`` (a boolean context variable) for the length of the block."""
+    token = flag.set(True)
+    try:
+        yield
+    finally:
+        flag.reset(token)
+
+
 def edx_applies_review():
     """Within this block, this package's decisions are left to edx-proctoring's review workflow to apply."""
-    token = _edx_applies_review.set(True)
-    try:
-        yield
-    finally:
-        _edx_applies_review.reset(token)
+    return _raised(_edx_applies_review)
 
 
-@contextlib.contextmanager
 def edx_removes_attempt():
     """Within this block, edx-proctoring is removing its attempt: a reset here must not remove it again."""
-    token = _edx_removes_attempt.set(True)
-    try:
-        yield
-    finally:
-        _edx_removes_attempt.reset(token)
+    return _raised(_edx_removes_attempt)
 
 
 def connect():
