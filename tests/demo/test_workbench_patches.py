@@ -4,6 +4,7 @@ from workbench.models import XBlockState
 from workbench.runtime import WorkbenchRuntime
 from workbench.runtime_util import reset_global_state
 from workbench.scenarios import get_scenarios
+from xblock.core import XBlockAside
 
 pytestmark = [pytest.mark.usefixtures('db'), pytest.mark.mariadb]
 
@@ -15,6 +16,15 @@ def exam_scenario():
                                  if scenario.description == 'Proctored exam (60 minutes)')
     vertical = WorkbenchRuntime('student_1').get_block(scenario.usage_id)
     return scenario_id, vertical.children[0]
+
+
+def test_the_aside_types_are_read_once_per_process(monkeypatch):
+    runtime = WorkbenchRuntime('student_1')
+    block = runtime.get_block(get_scenarios()[exam_scenario()[0]].usage_id)
+    expected = [aside_type for aside_type, _ in XBlockAside.load_classes()]
+    assert runtime.applicable_aside_types(block) == expected
+    monkeypatch.setattr(XBlockAside, 'load_classes', lambda: pytest.fail('entry points read again'))
+    assert runtime.applicable_aside_types(block) == expected
 
 
 def test_duplicated_block_state_is_merged_and_the_page_answers(client):

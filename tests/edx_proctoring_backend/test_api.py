@@ -7,7 +7,9 @@ from django.test import override_settings
 from django.utils import timezone
 
 from edx_proctoring_backend import api
+from edx_proctoring_backend.exams import alternatives
 from edx_proctoring_backend.exams.models import Allowance, AttemptTransition, ExamAttempt
+from edx_proctoring_backend.flow import learner as learner_flow
 from tests import journeys
 from tests.fakes.counting_provider import CALLS, reset_calls
 from tests.journeys import started
@@ -53,6 +55,27 @@ def test_opt_in_issues_one_code_and_one_registration(learner, make_exam):
     assert first.provider_attempt_id == f'session-{first.pk}'
     assert CALLS['register_attempt'] == 1
     assert len(first.exam_code.replace('-', '')) == 26
+
+
+def test_opting_in_leaves_on_campus_requests_alone_where_the_exam_offers_none(learner, make_exam, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError('an exam without on-campus sittings has no request to withdraw')
+
+    monkeypatch.setattr(alternatives, 'withdraw', refuse)
+    assert journeys.opt_in(learner, make_exam()).status == S.CREATED
+
+
+def test_the_code_is_used_only_if_the_attempt_becomes_ready(learner, make_exam, monkeypatch):
+    exam = make_exam()
+    attempt = journeys.opt_in(learner, exam)
+
+    def another_request_first(*args, **kwargs):
+        raise api.IllegalTransition(S.CREATED, S.READY_TO_START)
+
+    monkeypatch.setattr(learner_flow, 'transition', another_request_first)
+    with pytest.raises(api.IllegalTransition):
+        api.confirm_checks(learner, exam, attempt.exam_code)
+    assert ExamAttempt.objects.get(pk=attempt.pk).code_redeemed_at is None   # the code is still the learner's
 
 
 def test_opting_out_is_final(learner, make_exam):
