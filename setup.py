@@ -115,6 +115,7 @@ setup(
             'proctored_exams_null = edx_proctoring_backend.special_exams.backend:NullBackend',
             'proctored_exams_rpnow = edx_proctoring_backend.special_exams.backend:RPNowBackend',
             'proctored_exams_proctortrack = edx_proctoring_backend.special_exams.backend:ProctortrackBackend',
+            'proctored_exams_local = edx_proctoring_backend.special_exams.backend:LocalBackend',
         ],
     },
     classifiers=[

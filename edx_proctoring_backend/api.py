@@ -71,7 +71,7 @@ __all__ = [
     'consent_terms', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus', 'on_campus_requests',
     'consent_csv', 'on_campus_csv',
     'Feature', 'attempt_status_changed', 'host_exam', 'hosted_exam', 'hosted_attempt', 'is_hosted_exam',
-    'edx_exam_id_of',
+    'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status',
 ]
 
 
@@ -186,6 +186,7 @@ store_chunk = capture.store_chunk
 complete_recording = capture.complete_recording
 store_photo = capture.store_photo
 capture_plan = capture.capture_plan
+recording_status = capture.recording_status
 requeue_stale_analyses = capture.requeue_stale_analyses
 session_evidence = capture.session_evidence
 
@@ -337,3 +338,4 @@ hosted_exam = special_exams.hosted_exam
 hosted_attempt = special_exams.hosted_attempt
 is_hosted_exam = hosted_keys.is_hosted
 edx_exam_id_of = hosted_keys.edx_exam_id_of
+SUBMITTED_IN_EDX_PROCTORING = hosted_keys.SUBMITTED_IN_EDX_PROCTORING

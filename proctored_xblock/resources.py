@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
+TEMPLATE_DIR = PACKAGE_DIR / 'templates'
 _SOURCE_NAMES = {'static': 'static'}
 
 
@@ -25,9 +26,3 @@ def resource_dir(name):
 def read_static(relative_path):
     """Return the text of a file under ``static/`` (cached: these files never change at run time)."""
     return (resource_dir('static') / relative_path).read_text(encoding='utf-8')
-
-
-@lru_cache(maxsize=None)
-def read_template(name):
-    """Return the text of one of the block's templates."""
-    return (PACKAGE_DIR / 'templates' / name).read_text(encoding='utf-8')

@@ -3,20 +3,19 @@ import math
 
 from django.utils import formats, timezone, translation
 from django.utils.html import json_script
-from mako.template import Template
+from mako.lookup import TemplateLookup
 
 from edx_proctoring_backend.api import AttemptStatus as S, ReviewStatus, Step
 
-from .resources import read_template
+from .resources import TEMPLATE_DIR, read_static
 
-_TEMPLATES = {}
+# The block's templates, compiled once; a template may use another's defs (``<%namespace file=...>``).
+_TEMPLATES = TemplateLookup(directories=[str(TEMPLATE_DIR)], strict_undefined=True, input_encoding='utf-8')
 
 
 def render_template(name, i18n, **context):
     """Render one of the block's templates with the i18n service's ``_`` and ``ngettext``."""
-    if name not in _TEMPLATES:
-        _TEMPLATES[name] = Template(read_template(name), strict_undefined=True)
-    return _TEMPLATES[name].render_unicode(_=i18n.gettext, ngettext=i18n.ngettext, **context)
+    return _TEMPLATES.get_template(name).render_unicode(_=i18n.gettext, ngettext=i18n.ngettext, **context)
 
 
 def page_state(state):
@@ -98,6 +97,44 @@ def render_screen_recorder(i18n, display_name, css, capture_js, init=None, messa
         bidi=translation.get_language_bidi(), display_name=display_name, css=css, capture_js=capture_js,
         plan_script=json_script(init, PLAN_ELEMENT_ID) if init is not None else '', plan_id=PLAN_ELEMENT_ID,
         message=message).lstrip()
+
+
+def recording_window_messages(_):
+    """What the recording window of an exam behind edx-proctoring tells the learner, translated."""
+    return {
+        'waiting': _("Start the recording: your exam can start once it runs."),
+        'ready': _("The recording runs. Choose Open the exam, then Start Exam on the exam page."),
+        'started': _("Your exam has started. Keep this page open until your exam ends."),
+        'stopped': _("The recording stopped. Start it again at once: without it, your exam ends with an error."),
+        'done': _("Your exam has ended and your recording is saved. You can close this page."),
+        'ended': _("This exam attempt is over: nothing more is recorded. You can close this page."),
+        'leave': _("Leaving this page stops the recording of your exam."),
+    }
+
+
+def render_recording_window(i18n, stage, display_name, css, plan=None, **context):
+    """
+    The recording window of an exam behind edx-proctoring (``recording_window.html``) at ``stage``:
+    ``terms``, ``refused``, ``checks``, ``recording`` or ``ended``. ``plan`` is the window script's data
+    (with the capture script's, ``plan['capture']``); the scripts are only on pages that have one.
+    """
+    _ = i18n.gettext
+    for name, default in (('error', ''), ('message', ''), ('terms', None), ('exam_url', ''), ('records_screen', False),
+                          ('csrf_token', '')):
+        context.setdefault(name, default)
+    page_context = {
+        'language': translation.get_language() or 'en', 'bidi': translation.get_language_bidi(),
+        'stage': stage, 'display_name': display_name, 'css': css,
+        'steps': [(step,) + step_texts(_).get(step, (step, '')) for step in context.pop('step_names', ())],
+        'plan_script': '', 'plan_id': PLAN_ELEMENT_ID, 'capture_js': '', 'window_js': '',
+    }
+    if plan is not None:
+        plan = dict(plan, messages=recording_window_messages(_))
+        if plan.get('capture'):
+            plan['capture'] = dict(plan['capture'], messages=capture_messages(_))
+        page_context.update(plan_script=json_script(plan, PLAN_ELEMENT_ID), capture_js=read_static('js/capture.js'),
+                            window_js=read_static('js/recording_window.js'))
+    return render_template('recording_window.html', i18n, **page_context, **context).lstrip()
 
 
 def review_texts(_):

@@ -40,8 +40,9 @@ PROCTORING_BACKENDS = {
     'proctored_exams_null': {'tech_support_email': 'exams@example.com', 'tech_support_phone': '+1 555 0100'},
     'proctored_exams_rpnow': {},
     'proctored_exams_proctortrack': {'ping_interval': 30},
+    'proctored_exams_local': {},
 }
 # The fake vendors' providers are configured per test (the ``fake_vendor`` fixture); the backends
 # are built at start-up, when edx-proctoring loads them.
-PROCTORING_PROVIDERS = {**PROCTORING_PROVIDERS, 'rpnow': {}, 'proctortrack': {}}  # noqa: F405
+PROCTORING_PROVIDERS = {**PROCTORING_PROVIDERS, 'rpnow': {}, 'proctortrack': {}, 'local': {}}  # noqa: F405
 PROCTORING_ALLOW_UNRECORDED_PROCTORING = True

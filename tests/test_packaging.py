@@ -47,6 +47,7 @@ EXPECTED_ENTRY_POINTS = {
         'proctored_exams_null': 'edx_proctoring_backend.special_exams.backend:NullBackend',
         'proctored_exams_rpnow': 'edx_proctoring_backend.special_exams.backend:RPNowBackend',
         'proctored_exams_proctortrack': 'edx_proctoring_backend.special_exams.backend:ProctortrackBackend',
+        'proctored_exams_local': 'edx_proctoring_backend.special_exams.backend:LocalBackend',
     },
 }
 

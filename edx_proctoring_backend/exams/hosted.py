@@ -6,6 +6,9 @@ subsection, whose dates, credit requirement, grade and events edx-proctoring and
 so this package's per-learner dates, credit effects and exam-attempt events leave it alone.
 """
 HOSTED_KEY_PREFIX = 'edx-proctoring:exam:'
+#: The submit reason of a hosted attempt that edx-proctoring submitted (the learner, or its clock: it
+#: does not say which). Its page cannot wait for the recordings first: their last chunks come after.
+SUBMITTED_IN_EDX_PROCTORING = 'edx_proctoring'
 
 
 def hosted_usage_key(edx_exam_id):

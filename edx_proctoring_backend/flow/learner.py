@@ -16,6 +16,7 @@ from ..exams.codes import new_exam_code, normalise_exam_code
 from ..exams.errors import (
     AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamNotFound, IllegalTransition, InvalidExamCode, NotAllowed,
 )
+from ..exams.hosted import is_hosted
 from ..exams.models import Exam, ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType, practice_result, review_status
 from ..exams.timer_tokens import read_timer_token, timer_token
@@ -157,8 +158,12 @@ def _require_offered(user, exam):
 
 
 def _may_retake(exam, attempt):
-    """A reset attempt can be taken again, and practice exams as often as the learner likes."""
-    if attempt.status == S.RESET:
+    """
+    A reset attempt can be taken again, and practice exams as often as the learner likes. An exam kept for
+    edx-proctoring's is taken again after an error when edx-proctoring resumes it (it opens a new attempt
+    only once staff marked the errored one ready to resume).
+    """
+    if attempt.status == S.RESET or (attempt.status == S.ERROR and is_hosted(exam)):
         return True
     return exam.exam_type == ExamType.PRACTICE and attempt.status in S.COMPLETED + (S.ERROR,)
 

@@ -114,10 +114,11 @@ class LocalProvider(ProctoringProvider):
     def on_submit(self, attempt):
         """
         The exam ended: close its recordings (late chunks are refused) and flag any recording the exam
-        needed that never arrived. The review stays pending: a person decides. When the clock ended it,
-        the recordings stay open for the answers' grace: the page's last chunk is on its way.
+        needed that never arrived. The review stays pending: a person decides. When the submission did
+        not wait for the page (the clock, edx-proctoring), the recordings stay open for the answers' grace:
+        the page's last chunks are on their way.
         """
-        if attempt.submit_reason != uploads.TIME_EXPIRED:
+        if attempt.submit_reason not in uploads.LATE_CHUNK_REASONS:
             uploads.complete_open_recordings(attempt)
         present = set(attempt.recordings.values_list('kind', flat=True))
         for kind in self.recording_kinds(attempt.exam):

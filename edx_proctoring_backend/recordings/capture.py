@@ -15,6 +15,7 @@ from django.utils.module_loading import import_string
 
 from ..exams.attempts import latest_attempt
 from ..exams.errors import AttemptNotFound
+from ..exams.hosted import is_hosted
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus
 from ..exams.timer import answer_grace_seconds
@@ -63,15 +64,19 @@ def recorded_attempt(user, attempt_id):
     attempt = None
     if user is not None and user.is_authenticated:
         attempt = ExamAttempt.objects.select_related('exam').filter(pk=attempt_id, user=user).first()
-    if attempt is None:
-        raise AttemptNotFound()
-    try:
-        provider = get_provider(attempt.exam.provider)
-    except (UnknownProvider, ImportError) as error:
-        raise AttemptNotFound() from error
-    if not isinstance(provider, LocalProvider):
+    provider = recording_provider(attempt.exam) if attempt is not None else None
+    if provider is None:
         raise AttemptNotFound()
     return attempt, provider
+
+
+def recording_provider(exam):
+    """The provider of ``exam`` when it records on this site (``LocalProvider``), else None."""
+    try:
+        provider = get_provider(exam.provider)
+    except (UnknownProvider, ImportError):
+        return None
+    return provider if isinstance(provider, LocalProvider) else None
 
 
 def recording_state(user, attempt_id, kind):
@@ -94,13 +99,45 @@ def store_chunk(user, attempt_id, kind, index, data, content_type):
     attempt, provider = recorded_attempt(user, attempt_id)
     limits = upload_limits()
     asked = provider.upload_kinds(attempt.exam)
+    # Behind edx-proctoring the recording runs before the start, which waits for it (records_before_start).
+    early = is_hosted(attempt.exam)
     return uploads.store_chunk(
         attempt, kind, index, data, content_type, asked_kinds=asked, max_chunk_bytes=limits['max_chunk_bytes'],
         budget_bytes=uploads.attempt_budget_bytes(attempt, asked, limits['max_recording_kbps'],
-                                                  limits['recording_margin_seconds']),
-        max_recording_bytes=limits['max_recording_bytes'],
-        gap_seconds=getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS),
-        grace_seconds=answer_grace_seconds())
+                                                  limits['recording_margin_seconds'], records_before_start=early),
+        max_recording_bytes=limits['max_recording_bytes'], gap_seconds=upload_gap_seconds(),
+        grace_seconds=answer_grace_seconds(), records_before_start=early)
+
+
+def upload_gap_seconds():
+    """
+    How long a running recording may go without a chunk (``PROCTORING_UPLOAD_GAP_SECONDS``, 60): a longer
+    gap is flagged for the reviewer, and a recording that edx-proctoring waits on is no longer live.
+    """
+    return getattr(settings, 'PROCTORING_UPLOAD_GAP_SECONDS', DEFAULT_UPLOAD_GAP_SECONDS)
+
+
+def recording_status(attempt):
+    """
+    Where the in-house recording of ``attempt`` stands, as edx-proctoring's worker asks before the start
+    and at each ping (``special_exams``): ``{'status': the attempt's status, 'recording': overall,
+    'recordings': {kind: state}}`` (``recordings.uploads.liveness``). ``recording`` is ``live`` when every
+    recording the exam takes is, ``stopped`` when one stopped, ``ended`` once the attempt is over, else
+    ``not_started``. Raises ``AttemptNotFound`` for an attempt of another provider.
+    """
+    provider = recording_provider(attempt.exam)
+    if provider is None:
+        raise AttemptNotFound()
+    states = uploads.liveness(attempt, provider.recording_kinds(attempt.exam), timezone.now(), upload_gap_seconds())
+    if attempt.status not in AttemptStatus.IN_PROGRESS:
+        overall = 'ended'
+    elif all(state == uploads.LIVE for state in states.values()):
+        overall = uploads.LIVE
+    elif any(state != uploads.NOT_STARTED for state in states.values()):
+        overall = uploads.STOPPED
+    else:
+        overall = uploads.NOT_STARTED
+    return {'status': attempt.status, 'recording': overall, 'recordings': states}
 
 
 def complete_recording(user, attempt_id, kind):
@@ -153,11 +190,8 @@ def capture_plan(user, exam):
     attempt = latest_attempt(exam, user)
     if attempt is None or attempt.status not in AttemptStatus.IN_PROGRESS:
         return None
-    try:
-        provider = get_provider(exam.provider)
-    except (UnknownProvider, ImportError):
-        return None
-    if not isinstance(provider, LocalProvider):
+    provider = recording_provider(exam)
+    if provider is None:
         return None
     options = provider.options(exam)
     kinds = provider.upload_kinds(exam)
@@ -202,10 +236,10 @@ def queue_analysis(recording_ids, countdown=None):
 def queue_session_analysis(attempt, provider):
     """
     After a session recorded on this site is submitted, analyse its recordings: at once, or, when the
-    clock ended it, once the grace for the page's last chunks is over.
+    submission did not wait for the page (the clock, edx-proctoring), once the grace for its last chunks is over.
     """
     if isinstance(provider, LocalProvider):
-        late = attempt.submit_reason == uploads.TIME_EXPIRED
+        late = attempt.submit_reason in uploads.LATE_CHUNK_REASONS
         queue_analysis(uploads.recordings_to_analyse(attempt), countdown=answer_grace_seconds() + 5 if late else None)
 
 

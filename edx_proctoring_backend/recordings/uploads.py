@@ -10,12 +10,13 @@ import hashlib
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from ..exams import timer
 from ..exams.errors import ProctoringError
+from ..exams.hosted import SUBMITTED_IN_EDX_PROCTORING
 from ..exams.statuses import AttemptStatus
 from .models import AttemptPhoto, Recording, RecordingChunk, SessionFlag
 from .storage import delete_quietly, media_storage, new_name, save_bytes
@@ -68,18 +69,23 @@ def require_in_progress(attempt):
 
 
 TIME_EXPIRED = 'time_expired'
+#: Submit reasons after which the page's last chunks still come: the clock's (the chunk cut at 00:00),
+#: and edx-proctoring's (its page submits without waiting for the recording window).
+LATE_CHUNK_REASONS = (TIME_EXPIRED, SUBMITTED_IN_EDX_PROCTORING)
 
 
 def still_recording(attempt, now, grace_seconds):
     """
-    Whether chunks of the attempt are still accepted at ``now``: while it is in progress, and after the
-    clock ended it, as long as answers are (the deadline plus the grace): the page's last chunk, cut at
-    00:00, arrives after the server has submitted the exam.
+    Whether chunks of the attempt are still accepted at ``now``: while it is in progress, and after a
+    submission that did not wait for them (``LATE_CHUNK_REASONS``) as long as answers would be: for the
+    answers' grace after the deadline the clock reached, or after edx-proctoring's submission.
     """
     if attempt.status in S.IN_PROGRESS:
         return True
-    return (attempt.status == S.SUBMITTED and attempt.submit_reason == TIME_EXPIRED
-            and attempt.deadline is not None and timer.accepts_answers(attempt.deadline, now, grace_seconds))
+    if attempt.status != S.SUBMITTED or attempt.submit_reason not in LATE_CHUNK_REASONS:
+        return False
+    ended = attempt.deadline if attempt.submit_reason == TIME_EXPIRED else attempt.submitted_at
+    return ended is not None and timer.accepts_answers(ended, now, grace_seconds)
 
 
 def require_before_start(attempt):
@@ -134,29 +140,37 @@ def _known_chunk(recording, index, digest):
     return state_of(recording)
 
 
-def require_asked_for(attempt, kind, asked_kinds):
+def require_asked_for(attempt, kind, asked_kinds, records_before_start=False):
     """
     Refuse a recording the exam's rules do not ask for (``asked_kinds``), or at a moment they do not:
-    the room scan before the start only, the webcam and the screen from the start on.
+    the room scan before the start only, the webcam and the screen from the start on, or, where the
+    recording must be running before the start (``records_before_start``: an exam behind edx-proctoring,
+    whose start waits for it), once the checks are done.
     """
     _require_kind(kind, Recording.KINDS)
     if kind not in asked_kinds:
         raise UploadRefused('not_asked', gettext('This exam does not record that.'), 404)
     if kind == Recording.ROOM_SCAN:
         require_before_start(attempt)
-    elif attempt.status in (S.CREATED, S.READY_TO_START):
+    elif attempt.status == S.CREATED or (attempt.status == S.READY_TO_START and not records_before_start):
         raise UploadRefused('not_started', gettext('The exam has not started: its recording begins at the start.'),
                             409)
 
 
-def attempt_budget_bytes(attempt, asked_kinds, max_kbps, margin_seconds):
+def attempt_budget_bytes(attempt, asked_kinds, max_kbps, margin_seconds, records_before_start=False):
     """
     How many bytes an attempt's recordings may hold in all: each recording taken during the exam at
     ``max_kbps`` for the attempt's whole time (its allowances included), plus ``margin_seconds`` of it
-    (the room scan, the answers' grace, a reload's new file headers).
+    (the room scan, the answers' grace, a reload's new file headers). Where the recording runs before the
+    start (``records_before_start``), the time from its first chunk to the start counts too.
     """
     if attempt.started_at is not None and attempt.deadline is not None:
-        seconds = max(0.0, (attempt.deadline - attempt.started_at).total_seconds())
+        begun = attempt.started_at
+        if records_before_start:
+            first = (Recording.objects.filter(attempt=attempt).exclude(kind=Recording.ROOM_SCAN)
+                     .aggregate(first=Min('started'))['first'])
+            begun = min(begun, first or begun)
+        seconds = max(0.0, (attempt.deadline - begun).total_seconds())
     else:
         seconds = attempt.exam.time_limit_minutes * 60
     during = max(1, len([kind for kind in asked_kinds if kind != Recording.ROOM_SCAN]))
@@ -171,7 +185,9 @@ def require_room_in_budget(attempt, size, budget_bytes):
                             max_bytes=budget_bytes)
 
 
-def _require_storable_chunk(attempt, kind, data, content_type, asked_kinds, max_chunk_bytes, grace_seconds):
+# pylint: disable-next=too-many-positional-arguments
+def _require_storable_chunk(attempt, kind, data, content_type, asked_kinds, max_chunk_bytes, grace_seconds,
+                            records_before_start):
     """Refuse a chunk that no recording of the attempt may take now; return its media type."""
     _require_kind(kind, Recording.KINDS)
     if not data:
@@ -183,12 +199,12 @@ def _require_storable_chunk(attempt, kind, data, content_type, asked_kinds, max_
         raise UploadRefused('chunk_too_large', gettext('This chunk is too large.'), 413, max_bytes=max_chunk_bytes)
     if not still_recording(attempt, timezone.now(), grace_seconds):
         require_in_progress(attempt)
-    require_asked_for(attempt, kind, asked_kinds)
+    require_asked_for(attempt, kind, asked_kinds, records_before_start)
     return media_type
 
 
 def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_chunk_bytes, max_recording_bytes,
-                budget_bytes=None, gap_seconds=None, grace_seconds=0):
+                budget_bytes=None, gap_seconds=None, grace_seconds=0, records_before_start=False):
     """
     Store chunk ``index`` of the attempt's recording of ``kind``, one of the ``asked_kinds`` that the exam's
     rules record (``require_asked_for``); return ``(created, state)``. The attempt's recordings together
@@ -197,11 +213,12 @@ def store_chunk(attempt, kind, index, data, content_type, *, asked_kinds, max_ch
     Chunks are accepted in order only. The same chunk again (same bytes) is answered as stored
     (``created`` False), so a page that lost an answer may send it again. The chunk's file is written
     completely before its row is: a crash in between leaves no counted half chunk. During the exam,
-    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer. When
-    the clock ended the exam, chunks are still accepted for ``grace_seconds`` after the deadline.
+    a chunk arriving over ``gap_seconds`` after the previous one flags the gap for the reviewer. After a
+    submission that did not wait for the page (``still_recording``), chunks are still accepted for
+    ``grace_seconds``. ``records_before_start``: the recording may begin once the checks are done.
     """
     media_type = _require_storable_chunk(attempt, kind, data, content_type, asked_kinds, max_chunk_bytes,
-                                         grace_seconds)
+                                         grace_seconds, records_before_start)
     recording, _ = Recording.objects.get_or_create(attempt=attempt, kind=kind,
                                                    defaults={'content_type': content_type[:100]})
     digest = hashlib.sha256(data).hexdigest()
@@ -260,6 +277,49 @@ def _flag_gap(attempt, recording, now, gap_seconds):
     if gap > timedelta(seconds=gap_seconds):
         SessionFlag.objects.create(attempt=attempt, kind=SessionFlag.UPLOAD_GAP, at=now,
                                    detail=f'{recording.kind}: no upload for {int(gap.total_seconds())} s')
+
+
+#: The recording each flag from the browser says stopped (a closed recorder: any of them).
+_STOPPED_RECORDING = {SessionFlag.CAMERA_STOPPED: Recording.WEBCAM, SessionFlag.SCREEN_STOPPED: Recording.SCREEN}
+LIVE = 'live'
+NOT_STARTED = 'not_started'
+STOPPED = 'stopped'
+
+
+#: After a reported stop, the stopped recorder's last chunk still arrives: a recording is live again only
+#: with a chunk this long after the stop (the learner shared again and chunks keep coming).
+STOP_SETTLE_SECONDS = 10
+
+
+def liveness(attempt, kinds, now, gap_seconds):
+    """
+    Whether the attempt's recordings of ``kinds`` are running, as seen from the server, for whoever waits
+    on them (edx-proctoring's start and ping): ``{kind: state}``, each ``live`` (a chunk within the last
+    ``gap_seconds``, and since the last reported stop), ``not_started`` (no chunk yet), ``stopped`` (a stop
+    reported and no chunk over ``STOP_SETTLE_SECONDS`` after it, or no chunk for ``gap_seconds``) or the
+    recording's status once it is no longer recording (``complete`` and after).
+    """
+    recordings = {recording.kind: recording for recording in Recording.objects.filter(attempt=attempt, kind__in=kinds)}
+    last_stops = (SessionFlag.objects.filter(attempt=attempt, kind__in=SessionFlag.FROM_BROWSER)
+                  .values('kind').annotate(last=Max('at')).values_list('kind', 'last'))
+    stopped_at = {}
+    for flag_kind, at in last_stops:
+        for kind in ((_STOPPED_RECORDING[flag_kind],) if flag_kind in _STOPPED_RECORDING else kinds):
+            stopped_at[kind] = max(at, stopped_at.get(kind, at))
+    settle = timedelta(seconds=STOP_SETTLE_SECONDS)
+    states = {}
+    for kind in kinds:
+        recording = recordings.get(kind)
+        if recording is None or recording.last_chunk_at is None:
+            states[kind] = NOT_STARTED
+        elif recording.status != Recording.RECORDING:
+            states[kind] = recording.status
+        elif (stopped_at.get(kind) and recording.last_chunk_at < stopped_at[kind] + settle) \
+                or now - recording.last_chunk_at > timedelta(seconds=gap_seconds):
+            states[kind] = STOPPED
+        else:
+            states[kind] = LIVE
+    return states
 
 
 def complete_recording(attempt, kind):

@@ -30,7 +30,7 @@ from edx_proctoring.exceptions import (
     BackendProviderCannotRegisterAttempt, ProctoredExamIllegalStatusTransition, ProctoredExamReviewAlreadyExists,
 )
 from edx_proctoring.models import ProctoredExamSoftwareSecureReview, ProctoredExamStudentAttempt
-from edx_proctoring.statuses import ReviewStatus as EdxReviewStatus
+from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as EdxStatus, ReviewStatus as EdxReviewStatus
 from edx_proctoring.utils import obscured_user_id
 
 from edx_proctoring_backend import api
@@ -56,11 +56,16 @@ REVIEW_STATUS_FOR = {
     S.SECOND_REVIEW_REQUIRED: EdxReviewStatus.suspicious,
     S.ERROR: EdxReviewStatus.not_reviewed,
 }
+# edx-proctoring's statuses in which the learner opens the recording window (before the start).
+RECORDING_WINDOW_STATUSES = (EdxStatus.created, EdxStatus.download_software_clicked, EdxStatus.ready_to_start)
+# edx-proctoring's statuses in which the recording window records (before and during the exam).
+RECORDING_STATUSES = RECORDING_WINDOW_STATUSES + (EdxStatus.started, EdxStatus.ready_to_submit)
+# The recording's state in which the exam may start and go on (``api.recording_status``).
+LIVE = 'live'
 # This package's onboarding statuses in the words of edx-proctoring's onboarding profile API.
 ONBOARDING_PROFILE_STATUSES = {
     'approved': 'approved-in-course', 'pending': 'pending', 'rejected': 'rejected', 'expired': 'expired',
 }
-SUBMITTED_IN_EDX_PROCTORING = 'learner'   # the learner, or edx-proctoring's clock: it does not say which
 
 
 class ProctoredExamsBackend(ProctoringBackendProvider):
@@ -84,6 +89,9 @@ class ProctoredExamsBackend(ProctoringBackendProvider):
     has_dashboard = True
     #: What ``mirror`` recognises this package's backends by.
     delegates_to_proctored_exams = True
+    #: Whether the learner agrees to this package's terms in its recording window (``local``), which then
+    #: opens this package's attempt, rather than in the learning MFE's screens.
+    terms_in_recording_window = False
 
     def __init__(self, **options):
         # The provider's facts first: the site's options for the backend win.
@@ -177,7 +185,7 @@ class ProctoredExamsBackend(ProctoringBackendProvider):
         if ours is None:
             return None
         try:
-            api.submit(ours.user, ours.exam, reason=SUBMITTED_IN_EDX_PROCTORING)
+            api.submit(ours.user, ours.exam, reason=api.SUBMITTED_IN_EDX_PROCTORING)
         except api.IllegalTransition:
             log.info('Attempt %s is %s: edx-proctoring submitted it, nothing changes here', ours.pk, ours.status)
         return S.SUBMITTED
@@ -342,3 +350,60 @@ class ProctortrackBackend(ProctoredExamsBackend):
 
     provider_name = 'proctortrack'
     backend_name = f'{BACKEND_PREFIX}proctortrack'
+
+
+class LocalBackend(ProctoredExamsBackend):
+    """
+    ``local``: in-house proctoring, recorded on this site. The learning MFE's Start System Check opens this
+    package's recording window (the attempt's ``download_url``), where the learner agrees to the terms,
+    takes the photos and starts the recording; edx-proctoring's worker (``get_javascript``) answers the
+    start and each ping from the server's view of that recording (``api.recording_status``), so a
+    stopped recording ends the exam in edx-proctoring's error flow. See docs/decisions/0005.
+    """
+
+    provider_name = 'local'
+    backend_name = f'{BACKEND_PREFIX}local'
+    terms_in_recording_window = True
+    #: How often the learning MFE asks the worker whether the recording runs (a site may set it).
+    ping_interval = 60
+
+    def get_javascript(self):
+        """The worker script the learning MFE loads (an absolute URL: the MFE is on another origin)."""
+        return lms_url(reverse('edx_proctoring_backend:special-exams-worker'))
+
+    def get_attempt(self, attempt):
+        """edx-proctoring's attempt, with the recording window as the software to open before the start."""
+        answer = super().get_attempt(attempt)
+        if attempt.get('external_id') and attempt.get('status') in RECORDING_WINDOW_STATUSES:
+            answer['download_url'] = lms_url(reverse('edx_proctoring_backend:special-exams-recording',
+                                                     args=[attempt['external_id']]))
+        return answer
+
+    def get_proctoring_config(self):
+        """The provider's facts, with the steps the learning MFE lists before its Start System Check."""
+        config = super().get_proctoring_config()
+        config['instructions'] = [
+            gettext('Choose Start System Check: the recording page of this site opens.'),
+            gettext('There, read and accept the proctoring terms, take a photo of yourself and one of your photo ID, '
+                    'then start the recording.'),
+            gettext('Choose Open the exam on the recording page, then Start Exam. Keep the recording page open '
+                    'until your exam ends: if the recording stops, your exam ends with an error.'),
+        ]
+        return config
+
+    def start_exam_attempt(self, exam, attempt):
+        """
+        The learner started the exam, which the learning MFE does once the worker found the recording live.
+        edx-proctoring has saved its start before it calls this: the clock starts here too whatever the
+        recording's state (a client that skipped the worker is logged; the missing recording is flagged for
+        the reviewer at the submission, and a person reviews every in-house session).
+        """
+        ours = self._attempt(attempt)
+        if ours is not None and api.recording_status(ours)['recording'] != LIVE:
+            log.warning('edx-proctoring started attempt %s while its recording is not live', attempt)
+        return super().start_exam_attempt(exam, attempt)
+
+
+def lms_url(path):
+    """``path`` on the LMS, absolute (``LMS_ROOT_URL``): the learning MFE, on another origin, fetches it."""
+    return f"{getattr(settings, 'LMS_ROOT_URL', '').rstrip('/')}{path}"

@@ -83,13 +83,13 @@ def connect():
     exam_attempt_status_signal.connect(on_edx_attempt_status, dispatch_uid='edx_proctoring_backend.special_exams')
 
 
-def is_ours(edx_exam):
-    """Whether edx-proctoring's exam (a dict) is proctored through one of this package's backends."""
+def our_backend(edx_exam):
+    """The backend of edx-proctoring's exam (a dict) when it is one of this package's, else None."""
     try:
         backend = get_backend_provider(edx_exam)
     except NotImplementedError:   # a backend no longer configured
-        return False
-    return bool(getattr(backend, 'delegates_to_proctored_exams', False))
+        return None
+    return backend if getattr(backend, 'delegates_to_proctored_exams', False) else None
 
 
 def edx_attempt_for(attempt):
@@ -123,10 +123,13 @@ def learner(edx_attempt):
 def on_edx_attempt_status(attempt_id, user_id, status, is_proctored=False, **kwargs):  # pylint: disable=unused-argument
     """edx-proctoring created or moved one of its attempts (its ``exam_attempt_status_signal``)."""
     edx_attempt = edx_api.get_exam_attempt_by_id(attempt_id)
-    if edx_attempt is None or not edx_attempt['taking_as_proctored'] or not is_ours(edx_attempt['proctored_exam']):
+    backend = our_backend(edx_attempt['proctored_exam']) if edx_attempt else None
+    if backend is None or not edx_attempt['taking_as_proctored']:
         return
     if status == EdxStatus.created and edx_attempt['external_id']:
-        open_attempt(edx_attempt)
+        # Where the learner agrees to this package's terms in its own page, the attempt opens there.
+        if not backend.terms_in_recording_window:
+            open_attempt(edx_attempt)
     elif status in DECIDED:
         attempt = attempt_for(edx_attempt)
         if attempt is not None and attempt.status != status and attempt.status in FOLLOWED:
@@ -135,11 +138,13 @@ def on_edx_attempt_status(attempt_id, user_id, status, is_proctored=False, **kwa
             edx_api.update_attempt_status(attempt_id, attempt.status, raise_if_not_found=False)
 
 
-def open_attempt(edx_attempt):
+def open_attempt(edx_attempt, terms_version=None):
     """
     The learner chose to take the exam proctored in edx-proctoring: open this package's attempt, with its
     exam code and the provider's session. Where the provider needs no software of its own (``null``),
-    its checks pass at once, as the learning MFE has no exam-code step for it.
+    its checks pass at once, as the learning MFE has no exam-code step for it. ``terms_version``: the
+    version of this package's terms the learner agreed to in its recording window (``TermsChanged`` when
+    they changed since); by default, the current ones, which the learning MFE's screens stand for.
     """
     exam = api.hosted_exam(edx_attempt['proctored_exam']['id'])
     user = learner(edx_attempt)
@@ -147,8 +152,7 @@ def open_attempt(edx_attempt):
         log.warning('edx-proctoring attempt %s has no exam here', edx_attempt['id'])
         return None
     try:
-        # The learning MFE showed the proctoring terms and instructions before this choice.
-        attempt = api.opt_in(user, exam, api.consent_terms(exam).version)
+        attempt = api.opt_in(user, exam, terms_version or api.consent_terms(exam).version)
     except api.NotAllowed as refusal:
         edx_status = ONBOARDING_STATUSES.get(refusal.code, EdxStatus.error)
         log.info('edx-proctoring attempt %s refused here (%s): %s', edx_attempt['id'], refusal.code, edx_status)

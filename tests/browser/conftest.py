@@ -5,6 +5,7 @@ Chromium driven by Playwright's sync API. No browser is ever downloaded: without
 PATH these tests are skipped.
 """
 import contextlib
+import http.server
 import os
 import shutil
 import threading
@@ -176,3 +177,32 @@ def session_of(username):
     client = Client()
     client.force_login(get_user_model().objects.get_or_create(username=username)[0])
     return client.cookies['sessionid'].value
+
+
+@contextlib.contextmanager
+def serve_html(page_for):
+    """
+    Serve HTML on 127.0.0.1, an origin apart from the live server's (a stand-in of the learning MFE):
+    ``page_for(path)`` returns the page's text for a request's path. Yields the port.
+    """
+    class Handler(http.server.BaseHTTPRequestHandler):
+        """One page per path."""
+
+        def do_GET(self):  # pylint: disable=invalid-name
+            """The page for the path."""
+            self.send_response(200)
+            self.send_header('Content-Type', 'text/html; charset=utf-8')
+            self.end_headers()
+            self.wfile.write(page_for(self.path).encode('utf-8'))
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_address[1]
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -8,11 +8,8 @@ closed window and the end of the exam.
 Two host names of one site point at 127.0.0.1 in Chromium (``--host-resolver-rules``), and are treated
 as secure origins as HTTPS would be, so that the browser applies the real cross-origin frame rules.
 """
-import http.server
 import re
-import threading
 import urllib.parse
-from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -20,7 +17,7 @@ from playwright.sync_api import expect
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.recordings.models import SessionFlag
-from tests.browser.conftest import MEDIA_ARGS, in_thread, launch_chromium, session_of
+from tests.browser.conftest import MEDIA_ARGS, in_thread, launch_chromium, serve_html, session_of
 from tests.browser.pages import latest_attempt, new_context
 from tests.browser.test_capture import (
     CONTINUED, MEDIA_TIMEOUT, assert_completed_then_submitted, complete_checks, stored_chunks, wait_for_chunks,
@@ -42,35 +39,12 @@ SCREEN_IN_WINDOW = ('This exam records your screen, which this page cannot ask f
 RECORDING = 'Your webcam and your screen are being recorded.'
 
 
-class _MfeStandIn(http.server.BaseHTTPRequestHandler):
+def courseware_page(path):
     """The MFE's courseware page: the unit's URL (``?unit=``) in an iframe with the MFE's policy."""
-
-    def do_GET(self):  # pylint: disable=invalid-name
-        """The courseware page around the unit."""
-        unit = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query).get('unit', [''])[0]
-        body = (f'<!DOCTYPE html><html lang="en"><title>Learning</title><main>'
-                f'<iframe title="Unit" src="{unit}" allow="{IFRAME_FEATURE_POLICY}" allowfullscreen '
-                f'referrerpolicy="origin" width="1000" height="1400"></iframe></main></html>')
-        self.send_response(200)
-        self.send_header('Content-Type', 'text/html; charset=utf-8')
-        self.end_headers()
-        self.wfile.write(body.encode('utf-8'))
-
-    def log_message(self, *args):
-        pass
-
-
-@contextmanager
-def learning_mfe():
-    """Serve the MFE stand-in on 127.0.0.1; yields its port."""
-    server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _MfeStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
+    unit = urllib.parse.parse_qs(urllib.parse.urlsplit(path).query).get('unit', [''])[0]
+    return (f'<!DOCTYPE html><html lang="en"><title>Learning</title><main>'
+            f'<iframe title="Unit" src="{unit}" allow="{IFRAME_FEATURE_POLICY}" allowfullscreen '
+            f'referrerpolicy="origin" width="1000" height="1400"></iframe></main></html>')
 
 
 @pytest.fixture
@@ -80,7 +54,7 @@ def mfe(live_server, transactional_db, learner_name):  # pylint: disable=unused-
     camera and screen, where the LMS and the MFE are two origins of one site.
     """
     lms_port = urllib.parse.urlsplit(live_server.url).port
-    with learning_mfe() as mfe_port:
+    with serve_html(courseware_page) as mfe_port:
         lms, apps = f'http://{LMS_HOST}:{lms_port}', f'http://{MFE_HOST}:{mfe_port}'
         args = [*MEDIA_ARGS, f'--host-resolver-rules=MAP {LMS_HOST} 127.0.0.1, MAP {MFE_HOST} 127.0.0.1',
                 f'--unsafely-treat-insecure-origin-as-secure={lms},{apps}']

@@ -90,6 +90,14 @@ def test_opting_out_is_final(learner, make_exam):
     api.assert_answers_accepted(learner, exam)  # a regular exam, without time limit
 
 
+def test_after_an_error_only_an_exam_kept_for_edx_proctoring_is_taken_again(learner, make_exam):
+    """edx-proctoring opens a new attempt only when staff let the learner resume: this package follows."""
+    hosted = api.host_exam(7, 'course-v1:Test+Exam+2026', 'Final', 60, 'null')
+    for exam, again in ((make_exam(), False), (hosted, True)):
+        errored = api.mark_error(started(learner, exam), reason='the session ended')
+        assert (journeys.opt_in(learner, exam).pk != errored.pk) is again
+
+
 def test_opting_out_after_opting_in_but_before_starting(learner, make_exam):
     exam = make_exam()
     journeys.opt_in(learner, exam)

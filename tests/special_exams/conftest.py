@@ -109,6 +109,24 @@ class EventsKept:
         self.events.append(event)
 
 
+@pytest.fixture
+def make_edx_exam(db):  # pylint: disable=unused-argument
+    """Create proctored exams in edx-proctoring, as Studio's publish does; return them as edx-proctoring's dicts."""
+    # edx-proctoring is importable where these tests are collected only.
+    from edx_proctoring import api as edx_api  # pylint: disable=import-outside-toplevel,import-error
+
+    from tests.special_exams.edx_exams import COURSE, sequential  # pylint: disable=import-outside-toplevel
+    counter = {'n': 0}
+
+    def make(backend_name='proctored_exams_null', time_limit_mins=60, is_practice_exam=False):
+        counter['n'] += 1
+        exam_id = edx_api.create_exam(COURSE, sequential(f'exam{counter["n"]}'), f'Final {counter["n"]}',
+                                      time_limit_mins, is_proctored=True, is_practice_exam=is_practice_exam,
+                                      backend=backend_name)
+        return edx_api.get_exam_by_id(exam_id)
+    return make
+
+
 @pytest.fixture(autouse=True)
 def tracking_events():
     """The LMS's default event tracker, for the test; return the events it was sent."""

@@ -25,49 +25,9 @@ from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.reviews.models import Review
 from edx_proctoring_backend.special_exams.backend import NullBackend, ProctortrackBackend, RPNowBackend
+from tests.special_exams.edx_exams import COURSE, backend, edx_attempt, opt_in, ours
 
 pytestmark = pytest.mark.edx_proctoring
-
-COURSE = 'course-v1:Test+Special+2026'
-
-
-def sequential(name):
-    """The usage key of one of the course's subsections: what Studio gives edx-proctoring as content id."""
-    return f'block-v1:Test+Special+2026+type@sequential+block@{name}'
-
-
-def backend(name):
-    """The backend edx-proctoring built at start-up from ``PROCTORING_BACKENDS``."""
-    return apps.get_app_config('edx_proctoring').get_backend(name)
-
-
-@pytest.fixture
-def make_edx_exam(db):  # pylint: disable=unused-argument
-    """Create proctored exams in edx-proctoring, as Studio's publish does; return them as edx-proctoring's dicts."""
-    counter = {'n': 0}
-
-    def make(backend_name='proctored_exams_null', time_limit_mins=60, is_practice_exam=False):
-        counter['n'] += 1
-        exam_id = edx_api.create_exam(COURSE, sequential(f'exam{counter["n"]}'), f'Final {counter["n"]}',
-                                      time_limit_mins, is_proctored=True, is_practice_exam=is_practice_exam,
-                                      backend=backend_name)
-        return edx_api.get_exam_by_id(exam_id)
-    return make
-
-
-def edx_attempt(attempt_id):
-    """edx-proctoring's attempt, as its API returns it now."""
-    return edx_api.get_exam_attempt_by_id(attempt_id)
-
-
-def ours(exam, user):
-    """This package's attempt that follows the learner's at edx-proctoring's ``exam``."""
-    return api.hosted_attempt(api.hosted_exam(exam['id']), user)
-
-
-def opt_in(exam, user):
-    """The learner chooses to take the exam proctored (the learning MFE's POST to edx-proctoring's attempts)."""
-    return edx_api.create_exam_attempt(exam['id'], user.id, taking_as_proctored=True)
 
 
 # ---- the backends ------------------------------------------------------------------------------------
@@ -370,6 +330,34 @@ def test_an_error_in_edx_proctoring_ends_the_session(rpnow, make_user, make_edx_
     attempt = ours(exam, learner)
     assert (attempt.status, rpnow.sessions[attempt.provider_attempt_id]['state']) == (S.ERROR, 'stopped')
     assert lms_services['credit'].status(learner, COURSE, exam['content_id']) == 'failed'
+
+
+def test_an_exam_resumed_in_edx_proctoring_after_an_error_opens_a_new_attempt_here(make_user, make_edx_exam,
+                                                                                   lms_services):
+    learner = make_user('learner')
+    exam = make_edx_exam('proctored_exams_null', time_limit_mins=60)
+    first_id = opt_in(exam, learner)
+    edx_api.update_attempt_status(first_id, EdxStatus.started)
+    edx_api.update_attempt_status(first_id, EdxStatus.error)
+    errored = ours(exam, learner)
+    assert errored.status == S.ERROR
+
+    # Staff let the learner resume (the Special Exams tab); the learner continues: a new attempt on both sides.
+    ProctoredExamStudentAttempt.objects.filter(pk=first_id).update(time_remaining_seconds=20 * 60)
+    edx_api.mark_exam_attempt_as_ready_to_resume(first_id)
+    second_id = opt_in(exam, learner)
+    resumed = ours(exam, learner)
+    assert resumed.pk != errored.pk and resumed.status == S.READY_TO_START
+    edx_api.update_attempt_status(second_id, EdxStatus.started)
+    edx_api.update_attempt_status(second_id, EdxStatus.submitted)
+
+    resumed.refresh_from_db()
+    errored.refresh_from_db()
+    assert (errored.status, resumed.status) == (S.ERROR, S.VERIFIED)
+    assert (edx_attempt(first_id)['status'], edx_attempt(second_id)['status']) == (EdxStatus.error, EdxStatus.verified)
+    assert edx_attempt(second_id)['allowed_time_limit_mins'] == 20   # edx-proctoring's clock: the time left
+    # edx-proctoring counts the credit once every part of the exam is verified: the errored part is not.
+    assert lms_services['credit'].status(learner, COURSE, exam['content_id']) == 'submitted'
 
 
 def test_a_reset_in_edx_proctoring_resets_here_and_a_new_attempt_follows(rpnow, make_user, make_edx_exam,
