@@ -27,7 +27,7 @@ from .exams.timer_tokens import timer_token
 from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, vendor_messages
 from .lms import content_dates, publishing, roles
 from .privacy import access, learner_data as privacy_learner_data, retention
-from .providers import outbox
+from .providers import onboarding, outbox
 from .providers.base import Feature, Step
 from .providers.http import VendorError
 from .providers.registry import UnknownProvider, get_provider, provider_names
@@ -71,7 +71,8 @@ __all__ = [
     'consent_terms', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus', 'on_campus_requests',
     'consent_csv', 'on_campus_csv',
     'Feature', 'attempt_status_changed', 'host_exam', 'hosted_exam', 'hosted_attempt', 'is_hosted_exam',
-    'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status',
+    'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'onboarding_status_at_vendor',
+    'kept_onboarding_statuses', 'onboarding_changed',
 ]
 
 
@@ -120,6 +121,9 @@ flag_session = learner.flag_session
 retry_provider_calls = calls.retry_provider_calls
 requeue_provider_call = calls.requeue_provider_call
 provider_call_problems = outbox.problems
+onboarding_status_at_vendor = onboarding.status_at_vendor
+kept_onboarding_statuses = onboarding.kept_statuses
+onboarding_changed = onboarding.onboarding_changed
 
 
 # ---- Reviews, vendors' messages and staff actions (flow/) --------------------------------------------------

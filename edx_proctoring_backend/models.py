@@ -5,6 +5,6 @@ from .exams.models import (  # noqa: F401
     Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt, OnCampusRequest,
 )
 from .privacy.models import ConsentRecord, ConsentTerms, ExportRecord, MediaView, PurgedItem  # noqa: F401
-from .providers.models import ProviderCall  # noqa: F401
+from .providers.models import OnboardingProfile, ProviderCall  # noqa: F401
 from .recordings.models import AttemptPhoto, Recording, RecordingChunk, SessionFlag, VideoFinding  # noqa: F401
 from .reviews.models import HeldVerdict, ReceivedMessage, Review, ReviewerAssignment  # noqa: F401

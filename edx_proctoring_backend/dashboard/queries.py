@@ -15,6 +15,7 @@ from ..exams.ids import parse_id
 from ..exams.models import Allowance, AllowanceChange, Exam, ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType, practice_result
 from ..lms.enrollment import enrollment_mode
+from ..providers import onboarding as onboarding_profiles
 from ..providers.base import Feature
 from ..providers.http import VendorError
 from ..providers.registry import UnknownProvider, get_provider
@@ -198,7 +199,7 @@ def learner_readiness(user, course_key):
         if Feature.ONBOARDING not in provider.features:
             continue
         try:
-            status = provider.onboarding_status(user)
+            status = onboarding_profiles.status_at_vendor(provider, user)
         except VendorError:
             status = 'unavailable'
         onboarding.append({'provider': name, 'verbose_name': provider.verbose_name or name, 'status': status})

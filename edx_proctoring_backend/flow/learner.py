@@ -23,6 +23,7 @@ from ..exams.timer_tokens import read_timer_token, timer_token
 from ..lms.enrollment import is_verified_track
 from ..lms.events import emit_attempt_event
 from ..privacy import consent, retention
+from ..providers import onboarding
 from ..providers.base import Feature, Step
 from ..providers.models import ProviderCall
 from ..providers.registry import get_provider
@@ -168,12 +169,14 @@ def _may_retake(exam, attempt):
     return exam.exam_type == ExamType.PRACTICE and attempt.status in S.COMPLETED + (S.ERROR,)
 
 
-def opt_in(user, exam, terms_version):
+def opt_in(user, exam, terms_version, exam_code=None):
     """
     The learner agrees to version ``terms_version`` of the terms (``consent_terms``) and chooses to take
     ``exam`` with online proctoring: create the attempt with its exam code, record the consent with it,
     and open the provider's session (nothing goes to a vendor before the consent). Repeating the call
     returns the same attempt. Raises ``TermsChanged`` when the terms are no longer that version.
+    ``exam_code``: the code the learner was shown elsewhere (edx-proctoring's attempt code, which the
+    learning MFE shows), stored normalised; a fresh one by default.
     """
     _require_offered(user, exam)
     previous = latest_attempt(exam, user)
@@ -188,7 +191,7 @@ def opt_in(user, exam, terms_version):
     with transaction.atomic():
         attempt, created = create_attempt(
             exam, user, S.CREATED, after=previous, by=user, reason='opted in',
-            taking_as_proctored=True, exam_code=new_exam_code(),
+            taking_as_proctored=True, exam_code=normalise_exam_code(exam_code) if exam_code else new_exam_code(),
         )
         if created:
             consent.record_answer(user, exam, terms, True, attempt=attempt)
@@ -245,9 +248,6 @@ def on_campus_requests(course_key):
     return list(alternatives.course_requests(course_key))
 
 
-ONBOARDING_APPROVED = 'approved'
-
-
 def _require_onboarding(user, exam):
     """
     A provider with onboarding admits to a proctored exam only learners whose onboarding profile is
@@ -256,8 +256,8 @@ def _require_onboarding(user, exam):
     provider = get_provider(exam.provider)
     if exam.exam_type != ExamType.PROCTORED or Feature.ONBOARDING not in provider.features:
         return
-    status = provider.onboarding_status(user)
-    if status != ONBOARDING_APPROVED:
+    status = onboarding.status_at_vendor(provider, user)
+    if status != onboarding.APPROVED:
         raise NotAllowed(f'Onboarding is {status}: complete it before the exam.', code=f'onboarding_{status}')
 
 

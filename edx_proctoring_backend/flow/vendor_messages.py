@@ -8,6 +8,7 @@ from ..exams import codes
 from ..exams.attempts import transition
 from ..exams.errors import ExamCodeLocked, InvalidExamCode, NotAllowed, ProctoringError
 from ..exams.statuses import AttemptStatus
+from ..providers import onboarding
 from ..providers.base import EventKind
 from ..providers.registry import UnknownProvider, get_provider
 from ..reviews import callbacks, decisions
@@ -45,7 +46,13 @@ def receive_callback(provider_name, headers, body):
             _end_lost_session(attempt)
     elif event.kind == EventKind.ONBOARDING:
         def apply(message):  # pylint: disable=unused-argument
-            return None  # acknowledged: a learner's onboarding is asked of the vendor at each opt-in
+            # Kept for the course's lists; a learner's admission still asks the vendor at each opt-in. The
+            # learner is known by the message's session, else by a profile kept under the vendor's id.
+            expires_at = (event.extra or {}).get('expires_at')
+            if attempt is not None and provider.anonymous_user_id(attempt.user) == event.user_id:
+                onboarding.keep(provider, attempt.user, event.status, expires_at=expires_at)
+            else:
+                onboarding.on_vendor_message(provider.name, event.user_id, event.status, expires_at=expires_at)
     elif event.kind == EventKind.EXAM_CODE_CHECK:
         def apply(message):  # pylint: disable=unused-argument
             return _check_code_for_vendor(attempt, event.exam_code)

@@ -7,15 +7,15 @@ deleted for good through the same purge as the retention policy (recorded as ``P
 reason ``retired``); free text that may describe the learner (reviewers' and vendors' comments,
 staff's reasons in the history, interruption details) is emptied; the exam codes and allowances go,
 and so do the values in the allowances' history (an accommodation can reveal a disability): who
-changed which kind of allowance, and when, is kept.
-Running it twice changes nothing more.
+changed which kind of allowance, and when, is kept. The onboarding statuses kept of the vendors'
+answers are deleted. Running it twice changes nothing more.
 """
 import logging
 
 from django.db import transaction
 
 from ..exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
-from ..providers import outbox
+from ..providers import onboarding, outbox
 from ..providers.base import Feature
 from ..providers.models import ProviderCall
 from ..providers.registry import UnknownProvider, get_provider
@@ -45,6 +45,7 @@ def erase(user, storage, now):
         ExamAttempt.objects.filter(pk__in=attempts).update(exam_code=None)
         Allowance.objects.filter(user=user).delete()
         AllowanceChange.objects.filter(user=user).update(old_value='', new_value='')
+        onboarding.forget(user)   # the vendors erase their own profiles at their retirement call
     return purged
 
 

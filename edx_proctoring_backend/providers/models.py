@@ -1,4 +1,5 @@
-"""Calls to a vendor that could not be made at once, kept until they succeed or are given up."""
+"""Calls to a vendor that could not be made at once, and what vendors said of learners' onboarding."""
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -57,3 +58,32 @@ class ProviderCall(models.Model):
 
     def __str__(self):
         return f'{self.provider} {self.action} ({self.status}, {self.tries} tries)'
+
+
+class OnboardingProfile(models.Model):
+    """
+    A learner's onboarding status at a provider with onboarding, as the vendor last said it: its answer
+    when asked (at an opt-in, on the learner's progress page), or its ``onboarding.updated`` message.
+    Lists of a course's learners read it instead of asking the vendor learner by learner; the vendor
+    is asked again whenever a learner's admission depends on it.
+
+    .. pii: The learner's onboarding status at a vendor, with the vendor's id of the learner (an HMAC, not
+      the username) and when the status expires. Deleted at retirement (privacy.retirement), when the
+      vendor is asked to erase its own profile.
+    .. pii_types: id, other
+    .. pii_retirement: local_api, third_party
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name='onboarding_profiles')
+    provider = models.CharField(max_length=64)
+    vendor_user_id = models.CharField(max_length=255, db_index=True)
+    status = models.CharField(max_length=32)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        constraints = [models.UniqueConstraint(fields=['user', 'provider'], name='one_onboarding_profile')]
+
+    def __str__(self):
+        return f'{self.provider} onboarding of user {self.user_id}: {self.status}'

@@ -66,6 +66,7 @@ LIVE = 'live'
 ONBOARDING_PROFILE_STATUSES = {
     'approved': 'approved-in-course', 'pending': 'pending', 'rejected': 'rejected', 'expired': 'expired',
 }
+NO_PROFILE = 'no-profile'
 
 
 class ProctoredExamsBackend(ProctoringBackendProvider):
@@ -213,8 +214,15 @@ class ProctoredExamsBackend(ProctoringBackendProvider):
         return True
 
     def get_attempt(self, attempt):
-        """edx-proctoring's attempt (a dict), with what the learner must do in the provider's software."""
+        """
+        edx-proctoring's attempt (a dict), with what the learner must do in the provider's software. An
+        attempt that could not be opened here when the learner chose proctoring (the vendor was unreachable)
+        is opened now: the learning MFE reads the attempt at each load of the exam.
+        """
         ours = mirror.attempt_for(attempt)
+        if ours is None and not self.terms_in_recording_window and attempt.get('status') == EdxStatus.created \
+                and attempt.get('taking_as_proctored') and attempt.get('external_id'):
+            ours = mirror.open_attempt(attempt)
         instructions = []
         if ours is not None and ours.status == S.CREATED \
                 and api.Feature.VENDOR_SOFTWARE in self.provider().features and ours.exam_code:
@@ -289,25 +297,43 @@ class ProctoredExamsBackend(ProctoringBackendProvider):
 
     def get_onboarding_profile_info(self, course_id, **kwargs):
         """
-        The onboarding profiles of the course's learners at the provider (``user_id``: one learner, by
-        edx-proctoring's anonymous id), in the shape of edx-proctoring's REST backends; None without onboarding.
+        Onboarding profiles at the provider, in the shape of edx-proctoring's REST backends; None without
+        onboarding. With ``user_id`` (edx-proctoring's anonymous id of one learner), that learner's profile
+        ``{'user_id', 'status', 'expiration_date'}``, asked of the vendor where it answers; otherwise the
+        course's list ``{'results': [...], ...}``, filtered by ``status`` (profile statuses, comma-separated),
+        from what the vendor last said of each learner (kept here: no call per learner).
         """
         if not self.supports_onboarding:
             return None
-        provider = self.provider()
         if kwargs.get('user_id'):
-            users = [user for user in [self._learner(kwargs['user_id'], course_id)] if user is not None]
-        else:
-            user_ids = (ProctoredExamStudentAttempt.objects
-                        .filter(proctored_exam__backend=self.backend_name, proctored_exam__course_id=course_id)
-                        .values_list('user_id', flat=True).distinct())
-            users = list(get_user_model().objects.filter(pk__in=list(user_ids)).order_by('pk'))
-        results = [{
-            'user_id': obscured_user_id(user.pk, self.backend_name),
-            'status': ONBOARDING_PROFILE_STATUSES.get(provider.onboarding_status(user), 'no-profile'),
-            'expiration_date': None,
-        } for user in users]
+            user = self._learner(kwargs['user_id'], course_id)
+            if user is None:
+                return {'user_id': kwargs['user_id'], 'status': NO_PROFILE, 'expiration_date': None}
+            try:
+                api.onboarding_status_at_vendor(self.provider(), user)
+            except api.VendorError:
+                log.warning('Onboarding status of user %s: %s unreachable, the kept one is shown', user.pk,
+                            self.provider_name)
+            return self._profiles([user])[0]
+        user_ids = (ProctoredExamStudentAttempt.objects
+                    .filter(proctored_exam__backend=self.backend_name, proctored_exam__course_id=course_id)
+                    .values_list('user_id', flat=True).distinct())
+        results = self._profiles(list(get_user_model().objects.filter(pk__in=list(user_ids)).order_by('pk')))
+        wanted = {status for status in str(kwargs.get('status') or '').split(',') if status}
+        if wanted:
+            results = [result for result in results if result['status'] in wanted]
         return {'results': results, 'count': len(results), 'num_pages': 1, 'next': None, 'previous': None}
+
+    def _profiles(self, users):
+        """The kept onboarding profiles of ``users``, as edx-proctoring's REST backends give them."""
+        kept = api.kept_onboarding_statuses(self.provider_name, [user.pk for user in users])
+        profiles = []
+        for user in users:
+            status, expires_at = kept.get(user.pk, (None, None))
+            profiles.append({'user_id': obscured_user_id(user.pk, self.backend_name),
+                             'status': ONBOARDING_PROFILE_STATUSES.get(status, NO_PROFILE),
+                             'expiration_date': expires_at.isoformat() if expires_at else None})
+        return profiles
 
     # ---- what the learner and the platform are told ---------------------------------------------------------
 

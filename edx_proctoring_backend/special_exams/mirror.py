@@ -28,6 +28,7 @@ from django.utils.dateparse import parse_datetime
 # pylint: disable=import-error
 from edx_proctoring import api as edx_api
 from edx_proctoring.backends import get_backend_provider
+from edx_proctoring.models import ProctoredExamStudentAttempt
 from edx_proctoring.signals import exam_attempt_status_signal
 from edx_proctoring.statuses import ProctoredExamStudentAttemptStatus as EdxStatus
 
@@ -39,6 +40,8 @@ S = api.AttemptStatus
 # This package's statuses that edx-proctoring's attempt follows (same names on both sides).
 FOLLOWED = frozenset({S.READY_TO_START, S.STARTED, S.SUBMITTED, S.SECOND_REVIEW_REQUIRED, S.VERIFIED,
                       S.REJECTED, S.ERROR})
+# This package's decisions that the earlier parts of an exam resumed after an error take too.
+RESUMED_PARTS_FOLLOW = frozenset({S.VERIFIED, S.REJECTED})
 # edx-proctoring statuses that only a review (or a person) sets: this package's decision wins.
 DECIDED = frozenset({EdxStatus.verified, EdxStatus.rejected, EdxStatus.second_review_required})
 # Why this package refuses a learner, as the onboarding status edx-proctoring shows.
@@ -55,6 +58,10 @@ ONBOARDING_STATUSES = {
 _edx_applies_review = contextvars.ContextVar('edx_applies_review', default=False)
 # Set while edx-proctoring removes one of its attempts (its reset): this package's reset follows it.
 _edx_removes_attempt = contextvars.ContextVar('edx_removes_attempt', default=False)
+# Set while a vendor's onboarding verdict decides edx-proctoring's onboarding attempts (practice exams here).
+_onboarding_decides = contextvars.ContextVar('onboarding_decides', default=False)
+# edx-proctoring's decision on a submitted onboarding attempt, by the vendor's onboarding status.
+ONBOARDING_DECISIONS = {'approved': EdxStatus.verified, 'rejected': EdxStatus.rejected}
 
 
 @contextlib.contextmanager
@@ -81,6 +88,7 @@ def connect():
     """Connect the receivers (once, whichever of this package's backends edx-proctoring loads first)."""
     api.attempt_status_changed.connect(on_attempt_status_changed, dispatch_uid='edx_proctoring_backend.special_exams')
     exam_attempt_status_signal.connect(on_edx_attempt_status, dispatch_uid='edx_proctoring_backend.special_exams')
+    api.onboarding_changed.connect(on_onboarding_changed, dispatch_uid='edx_proctoring_backend.special_exams')
 
 
 def our_backend(edx_exam):
@@ -130,7 +138,7 @@ def on_edx_attempt_status(attempt_id, user_id, status, is_proctored=False, **kwa
         # Where the learner agrees to this package's terms in its own page, the attempt opens there.
         if not backend.terms_in_recording_window:
             open_attempt(edx_attempt)
-    elif status in DECIDED:
+    elif status in DECIDED and not _onboarding_decides.get():
         attempt = attempt_for(edx_attempt)
         if attempt is not None and attempt.status != status and attempt.status in FOLLOWED:
             log.info('edx-proctoring attempt %s set to %s; the decision here is %s: set back', attempt_id, status,
@@ -144,7 +152,9 @@ def open_attempt(edx_attempt, terms_version=None):
     exam code and the provider's session. Where the provider needs no software of its own (``null``),
     its checks pass at once, as the learning MFE has no exam-code step for it. ``terms_version``: the
     version of this package's terms the learner agreed to in its recording window (``TermsChanged`` when
-    they changed since); by default, the current ones, which the learning MFE's screens stand for.
+    they changed since); by default, the current ones, which the learning MFE's screens stand for. None
+    when this package refuses the learner (edx-proctoring's attempt then shows why) or the provider is
+    unreachable (``backend.get_attempt`` tries again).
     """
     exam = api.hosted_exam(edx_attempt['proctored_exam']['id'])
     user = learner(edx_attempt)
@@ -152,7 +162,13 @@ def open_attempt(edx_attempt, terms_version=None):
         log.warning('edx-proctoring attempt %s has no exam here', edx_attempt['id'])
         return None
     try:
-        attempt = api.opt_in(user, exam, terms_version or api.consent_terms(exam).version)
+        # The exam code is edx-proctoring's attempt code, the one the learning MFE shows the learner.
+        attempt = api.opt_in(user, exam, terms_version or api.consent_terms(exam).version,
+                             exam_code=edx_attempt['attempt_code'])
+    except api.VendorError:
+        # Nothing is lost: the backend opens it when the learning MFE next reads the attempt.
+        log.warning('edx-proctoring attempt %s: the provider is unreachable, not opened here yet', edx_attempt['id'])
+        return None
     except api.NotAllowed as refusal:
         edx_status = ONBOARDING_STATUSES.get(refusal.code, EdxStatus.error)
         log.info('edx-proctoring attempt %s refused here (%s): %s', edx_attempt['id'], refusal.code, edx_status)
@@ -172,6 +188,8 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
     if to_status == S.RESET and api.is_hosted_exam(attempt.exam):
         remove_edx_attempt(attempt, by)
         return
+    if to_status in RESUMED_PARTS_FOLLOW and api.is_hosted_exam(attempt.exam):
+        decide_resumed_parts(attempt, to_status, by)
     if to_status not in FOLLOWED or not api.is_hosted_exam(attempt.exam) or _edx_applies_review.get():
         return
     edx_attempt = edx_attempt_for(attempt)
@@ -183,6 +201,39 @@ def on_attempt_status_changed(attempt, from_status, to_status, by=None, **kwargs
         return
     edx_api.update_attempt_status(edx_attempt['id'], to_status, raise_if_not_found=False,
                                   update_attributable_to=by)
+
+
+def decide_resumed_parts(attempt, to_status, by):
+    """
+    The last part of an exam that edx-proctoring resumed after an error was decided (``to_status``, verified
+    or rejected): its earlier parts, ended in error and resumed, take the same decision first, as one
+    sitting. edx-proctoring counts the credit only once every part is verified; here each part keeps the
+    status it ended with, and the reviewer decides on the last one.
+    """
+    edx_exam_id = api.edx_exam_id_of(attempt.exam)
+    for part in edx_api.get_user_attempts_by_exam_id(attempt.user_id, edx_exam_id):
+        if part['status'] == EdxStatus.error and part['resumed']:
+            edx_api.update_attempt_status(part['id'], to_status, raise_if_not_found=False, update_attributable_to=by)
+
+
+def on_onboarding_changed(provider_name, user, status, **kwargs):
+    """
+    The vendor approved or rejected ``user``'s onboarding profile: edx-proctoring's onboarding attempts of
+    the learner at this provider's backends (its practice exams, taken as onboarding exams), submitted and
+    waiting for that verdict, are verified or rejected, so the learning MFE's onboarding status follows
+    the vendor's. This package's practice attempts stay as they ended: practice is not reviewed here.
+    """
+    decision = ONBOARDING_DECISIONS.get(status)
+    if decision is None:
+        return
+    waiting = (ProctoredExamStudentAttempt.objects
+               .filter(user=user, status=EdxStatus.submitted, proctored_exam__is_practice_exam=True)
+               .select_related('proctored_exam'))
+    for edx_attempt in waiting:
+        backend = our_backend({'backend': edx_attempt.proctored_exam.backend})
+        if backend is not None and backend.supports_onboarding and backend.provider_name == provider_name:
+            with _raised(_onboarding_decides):
+                edx_api.update_attempt_status(edx_attempt.pk, decision, raise_if_not_found=False)
 
 
 def remove_edx_attempt(attempt, by):

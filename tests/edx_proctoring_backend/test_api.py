@@ -98,6 +98,16 @@ def test_after_an_error_only_an_exam_kept_for_edx_proctoring_is_taken_again(lear
         assert (journeys.opt_in(learner, exam).pk != errored.pk) is again
 
 
+def test_a_code_shown_elsewhere_is_the_exam_code_as_typed(learner, make_exam):
+    """edx-proctoring's attempt code (shown by the learning MFE) is the attempt's exam code."""
+    exam = make_exam()
+    attempt = api.opt_in(learner, exam, api.consent_terms(exam).version,
+                         exam_code='8f3a1c2e-7b4d-4e5f-9a6b-0c1d2e3f4a5b')
+    assert attempt.exam_code == '8F3A1-C2E7B-4D4E5-F9A6B-0C1D2-E3F4A-5B'
+    api.confirm_checks(learner, exam, '8F3A1C2E-7B4D-4E5F-9A6B-0C1D2E3F4A5B')
+    assert ExamAttempt.objects.get(pk=attempt.pk).status == S.READY_TO_START
+
+
 def test_opting_out_after_opting_in_but_before_starting(learner, make_exam):
     exam = make_exam()
     journeys.opt_in(learner, exam)

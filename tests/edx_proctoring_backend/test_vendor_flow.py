@@ -205,6 +205,10 @@ def test_onboarding_updates_are_acknowledged_once(vendors, learner, make_exam, l
     assert ReceivedMessage.objects.filter(kind='onboarding').count() == 2
     assert vendor.post_onboarding_update(user_id, callback_url=callback_url, session_id='nope')[0] == 404
     assert state(attempt).status == S.CREATED   # nothing about the attempt changes
+    # What the vendor says is kept for the course's lists.
+    vendor.set_onboarding(user_id, 'expired')
+    assert vendor.post_onboarding_update(user_id)[0] == 204
+    assert api.kept_onboarding_statuses('proctortrack', [learner.pk])[learner.pk][0] == 'expired'
 
 
 def test_learners_and_vendors_do_not_mix(vendors, make_user, make_exam):

@@ -180,7 +180,8 @@ def ready(vendor, exam, learner):
     instructions = backend('proctored_exams_rpnow').get_attempt(edx_attempt(attempt_id))['instructions']
     assert instructions == [f'Open the proctoring software and enter this exam code: {attempt.exam_code}']
 
-    status, _ = vendor.check_exam_code(attempt.provider_attempt_id, attempt.exam_code)
+    # The learning MFE shows edx-proctoring's attempt code: the learner types it as shown.
+    status, _ = vendor.check_exam_code(attempt.provider_attempt_id, edx_attempt(attempt_id)['attempt_code'])
     assert status == 200
     assert edx_attempt(attempt_id)['status'] == EdxStatus.ready_to_start
     return attempt_id
@@ -354,10 +355,11 @@ def test_an_exam_resumed_in_edx_proctoring_after_an_error_opens_a_new_attempt_he
     resumed.refresh_from_db()
     errored.refresh_from_db()
     assert (errored.status, resumed.status) == (S.ERROR, S.VERIFIED)
-    assert (edx_attempt(first_id)['status'], edx_attempt(second_id)['status']) == (EdxStatus.error, EdxStatus.verified)
+    assert edx_attempt(second_id)['status'] == EdxStatus.verified
     assert edx_attempt(second_id)['allowed_time_limit_mins'] == 20   # edx-proctoring's clock: the time left
-    # edx-proctoring counts the credit once every part of the exam is verified: the errored part is not.
-    assert lms_services['credit'].status(learner, COURSE, exam['content_id']) == 'submitted'
+    # The decision on the last part is the sitting's: the errored part follows, and the credit counts.
+    assert edx_attempt(first_id)['status'] == EdxStatus.verified
+    assert lms_services['credit'].status(learner, COURSE, exam['content_id']) == 'satisfied'
 
 
 def test_a_reset_in_edx_proctoring_resets_here_and_a_new_attempt_follows(rpnow, make_user, make_edx_exam,
@@ -417,7 +419,7 @@ def proctortrack(fake_vendor, live_server):
 
 
 def test_without_an_approved_onboarding_edx_proctoring_shows_the_onboarding_status(proctortrack, make_user,
-                                                                                   make_edx_exam):
+                                                                                   make_edx_exam, live_server):
     learner = make_user('learner')
     exam = make_edx_exam('proctored_exams_proctortrack')
     anonymous_id = obscured_user_id(learner.id, 'proctored_exams_proctortrack')
@@ -427,14 +429,58 @@ def test_without_an_approved_onboarding_edx_proctoring_shows_the_onboarding_stat
 
     assert edx_attempt(attempt_id)['status'] == EdxStatus.onboarding_missing
     assert not ExamAttempt.objects.filter(user=learner).exists()
-    assert pt_backend.get_onboarding_profile_info(COURSE, user_id=anonymous_id)['results'] == [
-        {'user_id': anonymous_id, 'status': 'no-profile', 'expiration_date': None}]
+    assert pt_backend.get_onboarding_profile_info(COURSE, user_id=anonymous_id) == {
+        'user_id': anonymous_id, 'status': 'no-profile', 'expiration_date': None}
 
-    proctortrack.set_onboarding(api.get_provider('proctortrack').anonymous_user_id(learner), 'approved')
-    assert pt_backend.get_onboarding_profile_info(COURSE)['results'][0]['status'] == 'approved-in-course'
+    # The vendor approves and says so: the course's list shows it, without a call per learner.
+    vendor_id = api.get_provider('proctortrack').anonymous_user_id(learner)
+    proctortrack.set_onboarding(vendor_id, 'approved', expires_at='2030-01-01T00:00:00+00:00')
+    callback_url = f'{live_server.url}/api/proctored-exams/v1/providers/proctortrack/callback'
+    assert proctortrack.post_onboarding_update(vendor_id, callback_url=callback_url)[0] == 204
+    seen = len(proctortrack.requests_seen)
+    assert pt_backend.get_onboarding_profile_info(COURSE)['results'] == [
+        {'user_id': anonymous_id, 'status': 'approved-in-course', 'expiration_date': '2030-01-01T00:00:00+00:00'}]
+    assert len(proctortrack.requests_seen) == seen
+    assert pt_backend.get_onboarding_profile_info(COURSE, status='rejected,expired')['results'] == []
     assert backend('proctored_exams_rpnow').get_onboarding_profile_info(COURSE) is None
 
     edx_api.remove_exam_attempt(attempt_id, learner)
     attempt_id = opt_in(exam, learner)
     assert edx_attempt(attempt_id)['status'] == EdxStatus.created
     assert ours(exam, learner).status == S.CREATED
+
+
+def test_an_unreachable_onboarding_vendor_delays_the_attempt_here_without_an_error(proctortrack, make_user,
+                                                                                   make_edx_exam):
+    learner = make_user('learner')
+    exam = make_edx_exam('proctored_exams_proctortrack')
+    proctortrack.set_onboarding(api.get_provider('proctortrack').anonymous_user_id(learner), 'approved')
+    proctortrack.go_down()
+
+    attempt_id = opt_in(exam, learner)   # the learning MFE's POST answers as usual
+    assert edx_attempt(attempt_id)['status'] == EdxStatus.created
+    assert not ExamAttempt.objects.filter(user=learner).exists()
+
+    proctortrack.come_back()
+    data = edx_api.get_exam_attempt_data(exam['id'], attempt_id, is_learning_mfe=True)   # the MFE reads it again
+    assert data['attempt_status'] == EdxStatus.created
+    assert ours(exam, learner).status == S.CREATED
+
+
+@pytest.mark.parametrize('verdict, edx_status', [('approved', EdxStatus.verified), ('rejected', EdxStatus.rejected)])
+def test_the_vendors_onboarding_verdict_decides_edx_proctorings_onboarding_exam(proctortrack, make_user, make_edx_exam,
+                                                                                verdict, edx_status):
+    learner = make_user('learner')
+    onboarding_exam = make_edx_exam('proctored_exams_proctortrack', is_practice_exam=True)
+    attempt_id = submitted(proctortrack, onboarding_exam, learner)   # practice: no onboarding needed to take it
+    assert edx_attempt(attempt_id)['status'] == EdxStatus.submitted   # waiting for the vendor's verdict
+
+    vendor_id = api.get_provider('proctortrack').anonymous_user_id(learner)
+    proctortrack.set_onboarding(vendor_id, verdict)
+    assert proctortrack.post_onboarding_update(vendor_id)[0] == 204
+
+    assert edx_attempt(attempt_id)['status'] == edx_status
+    assert ours(onboarding_exam, learner).status == S.SUBMITTED   # practice is not reviewed here
+    exam = make_edx_exam('proctored_exams_proctortrack')
+    admitted = edx_attempt(opt_in(exam, learner))['status']
+    assert admitted == (EdxStatus.created if verdict == 'approved' else EdxStatus.onboarding_failed)

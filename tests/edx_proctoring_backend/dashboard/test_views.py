@@ -12,6 +12,7 @@ from django.utils import translation
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Allowance, AllowanceChange, ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
+from edx_proctoring_backend.providers.models import OnboardingProfile
 from tests import journeys
 from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE
 
@@ -270,6 +271,10 @@ def test_learners_page_shows_practice_and_onboarding(world, client, make_exam, f
     assert 'Practice run' in html and 'failed: the proctoring session had a problem' in html
     assert 'data-provider="proctortrack" data-status="approved"' in html
     vendor.stop()
+    # The vendor's last approval, kept, stands in while it cannot be reached; without one, staff are told.
+    html = client.get(page('learners') + '?learner=learner').content.decode()
+    assert 'data-provider="proctortrack" data-status="approved"' in html
+    OnboardingProfile.objects.all().delete()
     html = client.get(page('learners') + '?learner=learner').content.decode()
     assert 'data-status="unavailable"' in html and 'cannot be reached' in html
     missing = client.get(page('learners') + '?learner=ghost').content.decode()

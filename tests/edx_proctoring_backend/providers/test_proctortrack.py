@@ -25,18 +25,6 @@ CALLBACK_URL = 'http://testserver/api/proctored-exams/v1/providers/proctortrack/
 ALL_FALSE = dict.fromkeys(RULES, False)
 
 
-@pytest.fixture
-def vendor(fake_vendor):
-    """A running onboarding and machine-review fake vendor, configured as the ``proctortrack`` provider."""
-    return fake_vendor('proctortrack')
-
-
-@pytest.fixture
-def provider(vendor):  # pylint: disable=unused-argument
-    """The configured ``proctortrack`` provider."""
-    return registry.get_provider('proctortrack')
-
-
 def assert_all_accepted(vendor):
     """Every request reached the fake signed correctly."""
     assert vendor.requests_seen

@@ -1,0 +1,70 @@
+"""
+Onboarding kept of the vendor's answers (``providers.onboarding``): asked of the fake onboarding vendor
+over real HTTP, kept for lists, standing in for an unreachable vendor only while it is an unexpired
+approval, updated by the vendor's messages, part of the learner's export and gone at retirement.
+"""
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from edx_proctoring_backend import api
+from edx_proctoring_backend.providers import onboarding
+from edx_proctoring_backend.providers.models import OnboardingProfile
+
+
+def test_the_vendors_answer_is_kept_for_lists(vendor, provider, learner, make_user):
+    vendor.set_onboarding(provider.anonymous_user_id(learner), 'pending')
+    assert onboarding.status_at_vendor(provider, learner) == 'pending'
+    vendor.set_onboarding(provider.anonymous_user_id(learner), 'approved')
+    assert onboarding.status_at_vendor(provider, learner) == 'approved'
+    other = make_user('never-asked')
+    seen = len(vendor.requests_seen)
+    assert api.kept_onboarding_statuses('proctortrack', [learner.pk, other.pk]) == {learner.pk: ('approved', None)}
+    assert len(vendor.requests_seen) == seen   # lists ask nothing of the vendor
+    profile = OnboardingProfile.objects.get(user=learner)
+    assert (profile.provider, profile.vendor_user_id) == ('proctortrack', provider.anonymous_user_id(learner))
+
+
+@pytest.mark.parametrize('kept, expires_in, answer', [
+    ('approved', None, 'approved'),
+    ('approved', timedelta(days=3), 'approved'),
+    ('approved', -timedelta(seconds=1), None),   # expired: the vendor must say
+    ('pending', None, None),
+    (None, None, None),
+])
+def test_an_unreachable_vendor_is_stood_in_for_by_an_unexpired_approval_only(
+        vendor, provider, learner, kept, expires_in, answer):
+    if kept:
+        onboarding.keep(provider, learner, kept, expires_at=timezone.now() + expires_in if expires_in else None)
+    vendor.go_down()
+    if answer is None:
+        with pytest.raises(api.VendorError):
+            onboarding.status_at_vendor(provider, learner)
+    else:
+        assert onboarding.status_at_vendor(provider, learner) == answer
+
+
+def test_an_expiry_stays_with_its_status(provider, learner):
+    expires = timezone.now() + timedelta(days=30)
+    onboarding.keep(provider, learner, 'approved', expires_at=expires)
+    assert onboarding.keep(provider, learner, 'approved').expires_at == expires   # asked again: still approved
+    assert onboarding.keep(provider, learner, 'expired').expires_at is None
+
+
+def test_the_vendors_message_updates_a_kept_profile_only(provider, learner):
+    onboarding.keep(provider, learner, 'approved')
+    expires = timezone.now() + timedelta(days=30)
+    assert onboarding.on_vendor_message('proctortrack', provider.anonymous_user_id(learner), 'expired', expires) == 1
+    assert api.kept_onboarding_statuses('proctortrack', [learner.pk]) == {learner.pk: ('expired', expires)}
+    assert onboarding.on_vendor_message('proctortrack', 'anon-never-asked', 'approved') == 0
+    assert onboarding.on_vendor_message('rpnow', provider.anonymous_user_id(learner), 'approved') == 0
+
+
+def test_the_learners_export_shows_it_and_retirement_erases_it(provider, learner):
+    onboarding.keep(provider, learner, 'approved')
+    assert [(item['provider'], item['status']) for item in api.learner_data(learner)['onboarding_profiles']] == [
+        ('proctortrack', 'approved')]
+    api.retire_user(learner)
+    assert not OnboardingProfile.objects.filter(user=learner).exists()
+    assert api.learner_data(learner)['onboarding_profiles'] == []
