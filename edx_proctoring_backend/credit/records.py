@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ..exams.models import Exam, ExamAttempt
 from ..exams.statuses import ExamType, practice_result, review_status
+from ..recordings import capture
 from .models import CreditRecord
 from .policy import CreditStatus, GradeAction
 
@@ -57,20 +58,27 @@ class ExamProgress:
 
 
 def course_progress(user, course_key):
-    """Return an ``ExamProgress`` for each active exam of the course, in three queries."""
+    """
+    Return an ``ExamProgress`` for each active exam of the course, in three queries (four where a practice
+    exam recorded on this site was taken: its recording's interruptions).
+    """
     exams = list(Exam.objects.filter(course_key=str(course_key), is_active=True).order_by('pk'))
     latest = {}
     for attempt in (ExamAttempt.objects.filter(user=user, exam__in=exams)
-                    .order_by('exam_id', 'attempt_number').only('exam_id', 'status')):
-        latest[attempt.exam_id] = attempt.status
+                    .order_by('exam_id', 'attempt_number').only('exam_id', 'status', 'submit_reason')):
+        latest[attempt.exam_id] = attempt
     records = {record.exam_id: record for record in CreditRecord.objects.filter(user=user, exam__in=exams)}
+    interrupted = capture.interrupted_recordings(
+        (latest[exam.pk].pk, exam) for exam in exams if exam.exam_type == ExamType.PRACTICE and exam.pk in latest)
     rows = []
     for exam in exams:
-        status, record = latest.get(exam.pk), records.get(exam.pk)
+        attempt, record = latest.get(exam.pk), records.get(exam.pk)
+        status = attempt.status if attempt else None
         row = ExamProgress(exam=exam, attempt_status=status)
         if status is not None:
             row.review_status = review_status(exam.exam_type, status)
-            row.practice_result = practice_result(status) if exam.exam_type == ExamType.PRACTICE else None
+            row.practice_result = (practice_result(status, attempt.submit_reason, attempt.pk in interrupted)
+                                   if exam.exam_type == ExamType.PRACTICE else None)
         if record is not None:
             record.exam = exam
             row.credit_status = record.requirement_status

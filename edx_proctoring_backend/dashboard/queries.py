@@ -19,6 +19,7 @@ from ..providers import onboarding as onboarding_profiles
 from ..providers.base import Feature
 from ..providers.http import VendorError
 from ..providers.registry import UnknownProvider, get_provider
+from ..recordings import capture
 
 
 def course_exams(course_key):
@@ -185,11 +186,13 @@ def learner_readiness(user, course_key):
         attempts[attempt.exam_id] = attempt
         counts[attempt.exam_id] = counts.get(attempt.exam_id, 0) + 1
     practice = []
-    for exam in exams:
-        if exam.exam_type == ExamType.PRACTICE:
-            latest = attempts.get(exam.pk)
-            practice.append({'exam': exam, 'attempt': latest, 'attempts': counts.get(exam.pk, 0),
-                             'result': practice_result(latest.status) if latest else None})
+    practice_exams = [exam for exam in exams if exam.exam_type == ExamType.PRACTICE]
+    interrupted = capture.interrupted_recordings((attempts[exam.pk].pk, exam) for exam in practice_exams
+                                                 if exam.pk in attempts)
+    for exam in practice_exams:
+        latest = attempts.get(exam.pk)
+        result = practice_result(latest.status, latest.submit_reason, latest.pk in interrupted) if latest else None
+        practice.append({'exam': exam, 'attempt': latest, 'attempts': counts.get(exam.pk, 0), 'result': result})
     onboarding = []
     for name in sorted({exam.provider for exam in exams if exam.exam_type == ExamType.PROCTORED}):
         try:

@@ -92,10 +92,22 @@ def review_status(exam_type, status):
     return None
 
 
-def practice_result(status):
-    """Return 'complete' or 'failed' for a finished practice attempt, else None."""
+#: Submit reasons of a session that ended before the learner ended the exam: the vendor lost it, or its
+#: recording stopped where the exam's rule ends the exam then.
+SESSION_LOST_REASON = 'proctoring_session_lost'
+CAPTURE_LOST_REASON = 'capture_lost'
+INTERRUPTED_REASONS = (SESSION_LOST_REASON, CAPTURE_LOST_REASON)
+
+
+def practice_result(status, submit_reason='', interrupted=False):
+    """
+    Return 'complete' or 'failed' for a finished practice attempt, else None. As the learner guide has it,
+    a practice session fails when the proctoring did not hold until the learner ended the exam: it ended
+    in error, the session was lost or its recording stopped the exam (``submit_reason``), or the
+    recording was interrupted during it (``interrupted``: the camera or screen stopped, the page closed).
+    """
+    if status == _S.ERROR or (status in _S.COMPLETED and (submit_reason in INTERRUPTED_REASONS or interrupted)):
+        return 'failed'
     if status in _S.COMPLETED:
         return 'complete'
-    if status == _S.ERROR:
-        return 'failed'
     return None

@@ -18,7 +18,7 @@ from ..exams.errors import (
 )
 from ..exams.hosted import is_hosted
 from ..exams.models import Exam, ExamAttempt
-from ..exams.statuses import AttemptStatus, ExamType, practice_result, review_status
+from ..exams.statuses import CAPTURE_LOST_REASON, AttemptStatus, ExamType, practice_result, review_status
 from ..exams.timer_tokens import read_timer_token, timer_token
 from ..lms.enrollment import is_verified_track
 from ..lms.events import emit_attempt_event
@@ -95,7 +95,9 @@ class LearnerState:
     def practice_result(self):
         """'complete' or 'failed' for a finished practice attempt, else None."""
         if self.attempt and self.exam.exam_type == ExamType.PRACTICE:
-            return practice_result(self.status)
+            interrupted = self.status in S.COMPLETED and bool(capture.interrupted_recordings([(self.attempt.pk,
+                                                                                               self.exam)]))
+            return practice_result(self.status, self.attempt.submit_reason, interrupted)
         return None
 
     @property
@@ -484,9 +486,6 @@ def assert_answers_accepted(user, exam, now=None):
         raise AnswersClosed()
     if not state.content_visible:
         raise AnswersClosed('The exam is not in progress.', code='exam_not_started')
-
-
-CAPTURE_LOST_REASON = 'capture_lost'
 
 
 def flag_session(user, attempt_id, kind):

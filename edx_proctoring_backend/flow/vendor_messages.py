@@ -7,7 +7,7 @@ import logging
 from ..exams import codes
 from ..exams.attempts import transition
 from ..exams.errors import ExamCodeLocked, InvalidExamCode, NotAllowed, ProctoringError
-from ..exams.statuses import AttemptStatus
+from ..exams.statuses import SESSION_LOST_REASON, AttemptStatus
 from ..providers import onboarding
 from ..providers.base import EventKind
 from ..providers.registry import UnknownProvider, get_provider
@@ -78,7 +78,7 @@ def _end_lost_session(attempt):
     """The vendor lost the session: a running exam ends and what was answered is submitted."""
     attempt.refresh_from_db()
     if attempt.status == S.STARTED:
-        learner.end_attempt(attempt, reason='proctoring_session_lost')
+        learner.end_attempt(attempt, reason=SESSION_LOST_REASON)
     elif attempt.status in (S.CREATED, S.READY_TO_START):
         staff.mark_error(attempt, reason='proctoring session lost before the start')
 

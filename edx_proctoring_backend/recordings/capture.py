@@ -79,6 +79,15 @@ def recording_provider(exam):
     return provider if isinstance(provider, LocalProvider) else None
 
 
+def interrupted_recordings(attempts_and_exams):
+    """
+    The ids among ``(attempt_id, exam)`` pairs of attempts recorded on this site whose recording was
+    interrupted (``uploads.interrupted``): one query, none when no attempt is recorded here.
+    """
+    recorded = [attempt_id for attempt_id, exam in attempts_and_exams if recording_provider(exam) is not None]
+    return uploads.interrupted(recorded) if recorded else set()
+
+
 def recording_state(user, attempt_id, kind):
     """
     Return ``{'kind', 'next_index', 'size_bytes', 'status'}`` of the learner's recording of ``kind``

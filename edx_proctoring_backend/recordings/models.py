@@ -164,6 +164,8 @@ class SessionFlag(models.Model):
     #: The flags the browser reports; the others the server raises itself.
     FROM_BROWSER = (CAMERA_STOPPED, SCREEN_STOPPED, RECORDER_CLOSED)
     KINDS = FROM_BROWSER + (UPLOAD_GAP, RECORDING_MISSING, ANALYSIS_FAILED, ANALYSIS_QUARANTINED)
+    #: The flags that say the recording did not hold during the session (a practice session then fails).
+    INTERRUPTIONS = FROM_BROWSER + (UPLOAD_GAP, RECORDING_MISSING)
 
     attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='session_flags')
     kind = models.CharField(max_length=32, choices=_choices(KINDS))

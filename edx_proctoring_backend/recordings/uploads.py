@@ -405,6 +405,12 @@ def photo_kinds(attempt):
     return set(attempt.photos.values_list('kind', flat=True))
 
 
+def interrupted(attempt_ids):
+    """The ids among ``attempt_ids`` whose recording was interrupted (``SessionFlag.INTERRUPTIONS``), in one query."""
+    return set(SessionFlag.objects.filter(attempt_id__in=list(attempt_ids), kind__in=SessionFlag.INTERRUPTIONS)
+               .values_list('attempt_id', flat=True).distinct())
+
+
 def add_flag(attempt, kind, detail='', max_flags=None):
     """
     Flag a moment of the session for the reviewer; return the ``SessionFlag``, or None once the attempt

@@ -349,6 +349,15 @@ def test_a_lost_session_submits_the_started_exam(vendors, learner, make_exam, st
     assert state(attempt).status == S.VERIFIED
 
 
+@pytest.mark.parametrize('style', STYLES)
+def test_a_practice_session_the_vendor_lost_failed(vendors, learner, make_exam, style):
+    vendor = vendors[style]
+    exam = make_exam(provider=style, exam_type='practice')
+    attempt = started(vendor, learner, exam)
+    assert vendor.report_session_lost(attempt.provider_attempt_id) == (204, '')
+    assert api.learner_state(learner, exam).practice_result == 'failed'
+
+
 @pytest.mark.parametrize('style, verdict', [('rpnow', 'Not Reviewed'), ('rpnow', 'Clean'),
                                             ('rpnow', 'Rules Violation'), ('proctortrack', 'failed')])
 @pytest.mark.parametrize('stage', ['created', 'ready_to_start', 'started'])

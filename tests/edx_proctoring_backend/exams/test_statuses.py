@@ -102,3 +102,9 @@ def test_practice_results():
     assert practice_result(S.SUBMITTED) == 'complete'
     assert practice_result(S.ERROR) == 'failed'
     assert practice_result(S.STARTED) is None
+    # The proctoring did not hold until the learner ended the exam: failed, as the learner guide says.
+    assert practice_result(S.SUBMITTED, 'proctoring_session_lost') == 'failed'
+    assert practice_result(S.SUBMITTED, 'capture_lost') == 'failed'
+    assert practice_result(S.SUBMITTED, 'learner', interrupted=True) == 'failed'
+    assert practice_result(S.SUBMITTED, 'time_expired') == 'complete'
+    assert practice_result(S.STARTED, 'learner', interrupted=True) is None

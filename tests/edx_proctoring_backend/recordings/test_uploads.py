@@ -402,6 +402,20 @@ def test_a_stopped_camera_ends_the_exam_where_the_rule_says_so(browser, learner)
     assert again.status_code == 409 and again.json()['error'] == 'attempt_finished'
 
 
+@pytest.mark.parametrize('interruption, result', [(None, 'complete'), ('camera_stopped', 'failed'),
+                                                  ('recorder_closed', 'failed')])
+def test_a_practice_session_whose_recording_stopped_failed(browser, learner, interruption, result):
+    """The learner guide: a practice exam fails when the proctoring did not hold until its end."""
+    exam = local_exam(exam_type='practice', usage='practice-truth')
+    attempt = start(learner, exam)
+    assert post_chunk(browser, attempt, 0, chunk(0)).status_code == 201   # nothing recorded would fail it too
+    if interruption:
+        browser.post(url('attempt-flags', attempt.pk), {'kind': interruption}, content_type='application/json')
+    api.submit(learner, exam)
+    assert api.learner_state(learner, exam).practice_result == result
+    assert [row.practice_result for row in api.course_progress(learner, COURSE) if row.exam.pk == exam.pk] == [result]
+
+
 def test_the_site_rule_applies_where_the_author_chose_none(browser, learner, settings):
     settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {'on_capture_lost': 'end', 'require_screen': False}}
     exam = local_exam()
