@@ -30,7 +30,7 @@ import json
 from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Max
 from django.utils import translation
 from django.utils.translation import gettext, gettext_noop, ngettext
@@ -144,6 +144,10 @@ def _digest(content):
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode('utf-8')).hexdigest()
 
 
+# MySQL's and MariaDB's error for a transaction rolled back to break a deadlock (ER_LOCK_DEADLOCK).
+MYSQL_DEADLOCK = 1213
+
+
 def current_version(provider, policy):
     """
     The ``ConsentTerms`` of ``provider`` on the current site: the version with this content, published
@@ -160,8 +164,11 @@ def current_version(provider, policy):
                 found = ConsentTerms.objects.create(
                     site=domain, provider=provider.name, version=(latest['version__max'] or 0) + 1,
                     content=content, content_sha256=digest)
-        except IntegrityError:
-            # Another request published this content, or another one, first: read again.
+        except (IntegrityError, OperationalError) as error:
+            if isinstance(error, OperationalError) and error.args[:1] != (MYSQL_DEADLOCK,):
+                raise
+            # Another request published this content, or another one, first (on MariaDB two first inserts
+            # can also deadlock on the unique index, and one is rolled back): read again.
             found = ConsentTerms.objects.filter(site=domain, provider=provider.name, content_sha256=digest).first()
     return found
 
