@@ -83,11 +83,12 @@ setup(
     include_package_data=False,
     install_requires=load_requirements('requirements/base.in'),
     extras_require={
-        # The machines that analyse recordings (the analysis queue's Celery workers): OpenCV, numpy and the
-        # face detector. The LMS and Studio web processes never import them.
+        # The machines that analyse recordings (the analysis queue's Celery workers): OpenCV, numpy, the
+        # face detector and the identity check (a binary wheel of dlib and its models). The LMS and Studio
+        # web processes never import them.
         'video': load_requirements('requirements/video.in'),
-        # Identity checks of the video pipeline (face_mismatch): a binary wheel of dlib, and its models.
-        'identity': ['dlib-bin>=19.24', 'face_recognition_models>=0.3'],
+        # The identity check was once an extra of its own; the name stays for installs that still ask for it.
+        'identity': load_requirements('requirements/video.in'),
     },
     entry_points={
         'console_scripts': [

