@@ -380,7 +380,8 @@ class FakeVendor:
         return {'session_id': session_id, 'download_url': self._download_url(session_id)}
 
     def _download_url(self, session_id):
-        return f'{self.base_url}/download/{session_id}'
+        """The session's "software": the console's row for it, where the demo types the exam code."""
+        return f'{self.base_url}{VendorConsole.PATH}#{session_id}'
 
     def _change_session(self, payload, session_id, action):  # pylint: disable=unused-argument
         """``POST /v1/sessions/<id>/start`` or ``/stop``."""
@@ -678,7 +679,7 @@ class VendorConsole:
             hidden = f'<input type="hidden" name="session_id" value="{sid}">'
             review_options = ''.join(f'<option>{esc(status)}</option>' for status in statuses)
             rows.append(
-                f'<tr><td>{sid}</td><td>{esc(exams.get(session["external_exam_id"], ""))}</td>'
+                f'<tr id="{sid}"><td>{sid}</td><td>{esc(exams.get(session["external_exam_id"], ""))}</td>'
                 f'<td>{esc(str(session["attempt_id"]))}</td><td>{esc(session["user_id"] or "(retired)")}</td>'
                 f'<td>{esc(session["state"])}</td>'
                 f'<td><form method="post" action="{self.PATH}/exam-code">{hidden}'

@@ -290,6 +290,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'provider_name': self.provider_label(),
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in steps],
             'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
+            'software_url': state.software_url if state else '',
             'session_pending': bool(state and state.session_pending),
             'practice_result': state.practice_result if state else None,
             'submit_reason': attempt.submit_reason if attempt else '',

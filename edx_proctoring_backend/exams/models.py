@@ -69,8 +69,9 @@ class ExamAttempt(models.Model):
     constraints and SQLite no row locks.
 
     .. pii: The learner's user id with their attempt (status, times, allowances applied), the exam code
-      given to them, and the id of the vendor's session of the attempt. At retirement
-      (privacy.retirement) the exam code is erased and every medium of the attempt deleted, and the
+      given to them, and the id of the vendor's session of the attempt with the vendor's link to its
+      software for that session. At retirement (privacy.retirement) the exam code and that link are
+      erased and every medium of the attempt deleted, and the
       vendors are asked to erase what they hold (their retire_user API); the row itself, with the user
       id, status, times and the vendor's session id, is retained for the gradebook and the record of
       the exam.
@@ -91,6 +92,8 @@ class ExamAttempt(models.Model):
     code_failures = models.PositiveIntegerField(default=0)
     code_locked_at = models.DateTimeField(null=True, blank=True)
     provider_attempt_id = models.CharField(max_length=255, blank=True)
+    # Where the learner gets and runs the vendor's software for this session, as the vendor gave it.
+    software_url = models.URLField(max_length=1000, blank=True)
     # Allowances are read once, when the attempt starts; later changes do not touch a running clock.
     extra_minutes = models.PositiveIntegerField(default=0)
     time_multiplier = models.FloatField(default=1.0)

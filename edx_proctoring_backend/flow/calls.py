@@ -9,6 +9,7 @@ from django.utils import timezone
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType
 from ..providers import outbox
+from ..providers.base import VendorSession
 from ..providers.models import ProviderCall
 from ..providers.registry import get_provider
 from ..recordings import capture
@@ -22,10 +23,13 @@ def perform(attempt, action):
     """Make one call to the attempt's provider and apply what it answers."""
     provider = get_provider(attempt.exam.provider)
     if action == ProviderCall.REGISTER_ATTEMPT:
-        session_id = provider.register_attempt(attempt)
-        if session_id:
-            ExamAttempt.objects.filter(pk=attempt.pk).update(provider_attempt_id=session_id)
-            attempt.provider_attempt_id = session_id
+        session = provider.register_attempt(attempt)
+        if isinstance(session, str):
+            session = VendorSession(session)
+        if session.session_id or session.software_url:
+            ExamAttempt.objects.filter(pk=attempt.pk).update(
+                provider_attempt_id=session.session_id, software_url=session.software_url)
+            attempt.provider_attempt_id, attempt.software_url = session.session_id, session.software_url
     elif action == ProviderCall.START_SESSION:
         provider.on_start(attempt)
     elif action == ProviderCall.STOP_SESSION:

@@ -75,6 +75,7 @@ class LearnerState:
     time: TimeStatus = None
     timer_token: str = ''
     checks_in_vendor_software: bool = False
+    software_url: str = ''          # where the learner gets and runs the vendor's software (its system check)
     session_pending: bool = False   # the vendor was unreachable: its session is being set up
     terms: consent.Terms = None     # what the learner agrees to by opting in (before any attempt)
     refused: bool = False           # the learner's latest answer to the terms is no
@@ -125,6 +126,8 @@ def learner_state(user, exam, now=None):
         provider = get_provider(exam.provider)
         state.steps = tuple(provider.learner_steps)
         state.checks_in_vendor_software = Feature.VENDOR_SOFTWARE in provider.features
+        if state.checks_in_vendor_software:
+            state.software_url = provider.software_url(attempt)
         if attempt is None or _may_retake(exam, attempt):
             _add_choice(state, user, provider)
     if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:

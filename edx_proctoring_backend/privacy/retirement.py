@@ -42,7 +42,7 @@ def erase(user, storage, now):
         SessionFlag.objects.filter(attempt_id__in=attempts).update(detail='')
         # The history keeps every change of status and who made it; the reasons, staff's words, go.
         AttemptTransition.objects.filter(attempt_id__in=attempts).update(reason='')
-        ExamAttempt.objects.filter(pk__in=attempts).update(exam_code=None)
+        ExamAttempt.objects.filter(pk__in=attempts).update(exam_code=None, software_url='')
         Allowance.objects.filter(user=user).delete()
         AllowanceChange.objects.filter(user=user).update(old_value='', new_value='')
         onboarding.forget(user)   # the vendors erase their own profiles at their retirement call

@@ -26,6 +26,17 @@ class Step:
 
 
 @dataclass(frozen=True)
+class VendorSession:
+    """
+    What a provider answers when it opens an attempt's session: the vendor's id for it, and where the learner
+    gets and runs the vendor's software for this session (the "Start System Check" link), if it gave one.
+    """
+
+    session_id: str
+    software_url: str = ''
+
+
+@dataclass(frozen=True)
 class SessionOutcome:
     """What a provider reports when a session ends: an immediate review verdict, or None to wait."""
 
@@ -128,8 +139,18 @@ class ProctoringProvider:
         return ''
 
     def register_attempt(self, attempt):  # pylint: disable=unused-argument
-        """Open a proctoring session for a new attempt; return the provider's attempt id or ''."""
+        """
+        Open a proctoring session for a new attempt; return a ``VendorSession``, or the provider's attempt id
+        (a string, '' for none).
+        """
         return ''
+
+    def software_url(self, attempt):
+        """
+        Where the learner gets and runs the provider's software for ``attempt``: the link the vendor gave for
+        its session, else the provider's ``download_url`` setting, else ''.
+        """
+        return (attempt.software_url if attempt is not None else '') or self.config.get('download_url') or ''
 
     def checks_passed(self, attempt):  # pylint: disable=unused-argument
         """Return True when the provider's own checks (system, ID, room) are complete."""

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_noop
 from ..exams.statuses import ExamType
 from .base import (
     VENDOR_PRIVACY, CallbackInvalid, EventKind, Feature, ProctoringProvider, ProviderEvent, SessionOutcome, Step,
+    VendorSession,
 )
 from .http import DEFAULT_TIMEOUT, VendorClient, VendorRejected, VendorUnavailable
 
@@ -153,10 +154,15 @@ def _comments(value):
 
 def _video_url(value):
     """Return the recording's URL when it is a plain http(s) URL we may link to, else ''."""
-    if value is None:
-        return ''
-    if not isinstance(value, str):
+    if value is not None and not isinstance(value, str):
         raise CallbackInvalid('The review video_url is not a string.')
+    return safe_link(value)
+
+
+def safe_link(value):
+    """Return ``value`` when it is a plain http(s) URL a page may link to, else ''."""
+    if not isinstance(value, str):
+        return ''
     # Visible ASCII only: no spaces, control characters or look-alike letters in a link staff will click.
     if not 0 < len(value) <= MAX_VIDEO_URL_LENGTH or not all('!' <= char <= '~' for char in value):
         return ''
@@ -254,7 +260,10 @@ class HttpVendorProvider(ProctoringProvider):
         return _answer_id(answer, 'external_exam_id', 'POST /v1/exams')
 
     def register_attempt(self, attempt):
-        """Open the attempt's session at the vendor; return the session id (kept as ``provider_attempt_id``)."""
+        """
+        Open the attempt's session at the vendor; return its ``VendorSession``: the session id (kept as
+        ``provider_attempt_id``) and the link to the vendor's software for it (``download_url``), when usable.
+        """
         # Registering the exam again is idempotent and makes sure the vendor knows it as it is now; it also
         # gives us its external id, which we do not store.
         external_exam_id = self.register_exam(attempt.exam)
@@ -265,7 +274,8 @@ class HttpVendorProvider(ProctoringProvider):
             'user_id': self.anonymous_user_id(attempt.user),
             'callback_url': self.callback_url(),
         })
-        return _answer_id(answer, 'session_id', f'POST {path}')
+        return VendorSession(_answer_id(answer, 'session_id', f'POST {path}'),
+                             software_url=safe_link(answer.get('download_url')))
 
     def checks_passed(self, attempt):
         """Never on our page: the vendor's ``exam_code.check`` callback makes the attempt ready."""

@@ -223,12 +223,14 @@ class ProctoredExamsBackend(ProctoringBackendProvider):
         if ours is None and not self.terms_in_recording_window and attempt.get('status') == EdxStatus.created \
                 and attempt.get('taking_as_proctored') and attempt.get('external_id'):
             ours = mirror.open_attempt(attempt)
-        instructions = []
-        if ours is not None and ours.status == S.CREATED \
-                and api.Feature.VENDOR_SOFTWARE in self.provider().features and ours.exam_code:
-            instructions.append(gettext('Open the proctoring software and enter this exam code: {code}').format(
-                code=ours.exam_code))
-        return {**attempt, 'instructions': instructions}
+        answer = {**attempt, 'instructions': []}
+        if ours is not None and ours.status == S.CREATED and api.Feature.VENDOR_SOFTWARE in self.provider().features:
+            if ours.exam_code:
+                answer['instructions'].append(gettext('Open the proctoring software and enter this exam code: {code}')
+                                              .format(code=ours.exam_code))
+            if ours.software_url:  # the session's own link; edx-proctoring falls back to the backend's
+                answer['download_url'] = ours.software_url
+        return answer
 
     # ---- reviews -----------------------------------------------------------------------------------------
 

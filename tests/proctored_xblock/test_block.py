@@ -329,7 +329,19 @@ def test_learner_is_told_when_the_vendor_session_is_being_set_up(workbench, fake
     assert call_handler(block, 'opt_in', agreed(block))[0] == 200  # the attempt and its code are kept
     html, _ = page(block)
     assert 'data-session-pending="true"' in html and 'readonly value="' in html
+    assert 'Start System Check' not in html  # the vendor has not said where its software is yet
     vendor.come_back()
+
+
+def test_the_vendors_software_is_linked_beside_the_exam_code(workbench, fake_vendor):
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'rpnow'
+    vendor = fake_vendor('rpnow')
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
+    html, _ = page(block)
+    session_id = ExamAttempt.objects.get().provider_attempt_id
+    assert f'href="{vendor.base_url}/console#{session_id}" target="_blank" rel="noopener noreferrer">' \
+           'Start System Check</a>' in html
 
 
 def test_course_staff_find_the_instructor_dashboard_under_the_exam(workbench, settings):

@@ -179,6 +179,9 @@ def ready(vendor, exam, learner):
     assert (session['attempt_id'], session['exam_code']) == (attempt.pk, attempt.exam_code)
     instructions = backend('proctored_exams_rpnow').get_attempt(edx_attempt(attempt_id))['instructions']
     assert instructions == [f'Open the proctoring software and enter this exam code: {attempt.exam_code}']
+    # The learning MFE's Start System Check opens the link the vendor gave for this session.
+    seen = edx_api.get_exam_attempt_data(exam['id'], attempt_id, is_learning_mfe=True)
+    assert seen['software_download_url'] == f'{vendor.base_url}/console#{attempt.provider_attempt_id}'
 
     # The learning MFE shows edx-proctoring's attempt code: the learner types it as shown.
     status, _ = vendor.check_exam_code(attempt.provider_attempt_id, edx_attempt(attempt_id)['attempt_code'])

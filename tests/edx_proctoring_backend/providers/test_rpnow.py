@@ -15,7 +15,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.attempts import create_attempt
 from edx_proctoring_backend.providers import registry
 from edx_proctoring_backend.providers.base import (
-    CallbackInvalid, EventKind, Feature, ProviderEvent, SessionOutcome, Step,
+    CallbackInvalid, EventKind, Feature, ProviderEvent, SessionOutcome, Step, VendorSession,
 )
 from edx_proctoring_backend.providers.http import DEFAULT_TIMEOUT, VendorRejected, VendorUnavailable
 from edx_proctoring_backend.providers.rpnow import COMMENT_KEYS, RPNOW_REVIEW_STATUSES, RPNowProvider, anonymous_user_id
@@ -161,7 +161,29 @@ def test_opt_in_opens_a_session(vendor, provider, learner, make_exam):
     ]
     attempt.refresh_from_db()
     assert attempt.provider_attempt_id == vendor.session_for_attempt(attempt.pk)[0]
+    # The link to the vendor's software for this session is kept for the exam page.
+    assert attempt.software_url == f'{vendor.base_url}/console#{attempt.provider_attempt_id}'
+    assert provider.software_url(attempt) == attempt.software_url
     assert_all_accepted(vendor)
+
+
+@pytest.mark.parametrize('download_url, kept', [
+    ('https://vendor.example/start?s=1', 'https://vendor.example/start?s=1'),
+    ('javascript:alert(1)', ''), ('https://vendor.example/a b', ''), (7, ''), (None, ''),
+])
+def test_only_http_software_links_are_kept(vendor, provider, learner, make_exam, download_url, kept, settings):
+    exam = make_exam(provider='rpnow')
+    attempt, _ = create_attempt(exam, learner, 'created', exam_code='ABCDE-FGHIJ')
+    vendor.fail_next(1, status=200, body=json.dumps({'external_exam_id': vendor.exams[exam.pk]['external_exam_id']})
+                     .encode())
+    vendor.fail_next(1, status=200, body=json.dumps({'session_id': 's-1', 'download_url': download_url}).encode())
+
+    assert provider.register_attempt(attempt) == VendorSession('s-1', software_url=kept)
+    # Without a link of the session's own, the site's link for the provider stands in.
+    settings.PROCTORING_PROVIDERS = {'rpnow': {**settings.PROCTORING_PROVIDERS['rpnow'],
+                                               'download_url': 'https://vendor.example/get'}}
+    attempt.software_url = kept
+    assert registry.get_provider('rpnow').software_url(attempt) == (kept or 'https://vendor.example/get')
 
 
 def test_start_submit_and_error_move_the_session(vendor, provider, learner, make_exam):
