@@ -812,7 +812,7 @@
                             global.sessionStorage.setItem(CARRIED_MESSAGE, message);
                         } catch (e) { /* private mode: the result page still says the exam was submitted */ }
                         say(message);
-                        global.location.reload();
+                        (plan.reload || function () { global.location.reload(); })();
                         return;
                     }
                     say(message);

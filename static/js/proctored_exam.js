@@ -64,7 +64,7 @@
     }
 
     /* `hooks.timeUp()` runs once when the clock reaches 00:00, `hooks.beforeLeave()` (a promise) before
-     * the page reloads because the attempt is no longer running. */
+     * the page reloads because the attempt is no longer running, `hooks.reload()` reloads it. */
     function ExamTimer(root, config, messages, hooks) {
         hooks = hooks || {};
         var clock = root.querySelector('.proctored-exam__clock');
@@ -128,6 +128,7 @@
         function sync() {
             if (syncing) { return; }
             syncing = true;
+            var sentAt = performance.now();
             fetch(config.url, {headers: {'X-Exam-Timer-Token': config.token}, credentials: 'same-origin',
                                cache: 'no-store'})
                 .then(function (response) {
@@ -143,12 +144,14 @@
                     syncing = false;
                     if (status.status !== 'started') {
                         Promise.resolve(hooks.beforeLeave && hooks.beforeLeave()).then(function () {
-                            global.location.reload();
+                            (hooks.reload || function () { global.location.reload(); })();
                         });
                         return;
                     }
                     remaining = status.remaining_seconds;
-                    syncedAt = performance.now();
+                    // The server read its clock about halfway through the round trip: a slow answer must
+                    // not leave the page behind the server by the answer's delay.
+                    syncedAt = (sentAt + performance.now()) / 2;
                     if (remaining > 0) { finished = false; }
                     root.removeAttribute('data-offline');
                     // Reconnected: the network error is over (an action's error stays).
@@ -183,12 +186,28 @@
         var root = rootOf(element).querySelector('.proctored-exam') || rootOf(element);
         var busy = false;
         var capture = null;
+        // While the exam runs, leaving the page by mistake (closing the tab, a link, the back button) asks
+        // first; the page's own reloads after a change of state do not.
+        var reloading = false;
+        function reload() {
+            reloading = true;
+            global.location.reload();
+        }
         if (init.capture && global.ProctoredExamCapture) {
             init.capture.mode = init.state === 'started' ? 'exam' : 'checks';
+            init.capture.reload = reload;
             capture = global.ProctoredExamCapture(root, init.capture);
         }
         var carried = takeCarriedMessage();
         if (carried) { showError(root, carried); }
+        if (init.state === 'started') {
+            global.addEventListener('beforeunload', function (event) {
+                if (reloading) { return undefined; }
+                event.preventDefault();
+                event.returnValue = '';  // older browsers ask only when a value is set
+                return '';
+            });
+        }
 
         function act(action, data, button) {
             if (busy) { return; }
@@ -199,13 +218,11 @@
             var before = capture && action === 'submit' ? capture.finish() : Promise.resolve();
             before.then(function () {
                 return postJSON(init.handlers[action], data);
-            }).then(function () {
-                global.location.reload();
-            }).catch(function (error) {
+            }).then(reload).catch(function (error) {
                 if (error.body && error.body.error === 'terms_changed') {
                     // The terms changed while the page was open: show the new ones, with the reason.
                     carryMessage(error.message);
-                    global.location.reload();
+                    reload();
                     return;
                 }
                 busy = false;
@@ -236,8 +253,8 @@
 
         if (init.timer) {
             root.examTimer = new ExamTimer(root, init.timer, init.messages, capture ? {
-                timeUp: capture.finish, beforeLeave: capture.finish
-            } : {});
+                timeUp: capture.finish, beforeLeave: capture.finish, reload: reload
+            } : {reload: reload});
         }
     }
 

@@ -34,6 +34,12 @@ def test_refuse_ask_for_a_campus_sitting_then_take_it_online(page, workbench, le
     expect(terms.get_by_role('heading', name='Proctoring terms (version 1)')).to_be_visible()
     expect(terms.locator('dt')).to_have_text(
         ['What is collected', 'Who processes it', 'Where it is stored', 'Who sees it', 'How long it is kept'])
+    # Each line of the terms follows the one before it: no blank lines in the box.
+    gaps = page.evaluate('''() => {
+        const items = [...document.querySelectorAll('section.proctored-exam__terms dl > *')];
+        return items.slice(1).map((item, i) => item.getBoundingClientRect().top - items[i].getBoundingClientRect().bottom);
+    }''')
+    assert len(gaps) > 5 and max(gaps) < 4, gaps
 
     # "No" is reached with the keyboard right after "Yes", and records the refusal.
     page.locator('[data-action=opt_in]').focus()

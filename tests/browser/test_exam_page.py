@@ -324,6 +324,41 @@ def test_end_my_exam_asks_first_and_submits_once(exam_url, page, learner_name, o
     assert page.js_errors == []
 
 
+def test_leaving_a_running_exam_asks_first_and_the_clock_keeps_running(workbench, exam_url, page, learner_name, orm):
+    page.add_init_script(PAGE_PROBES)
+    root = page.locator('.proctored-exam')
+    start_exam(page, exam_url)
+    attempt = orm(latest_attempt, learner_name)
+    leave_seconds(orm, attempt.pk, 50)
+    expect(page.locator('.proctored-exam__leaving')).to_contain_text(
+        'If you leave or close this page, the timer keeps running')
+    answer = {'accept': False}
+    dialogs = record_dialogs(page, answer)
+    # A link away from the page, followed by mistake (browsers ask only on a page the learner has used).
+    page.evaluate("""() => {
+        const away = Object.assign(document.createElement('a'), {id: 'away', href: '/', textContent: 'Away'});
+        document.body.prepend(away);
+    }""")
+    page.locator('#away').click()
+    wait_until(page, lambda: dialogs, 'leaving the running exam did not ask first')
+    assert dialogs == [('beforeunload', '')]
+    page.wait_for_timeout(300)
+    expect(root).to_have_attribute('data-state', 'started')   # staying: nothing changed
+    assert page.url == exam_url
+
+    answer['accept'] = True
+    page.locator('#away').click()
+    page.wait_for_url(f'{workbench}/')
+    assert len(dialogs) == 2
+    # The clock ran on meanwhile; coming back resumes the same attempt.
+    page.goto(exam_url)
+    expect(root).to_have_attribute('data-state', 'started')
+    wait_for_synced_clock(page)
+    assert 0 < int(page.locator('.proctored-exam__clock').get_attribute('data-seconds')) <= 50
+    assert orm(latest_attempt, learner_name).pk == attempt.pk
+    assert page.js_errors == []
+
+
 # ---- 4. opting out ---------------------------------------------------------------------------------------
 
 def test_opting_out_warns_about_credit_then_shows_the_exam_untimed(workbench, page, learner_name, orm):
