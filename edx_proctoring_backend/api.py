@@ -11,10 +11,10 @@ import logging
 from django.utils import timezone
 
 from .authoring import exams as authoring
-from .credit import records as credit_records
-from .credit.policy import CreditStatus, min_grade as credit_min_grade
+from .credit import models as credit_models, policy as credit_policy, records as credit_records
+from .credit.policy import CreditStatus
 from .dashboard import queries as dashboard_queries
-from .exams import allowances, codes, export as exam_export, hosted as hosted_keys, search
+from .exams import allowances, codes, course_settings, export as exam_export, hosted as hosted_keys, search
 from .exams.clocks import sync_seconds as timer_sync_seconds
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
@@ -24,7 +24,7 @@ from .exams.models import Allowance
 from .exams.signals import attempt_status_changed
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus
 from .exams.timer_tokens import timer_token
-from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, vendor_messages
+from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, support, vendor_messages
 from .lms import content_dates, publishing, roles
 from .privacy import access, learner_data as privacy_learner_data, retention
 from .providers import onboarding, outbox
@@ -56,7 +56,7 @@ __all__ = [
     'record_provider_verdict', 'Outcome', 'AttemptStatus', 'ExamType',
     'ReviewStatus', 'Step', 'receive_callback', 'CallbackRejected', 'VendorError', 'retry_provider_calls',
     'results_csv', 'record_exam_grade', 'course_progress', 'provider_call_problems', 'requeue_provider_call',
-    'exam_rule_choices', 'CreditStatus', 'credit_min_grade', 'UploadRefused', 'upload_limits', 'TermsChanged',
+    'exam_rule_choices', 'CreditStatus', 'UploadRefused', 'upload_limits', 'TermsChanged',
     'recording_state', 'store_chunk', 'complete_recording', 'store_photo', 'flag_session', 'capture_plan',
     'analyse_recording', 'session_evidence', 'may_review', 'awaiting_review', 'attempt_under_review',
     'may_decide', 'review_media', 'requeue_stale_analyses', 'mark_submitted', 'Role', 'AllowanceResult', 'Page',
@@ -72,7 +72,8 @@ __all__ = [
     'consent_csv', 'on_campus_csv',
     'Feature', 'attempt_status_changed', 'host_exam', 'hosted_exam', 'hosted_attempt', 'is_hosted_exam',
     'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'onboarding_status_at_vendor',
-    'kept_onboarding_statuses', 'onboarding_changed',
+    'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
+    'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade',
 ]
 
 
@@ -160,6 +161,14 @@ def course_progress(user, course_key):
     the review status, the grade, and whether it counts toward credit.
     """
     return credit_records.course_progress(user, course_key)
+
+
+credit_min_grade = credit_models.min_grade
+site_credit_min_grade = credit_policy.site_min_grade
+course_settings_of = course_settings.of_course
+change_course_settings = course_settings.change
+InvalidSettings = course_settings.InvalidSettings
+support_for = support.support_for
 
 
 def exam_rule_choices(provider):

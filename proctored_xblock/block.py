@@ -291,6 +291,10 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in steps],
             'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
             'software_url': state.software_url if state else '',
+            # Whom to ask, where a learner can be stuck: the setup, an error, a review being made.
+            'support': (api.support_for(self.course_key)
+                        if state_name in ('checks', 'error') or review == api.ReviewStatus.PENDING else None),
+            'review_reopened': bool(state and review == api.ReviewStatus.PENDING and state.review_reopened),
             'session_pending': bool(state and state.session_pending),
             'practice_result': state.practice_result if state else None,
             'submit_reason': attempt.submit_reason if attempt else '',

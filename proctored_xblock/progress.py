@@ -45,7 +45,7 @@ def credit_reason(row):
         return 'review_pending'
     if row.grade is None:
         return 'not_graded'
-    if row.grade < api.credit_min_grade():
+    if row.grade < row.passing_share:
         return 'grade_below'
     return 'not_recorded'
 
@@ -66,7 +66,7 @@ class ProctoringProgressBlock(LearnerCourseMixin, XBlock):
     def student_view(self, context=None):  # pylint: disable=unused-argument
         """The progress table, or a sign-in message for an anonymous visitor."""
         user = self.current_django_user()
-        passing = views.percentage(self.gettext, api.credit_min_grade())
+        passing = views.percentage(self.gettext, api.credit_min_grade(self.course_key))
         rows = None
         if user is not None:
             texts = self._texts(passing)

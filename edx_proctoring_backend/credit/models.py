@@ -3,8 +3,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from ..exams import course_settings
 from ..exams.models import Exam
-from .policy import counts_toward_credit
+from .policy import counts_toward_credit, site_min_grade
+
+
+def min_grade(course_key):
+    """The share of an exam's points that passes in ``course_key``: its team's setting, else the site's."""
+    own = course_settings.of_course(course_key).credit_min_grade
+    return site_min_grade() if own is None else own
 
 
 class CreditRecord(models.Model):
@@ -44,5 +51,6 @@ class CreditRecord(models.Model):
 
     @property
     def counts_toward_credit(self):
-        """True when this exam counts toward the learner's credit (see ``policy.counts_toward_credit``)."""
-        return counts_toward_credit(self.exam.exam_type, self.requirement_status, self.grade)
+        """True when this exam counts toward the learner's credit (``policy.counts_toward_credit``; one query)."""
+        return counts_toward_credit(self.exam.exam_type, self.requirement_status, self.grade,
+                                    min_grade(self.exam.course_key))

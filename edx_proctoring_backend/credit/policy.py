@@ -79,15 +79,16 @@ def effects_of(exam_type, from_status, to_status):
     return Effects(credit=CREDIT_STATUS.get(to_status), grade=grade, event=event)
 
 
-def min_grade():
-    """The share of the exam's points that passes (``PROCTORING_CREDIT_MIN_GRADE``, 0.5 by default)."""
+def site_min_grade():
+    """The site's share of an exam's points that passes (``PROCTORING_CREDIT_MIN_GRADE``, 0.5 by default)."""
     return float(getattr(settings, 'PROCTORING_CREDIT_MIN_GRADE', 0.5))
 
 
-def counts_toward_credit(exam_type, credit_status, grade):
+def counts_toward_credit(exam_type, credit_status, grade, passing_share):
     """
     True only with all three: a proctored exam taken proctored whose review is satisfactory
-    (``credit_status`` satisfied), and a passing ``grade`` (a share from 0 to 1, None if unknown).
+    (``credit_status`` satisfied), and a ``grade`` (a share from 0 to 1, None if unknown) of at least the
+    course's ``passing_share`` (``records.min_grade``).
     """
     return (exam_type == ExamType.PROCTORED and credit_status == CreditStatus.SATISFIED
-            and grade is not None and grade >= min_grade())
+            and grade is not None and grade >= passing_share)

@@ -11,8 +11,8 @@ from django.utils import timezone
 from ..exams.models import Exam, ExamAttempt
 from ..exams.statuses import ExamType, practice_result, review_status
 from ..recordings import capture
-from .models import CreditRecord
-from .policy import CreditStatus, GradeAction
+from .models import CreditRecord, min_grade
+from .policy import CreditStatus, GradeAction, counts_toward_credit
 
 
 def apply_effects(attempt, effects):
@@ -50,6 +50,7 @@ class ExamProgress:
     credit_status: str = ''
     grade: float = None                # a share from 0 to 1, or None before a grade exists
     counts_toward_credit: bool = False
+    passing_share: float = None        # the grade that passes in the exam's course (``policy.min_grade``)
 
     @property
     def is_credit_requirement(self):
@@ -59,9 +60,10 @@ class ExamProgress:
 
 def course_progress(user, course_key):
     """
-    Return an ``ExamProgress`` for each active exam of the course, in three queries (four where a practice
+    Return an ``ExamProgress`` for each active exam of the course, in four queries (five where a practice
     exam recorded on this site was taken: its recording's interruptions).
     """
+    passing = min_grade(course_key)
     exams = list(Exam.objects.filter(course_key=str(course_key), is_active=True).order_by('pk'))
     latest = {}
     for attempt in (ExamAttempt.objects.filter(user=user, exam__in=exams)
@@ -74,15 +76,15 @@ def course_progress(user, course_key):
     for exam in exams:
         attempt, record = latest.get(exam.pk), records.get(exam.pk)
         status = attempt.status if attempt else None
-        row = ExamProgress(exam=exam, attempt_status=status)
+        row = ExamProgress(exam=exam, attempt_status=status, passing_share=passing)
         if status is not None:
             row.review_status = review_status(exam.exam_type, status)
             row.practice_result = (practice_result(status, attempt.submit_reason, attempt.pk in interrupted)
                                    if exam.exam_type == ExamType.PRACTICE else None)
         if record is not None:
-            record.exam = exam
             row.credit_status = record.requirement_status
             row.grade = record.grade
-            row.counts_toward_credit = record.counts_toward_credit
+            row.counts_toward_credit = counts_toward_credit(exam.exam_type, record.requirement_status,
+                                                            record.grade, passing)
         rows.append(row)
     return rows

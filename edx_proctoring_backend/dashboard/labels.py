@@ -60,6 +60,7 @@ NOTICES = {
     'removed': gettext_lazy('Allowance removed for {learner}.'),
     'removed_after_start': gettext_lazy('Allowance removed for {learner}; the attempt already started keeps '
                                         'the time it started with.'),
+    'settings_saved': gettext_lazy('The course settings were saved. They apply at once.'),
     'attempt_reset': gettext_lazy('The attempt was reset: the learner may take the exam again.'),
     'code_unlocked': gettext_lazy('The exam code was unlocked: the learner may enter it again.'),
     'attempt_submitted': gettext_lazy('The attempt was submitted with the answers saved so far.'),
@@ -76,6 +77,7 @@ def tabs():
         ('reviews', gettext('Review queue'), Role.REVIEW),
         ('learners', gettext('Practice and onboarding'), Role.VIEW_ATTEMPTS),
         ('exports', gettext('Exports'), Role.EXPORT),
+        ('settings', gettext('Course settings'), Role.COURSE_SETTINGS),
     )
 
 
@@ -171,6 +173,21 @@ def page_text():
         'changed': gettext('Changed'), 'actions': gettext('Actions'), 'save': gettext('Save'),
         'remove': gettext('Remove'), 'any_exam': gettext('Any exam'), 'any_status': gettext('Any status'),
         'allowances_title': gettext('Allowances'),
+        'settings_title': gettext('Course settings'),
+        'settings_intro': gettext('What applies to every proctored exam of this course. Leave a field empty to '
+                                  'use the site\'s setting, shown below it.'),
+        'support_title': gettext('Where learners get help'),
+        'support_email': gettext('Course team e-mail'), 'support_url': gettext('Course help page (address)'),
+        'support_hint': gettext('Shown to learners during the proctoring checks, after a session that ended in '
+                                'error and while a review is being made, before the site\'s technical support.'),
+        'credit_title': gettext('Credit'),
+        'credit_min_grade': gettext('Passing grade for credit (percent of an exam\'s points)'),
+        'site_value': gettext('Site setting:'), 'none_set': gettext('none'),
+        'field_errors': {
+            'support_email': gettext('Enter a valid e-mail address, or leave it empty.'),
+            'support_url': gettext('Enter a web address starting with http:// or https://, or leave it empty.'),
+            'credit_min_grade': gettext('Enter a percentage above 0 and at most 100, or leave it empty.'),
+        },
         'allowances_intro': gettext('Extra time, a time multiplier, an exemption from review or permission to opt '
                                     'out, per learner and exam. Allowances are read when the learner starts: add '
                                     'them before.'),

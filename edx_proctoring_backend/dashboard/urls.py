@@ -10,6 +10,7 @@ COURSE = 'dashboard/<str:course_id>/'
 urlpatterns = [
     path(COURSE, views.CourseHome.as_view(), name='dashboard'),
     path(COURSE + 'allowances', views.AllowancesPage.as_view(), name='dashboard-allowances'),
+    path(COURSE + 'settings', views.CourseSettingsPage.as_view(), name='dashboard-settings'),
     path(COURSE + 'attempts', views.AttemptsPage.as_view(), name='dashboard-attempts'),
     path(COURSE + 'attempts/<dbid:attempt_id>', views.AttemptPage.as_view(), name='dashboard-attempt'),
     path(COURSE + 'reviews', views.ReviewsPage.as_view(), name='dashboard-reviews'),

@@ -345,6 +345,51 @@ class ExportsPage(DashboardView):
         return self.page('exports.html', files=files)
 
 
+class CourseSettingsPage(DashboardView):
+    """GET: the course's own settings beside the site's; POST: save them."""
+
+    capability = Role.COURSE_SETTINGS
+    tab = 'settings'
+    FIELDS = ('support_email', 'support_url', 'credit_min_grade')
+
+    def get(self, request, course_id, errors=None, form=None, status=200):  # pylint: disable=unused-argument
+        """The form, filled with the saved settings (after a refused form: as it was sent, with its ``errors``)."""
+        if form is None:
+            own = api.course_settings_of(self.course_key)
+            form = {'support_email': own.support_email, 'support_url': own.support_url,
+                    'credit_min_grade': _percent(own.credit_min_grade)}
+        messages = labels.page_text()['field_errors']
+        return self.page('settings.html', status=status, form=form, invalid=set(errors or ()),
+                         errors=[(field, messages[field]) for field in self.FIELDS if field in (errors or ())],
+                         site_contact=api.support_for(self.course_key).site,
+                         site_min_grade=_percent(api.site_credit_min_grade()))
+
+    def post(self, request, course_id):
+        """Save every field at once; a refused form is shown again with what is wrong with each field."""
+        form = {name: request.POST.get(name, '').strip() for name in self.FIELDS}
+        try:
+            share = _share(form['credit_min_grade'])
+        except ValueError:
+            share = 'invalid'
+        try:
+            api.change_course_settings(self.course_key, request.user, support_email=form['support_email'],
+                                       support_url=form['support_url'], credit_min_grade=share)
+        except api.InvalidSettings as error:
+            return self.get(request, course_id, errors=error.fields, form=form, status=400)
+        return self.back('settings', notice='settings_saved')
+
+
+def _percent(share):
+    """A share from 0 to 1 as the percentage staff type ('' for None): 0.625 is '62.5'."""
+    return '' if share is None else f'{share * 100:g}'
+
+
+def _share(text):
+    """The share of a typed percentage ('80', '80 %', '62,5'), None for ''; ValueError for anything else."""
+    text = text.replace('%', '').replace(',', '.').strip()
+    return float(text) / 100 if text else None
+
+
 class LearnersPage(DashboardView):
     """GET: a learner's practice exams and onboarding (``?learner=`` a username or email)."""
 

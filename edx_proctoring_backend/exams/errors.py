@@ -98,3 +98,13 @@ class AllowanceNotFound(ProctoringError):
     """There is no such allowance in this course."""
 
     code = 'allowance_not_found'
+
+
+class InvalidSettings(ProctoringError):
+    """Settings that cannot be saved; ``fields`` says what is wrong with which."""
+
+    code = 'invalid_settings'
+
+    def __init__(self, fields):
+        super().__init__('; '.join(f'{name}: {problem}' for name, problem in fields.items()))
+        self.fields = fields

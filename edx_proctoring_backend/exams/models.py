@@ -264,3 +264,31 @@ class OnCampusRequest(models.Model):
     def is_open(self):
         """True while the learner still asks for the sitting."""
         return self.withdrawn_at is None
+
+
+class CourseSettings(models.Model):
+    """
+    What a course's team sets for every proctored exam of the course (``exams.course_settings``): the
+    course's support contact shown to learners where they can be stuck, and the share of an exam's
+    points that passes for credit. Blank (or None) leaves the site's setting in force.
+
+    .. pii: The user id of the staff member who last changed the course's settings. Retained as the
+      record of who changed them; the course's support address is the course team's, not a learner's.
+    .. pii_types: id
+    .. pii_retirement: retained
+    """
+
+    course_key = models.CharField(max_length=255, unique=True)
+    support_email = models.EmailField(max_length=254, blank=True)
+    support_url = models.URLField(max_length=500, blank=True)
+    credit_min_grade = models.FloatField(null=True, blank=True)
+    modified = models.DateTimeField(default=timezone.now)
+    modified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name='+')
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        verbose_name_plural = 'course settings'
+
+    def __str__(self):
+        return f'proctoring settings of {self.course_key}'

@@ -93,6 +93,12 @@ class LearnerState:
         return review_status(self.exam.exam_type, self.status) if self.attempt else None
 
     @property
+    def review_reopened(self):
+        """True while a review awaits a person after the session had a result (a later verdict contradicted it)."""
+        return bool(self.attempt and self.status == S.SECOND_REVIEW_REQUIRED
+                    and self.attempt.history.filter(to_status__in=(S.VERIFIED, S.REJECTED)).exists())
+
+    @property
     def practice_result(self):
         """'complete' or 'failed' for a finished practice attempt, else None."""
         if self.attempt and self.exam.exam_type == ExamType.PRACTICE:

@@ -58,15 +58,17 @@ MANAGE_ALLOWANCES = 'manage_allowances'  # add, edit, remove allowances
 MANAGE_ATTEMPTS = 'manage_attempts'      # reset an attempt, mark a stuck one submitted or errored
 REVIEW = 'review'                        # the review queue, the evidence, decisions and escalations
 EXPORT = 'export'                        # the course's CSV files
+COURSE_SETTINGS = 'course_settings'      # the course's support contact and passing share
 
 CAPABILITIES = {
     LEARNER: frozenset(),
-    COURSE_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, EXPORT}),
+    COURSE_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, EXPORT, COURSE_SETTINGS}),
     # The course team's examiner decides what a reviewer escalated.
-    COURSE_INSTRUCTOR: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT}),
+    COURSE_INSTRUCTOR: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT,
+                                  COURSE_SETTINGS}),
     # Support reviews sessions and unblocks stuck attempts; accommodations are the course team's call.
     SUPPORT: frozenset({VIEW_ATTEMPTS, MANAGE_ATTEMPTS, REVIEW, EXPORT}),
-    GLOBAL_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT}),
+    GLOBAL_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT, COURSE_SETTINGS}),
 }
 
 

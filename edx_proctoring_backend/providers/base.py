@@ -6,6 +6,7 @@ steps (checks) a learner must pass before starting. Providers never change attem
 they return what happened and the API applies it through the state machine.
 """
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from django.utils.translation import gettext_noop
 
@@ -104,6 +105,25 @@ VENDOR_PRIVACY = PrivacyFacts(
                          "suspicious. A person always decides."),
     retention_kinds=('vendor_link',),
 )
+
+
+MAX_LINK_LENGTH = 1000   # the longest link kept (Review.video_url, ExamAttempt.software_url)
+
+
+def safe_link(value):
+    """Return ``value`` when it is a plain http(s) URL a page may link to, else ''."""
+    if not isinstance(value, str):
+        return ''
+    # Visible ASCII only: no spaces, control characters or look-alike letters in a link people will click.
+    if not 0 < len(value) <= MAX_LINK_LENGTH or not all('!' <= char <= '~' for char in value):
+        return ''
+    try:
+        parts = urlsplit(value)
+        usable = parts.scheme in ('http', 'https') and bool(parts.hostname)
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        usable = False
+    # Anything else (javascript:, data:, file:) would be a link we must not render.
+    return value if usable else ''
 
 
 class CallbackInvalid(ValueError):

@@ -20,7 +20,7 @@ Site settings (``PROCTORING_PROVIDERS['rpnow']``)::
 Vendor errors (``http.VendorError``) propagate: the Celery tasks that run these calls retry them.
 """
 import logging
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -31,7 +31,7 @@ from django.utils.translation import gettext_noop
 from ..exams.statuses import ExamType
 from .base import (
     VENDOR_PRIVACY, CallbackInvalid, EventKind, Feature, ProctoringProvider, ProviderEvent, SessionOutcome, Step,
-    VendorSession,
+    VendorSession, safe_link,
 )
 from .http import DEFAULT_TIMEOUT, VendorClient, VendorRejected, VendorUnavailable
 
@@ -50,7 +50,6 @@ ANONYMOUS_ID_LENGTH = 32  # hex digits: 128 bits
 # Bounds on what a callback may carry; they match the columns the values end up in.
 MAX_ID_LENGTH = 255             # ExamAttempt.provider_attempt_id, ReceivedMessage.message_id
 MAX_EXAM_CODE_LENGTH = 64       # ExamAttempt.exam_code
-MAX_VIDEO_URL_LENGTH = 1000     # Review.video_url
 MAX_COMMENTS = 1000
 MAX_COMMENT_LENGTH = 10000
 MAX_COMMENT_STATUS_LENGTH = 64
@@ -157,22 +156,6 @@ def _video_url(value):
     if value is not None and not isinstance(value, str):
         raise CallbackInvalid('The review video_url is not a string.')
     return safe_link(value)
-
-
-def safe_link(value):
-    """Return ``value`` when it is a plain http(s) URL a page may link to, else ''."""
-    if not isinstance(value, str):
-        return ''
-    # Visible ASCII only: no spaces, control characters or look-alike letters in a link staff will click.
-    if not 0 < len(value) <= MAX_VIDEO_URL_LENGTH or not all('!' <= char <= '~' for char in value):
-        return ''
-    try:
-        parts = urlsplit(value)
-        usable = parts.scheme in ('http', 'https') and bool(parts.hostname)
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        usable = False
-    # Anything else (javascript:, data:, file:) would be a link we must not render.
-    return value if usable else ''
 
 
 class HttpVendorProvider(ProctoringProvider):

@@ -59,6 +59,11 @@ DEFAULTS = {
     # What the proctoring terms say beyond each provider's own account, per provider or '*' (privacy/consent.py);
     # a site's configuration may give its own.
     'PROCTORING_CONSENT_TERMS': {},
+    # Whom learners may ask for help ({'email', 'url', 'phone'}; per site), shown where they can be stuck
+    # beside the course team's own contact; {} inside the LMS: its SUPPORT_SITE_LINK and TECH_SUPPORT_EMAIL.
+    'PROCTORING_SUPPORT_CONTACT': {},
+    # How many days a review usually takes, as learners waiting for one are told (None: not said).
+    'PROCTORING_REVIEW_DAYS': 5,
     # Keys that encrypt media at rest, the current one first (recordings/encryption.py); None: not encrypted.
     # True when the storage encrypts by itself (S3 server-side encryption): no second layer.
     'PROCTORING_MEDIA_ENCRYPTION_KEYS': None,

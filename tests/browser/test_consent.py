@@ -37,7 +37,8 @@ def test_refuse_ask_for_a_campus_sitting_then_take_it_online(page, workbench, le
     # Each line of the terms follows the one before it: no blank lines in the box.
     gaps = page.evaluate('''() => {
         const items = [...document.querySelectorAll('section.proctored-exam__terms dl > *')];
-        return items.slice(1).map((item, i) => item.getBoundingClientRect().top - items[i].getBoundingClientRect().bottom);
+        const box = (item) => item.getBoundingClientRect();
+        return items.slice(1).map((item, i) => box(item).top - box(items[i]).bottom);
     }''')
     assert len(gaps) > 5 and max(gaps) < 4, gaps
 

@@ -64,6 +64,57 @@ def test_learner_walks_through_a_proctored_exam(workbench):
     assert 'timer' not in init
 
 
+def test_where_a_learner_can_be_stuck_the_page_says_whom_to_ask(workbench, settings):
+    settings.PROCTORING_SUPPORT_CONTACT = {'email': 'help@site.example', 'phone': '+31 30 253 3550'}
+    _, block = workbench(PROCTORED_60)
+    api.change_course_settings(block.course_key, None, support_url='https://course.example/help')
+    assert 'proctored-exam__support' not in page(block)[0]   # choosing: nothing to be stuck on
+
+    assert call_handler(block, 'opt_in', agreed(block))[0] == 200
+    html, _ = page(block)   # the checks
+    assert re.search(r'data-contact="course">The course team:\s*<a href="https://course.example/help" '
+                     r'target="_blank" rel="noopener noreferrer">', html)
+    assert '<a href="mailto:help@site.example">help@site.example</a>' in html
+    assert '<a href="tel:+31302533550">+31 30 253 3550</a>' in html
+
+    code = ExamAttempt.objects.get().exam_code
+    assert call_handler(block, 'confirm_checks', {'exam_code': code})[0] == 200
+    assert call_handler(block, 'start')[0] == 200
+    assert 'proctored-exam__support' not in page(block)[0]
+    assert call_handler(block, 'submit')[1]['status'] == S.VERIFIED
+    html, _ = page(block)
+    assert 'data-review="satisfactory"' in html and 'proctored-exam__support' not in html
+    assert 'data-review-days' not in html and 'data-review-reopened' not in html
+
+    # A later verdict contradicts the result: pending again, and the learner is told why and when.
+    api.record_review(ExamAttempt.objects.get(), api.Outcome.SECOND_REVIEW)
+    html, _ = page(block)
+    assert 'data-review="pending"' in html and 'data-review-reopened="true"' in html
+    assert 'a later review of the session disagreed with the earlier result' in html
+    assert 'data-review-days="5">Reviews usually take up to 5 days.' in html
+    assert 'proctored-exam__support' in html
+
+
+def test_a_session_that_ended_in_error_says_whom_to_ask(workbench, settings):
+    settings.PROCTORING_SUPPORT_CONTACT = {'email': 'help@site.example'}
+    _, block = workbench(PROCTORED_60)
+    opt_in_and_start(block)
+    api.mark_error(ExamAttempt.objects.get(), by=None)
+    html, _ = page(block)
+    assert 'data-state="error"' in html and '<a href="mailto:help@site.example">' in html
+
+
+def test_a_first_review_pending_is_not_called_reopened(workbench, settings):
+    settings.PROCTORING_REVIEW_DAYS = None
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'counting'   # leaves the review to come
+    opt_in_and_start(block)
+    assert call_handler(block, 'submit')[1]['status'] == S.SUBMITTED
+    api.record_review(ExamAttempt.objects.get(), api.Outcome.SECOND_REVIEW)
+    html, _ = page(block)
+    assert 'data-review="pending"' in html and 'data-review-reopened' not in html and 'data-review-days' not in html
+
+
 def test_pages_that_hide_the_content_never_read_it(workbench, monkeypatch):
     _, block = workbench(PROCTORED_60)
     read = []

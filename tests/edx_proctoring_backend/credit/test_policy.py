@@ -102,7 +102,7 @@ def test_the_platforms_vocabulary():
     (ExamType.TIMED, C.SATISFIED, 1.0, False),         # not a credit requirement
 ])
 def test_counts_toward_credit(exam_type, credit_status, grade, expected):
-    assert policy.counts_toward_credit(exam_type, credit_status, grade) is expected
+    assert policy.counts_toward_credit(exam_type, credit_status, grade, 0.5) is expected
 
 
 @pytest.mark.parametrize('setting, grade, expected', [
@@ -110,9 +110,9 @@ def test_counts_toward_credit(exam_type, credit_status, grade, expected):
 ])
 def test_the_passing_share_is_a_setting(setting, grade, expected):
     with override_settings(PROCTORING_CREDIT_MIN_GRADE=setting):
-        assert policy.min_grade() == float(setting)
-        assert policy.counts_toward_credit(ExamType.PROCTORED, C.SATISFIED, grade) is expected
+        assert policy.site_min_grade() == float(setting)
+        assert policy.counts_toward_credit(ExamType.PROCTORED, C.SATISFIED, grade, policy.site_min_grade()) is expected
 
 
 def test_the_default_passing_share():
-    assert policy.min_grade() == 0.5
+    assert policy.site_min_grade() == 0.5

@@ -116,8 +116,8 @@ def summary(row):
             row.counts_toward_credit, row.is_credit_requirement)
 
 
-def test_course_progress_reports_each_case_in_three_queries(make_exam, make_user, learner,
-                                                            django_assert_num_queries):
+def test_course_progress_reports_each_case_in_four_queries(make_exam, make_user, learner,
+                                                           django_assert_num_queries):
     staff, other = make_user('staff'), make_user('other')
     exams = {name: make_exam(exam_type=exam_type, course_key=COURSE, usage_key=block(name), provider=provider)
              for name, exam_type, provider in [
@@ -152,7 +152,7 @@ def test_course_progress_reports_each_case_in_three_queries(make_exam, make_user
     api.record_exam_grade(learner, exams['timed'], 2, 2)
     submitted(other, exams['untaken'])   # another learner's attempt is not the learner's
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):   # the course's settings, exams, attempts and credit records
         rows = api.course_progress(learner, COURSE)
         shown = [summary(row) for row in rows]   # reading the rows makes no query
 
@@ -173,15 +173,38 @@ def test_course_progress_reports_each_case_in_three_queries(make_exam, make_user
 
 
 @pytest.mark.parametrize('count', [1, 6])
-def test_course_progress_costs_three_queries_whatever_the_number_of_exams(
+def test_course_progress_costs_four_queries_whatever_the_number_of_exams(
         make_exam, learner, count, django_assert_num_queries):
     for number in range(count):
         exam = make_exam(course_key=COURSE, usage_key=block(f'exam{number}'))
         submitted(learner, exam)
         api.record_exam_grade(learner, exam, 1, 1)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         rows = api.course_progress(learner, COURSE)
         assert all(row.counts_toward_credit for row in rows) and len(rows) == count
+
+
+def test_the_course_team_sets_its_own_passing_share(make_exam, make_user, learner):
+    other_course = 'course-v1:Org+Other+2026'
+    exams = [make_exam(course_key=course, usage_key=f'block-v1:{course[10:]}+type@proctored_exam+block@x')
+             for course in (COURSE, other_course)]
+    for exam in exams:
+        submitted(learner, exam)
+        api.record_exam_grade(learner, exam, 3, 4)   # 75 %
+
+    def counts():
+        return [(row.counts_toward_credit, row.passing_share)
+                for course in (COURSE, other_course) for row in api.course_progress(learner, course)]
+
+    assert counts() == [(True, 0.5), (True, 0.5)]   # the site's share
+
+    api.change_course_settings(COURSE, make_user('staff'), credit_min_grade=0.8)
+    assert counts() == [(False, 0.8), (True, 0.5)]   # this course only
+    record = CreditRecord.objects.get(exam=exams[0], user=learner)
+    assert record.counts_toward_credit is False and api.credit_min_grade(COURSE) == 0.8
+
+    api.change_course_settings(COURSE, make_user('staff2'), credit_min_grade=None)   # back to the site's
+    assert counts() == [(True, 0.5), (True, 0.5)]
 
 
 def test_a_course_without_exams_has_no_progress(learner):

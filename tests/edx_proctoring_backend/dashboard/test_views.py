@@ -16,11 +16,11 @@ from edx_proctoring_backend.providers.models import OnboardingProfile
 from tests import journeys
 from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE
 
-PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'exports')
+PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'exports', 'settings')
 # The pages each role sees (the learners page and the attempts page need only to view attempts).
 SEES = {
     'learner': set(), 'stranger': set(), 'other_staff': set(),
-    'staff': {'allowances', 'attempts', 'learners', 'exports'},
+    'staff': {'allowances', 'attempts', 'learners', 'exports', 'settings'},
     'instructor': set(PAGES), 'support': {'attempts', 'reviews', 'learners', 'exports'}, 'admin': set(PAGES),
 }
 
@@ -61,6 +61,38 @@ def test_the_pages_may_be_framed_by_the_site_only(world, client):
     assert answer['X-Frame-Options'] == 'SAMEORIGIN'
     html = answer.content.decode()
     assert '<header>' not in html and '?embedded=1' in html
+
+
+def test_the_course_team_sets_the_courses_support_contact_and_passing_share(world, client, settings):
+    settings.PROCTORING_SUPPORT_CONTACT = {'email': 'help@site.example'}
+    client = as_user(client, world.users['staff'])
+    shown = client.get(page('settings')).content.decode()
+    assert 'Site setting: help@site.example' in shown and 'Site setting: 50 %' in shown
+
+    saved = client.post(page('settings'), {'support_email': ' exams@course.example ',
+                                           'support_url': 'https://course.example/help', 'credit_min_grade': '62,5 %'})
+    assert saved.status_code == 302 and 'notice=settings_saved' in saved['Location']
+    shown = client.get(saved['Location']).content.decode()
+    assert 'The course settings were saved.' in shown and 'value="62.5"' in shown
+    own = api.course_settings_of(COURSE)
+    assert (own.support_email, own.support_url, own.credit_min_grade, own.modified_by) == (
+        'exams@course.example', 'https://course.example/help', 0.625, world.users['staff'])
+    assert api.course_settings_of(OTHER_COURSE).pk is None   # another course keeps the site's
+
+
+@pytest.mark.parametrize('field, value', [
+    ('support_email', 'not an address'), ('support_url', 'javascript:alert(1)'), ('support_url', 'ftp://x.example'),
+    ('credit_min_grade', '0'), ('credit_min_grade', '101'), ('credit_min_grade', 'half'),
+    ('credit_min_grade', 'nan'), ('credit_min_grade', '1e999'),
+])
+def test_unusable_course_settings_are_refused_and_nothing_is_saved(world, client, field, value):
+    client = as_user(client, world.users['instructor'])
+    form = {'support_email': 'exams@course.example', 'support_url': '', 'credit_min_grade': '70', field: value}
+    answer = client.post(page('settings'), form)
+    assert answer.status_code == 400
+    html = answer.content.decode()
+    assert f'href="#setting-{field}"' in html and html.count('aria-invalid="true"') == 1
+    assert api.course_settings_of(COURSE).pk is None
 
 
 def test_add_edit_and_remove_an_allowance(world, client):

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from edx_proctoring_backend.video import (
-    EVENT_KINDS, detectors, AnalysisFailed, AnalysisOptions, AnalysisResult, analyse_in_process,
+    EVENT_KINDS, AnalysisFailed, AnalysisOptions, AnalysisResult, analyse_in_process, detectors,
 )
 from edx_proctoring_backend.video.detectors import (
     IDENTITY_UNAVAILABLE, Face, HaarCascadeDetector, IdentityVerifier, LibfacedetectionDetector, YuNetOnnxDetector,
