@@ -32,7 +32,7 @@ from .providers.base import Feature, Step
 from .providers.http import VendorError
 from .providers.registry import UnknownProvider, get_provider, provider_names
 from .recordings import capture, uploads
-from .reviews import callbacks, export, queue as review_queue
+from .reviews import callbacks, export, marks as review_marks, queue as review_queue
 from .reviews.outcomes import Outcome
 from .special_exams import hosting as special_exams
 
@@ -73,7 +73,8 @@ __all__ = [
     'Feature', 'attempt_status_changed', 'host_exam', 'hosted_exam', 'hosted_attempt', 'is_hosted_exam',
     'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'onboarding_status_at_vendor',
     'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
-    'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade',
+    'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade', 'exam_rules_in_force',
+    'add_reviewer_mark', 'reviewer_marks', 'parse_moment',
 ]
 
 
@@ -169,6 +170,9 @@ course_settings_of = course_settings.of_course
 change_course_settings = course_settings.change
 InvalidSettings = course_settings.InvalidSettings
 support_for = support.support_for
+add_reviewer_mark = review_marks.add_mark
+reviewer_marks = review_marks.marks_of
+parse_moment = review_marks.parse_moment
 
 
 def exam_rule_choices(provider):
@@ -177,6 +181,20 @@ def exam_rule_choices(provider):
         return dict(get_provider(provider).exam_rule_choices)
     except (UnknownProvider, ImportError):
         return {}
+
+
+def exam_rules_in_force(exam):
+    """
+    What ``exam`` allows, as its reviewers read it: the author's rules text, one rule per line, and
+    ``(rule, label to translate, True or False)`` for each of its provider's binary rules.
+    """
+    lines = [line.strip() for line in (exam.rules_text or '').splitlines() if line.strip()]
+    try:
+        provider = get_provider(exam.provider)
+    except (UnknownProvider, ImportError):
+        return lines, []
+    states = provider.rules_in_force(exam)
+    return lines, [(rule, label, states.get(rule, False)) for rule, label in provider.exam_rule_choices.items()]
 
 
 def available_providers():

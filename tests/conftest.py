@@ -54,14 +54,14 @@ def make_exam(db, django_capture_on_commit_callbacks):  # pylint: disable=unused
 
     def make(exam_type='proctored', time_limit_minutes=60, provider='null', allow_opt_out=True, due_date=None,
              course_key='course-v1:Test+Exam+2026', usage_key=None, subsection_key='', display_name='',
-             alone_in_subsection=True):
+             alone_in_subsection=True, **more_settings):
         counter['n'] += 1
         usage_key = usage_key or f'block-v1:Test+Exam+2026+type@proctored_exam+block@exam{counter["n"]}'
         with django_capture_on_commit_callbacks(execute=True):
             return api.sync_exam(course_key, usage_key, due_date=due_date, subsection_key=subsection_key,
                                  alone_in_subsection=alone_in_subsection, exam_type=exam_type,
                                  time_limit_minutes=time_limit_minutes, provider=provider,
-                                 allow_opt_out=allow_opt_out, display_name=display_name)
+                                 allow_opt_out=allow_opt_out, display_name=display_name, **more_settings)
     return make
 
 

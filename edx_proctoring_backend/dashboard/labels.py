@@ -5,24 +5,12 @@ Every text the dashboard's pages show, in the active language, through the app's
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from .. import api
+from ..reviewer.labels import FINDING_LABELS, FLAG_LABELS, STATUS_LABELS
 from ..reviewer.timeline import clock
-from ..reviewer.views import FINDING_LABELS, FLAG_LABELS
 
 Role = api.Role
 S = api.AttemptStatus
 
-STATUS_LABELS = {
-    S.CREATED: gettext_lazy('Opted in, checks not passed'),
-    S.DECLINED: gettext_lazy('Declined proctoring'),
-    S.READY_TO_START: gettext_lazy('Ready to start'),
-    S.STARTED: gettext_lazy('Started'),
-    S.SUBMITTED: gettext_lazy('Submitted'),
-    S.SECOND_REVIEW_REQUIRED: gettext_lazy('Second review required'),
-    S.VERIFIED: gettext_lazy('Verified'),
-    S.REJECTED: gettext_lazy('Rejected'),
-    S.ERROR: gettext_lazy('Error'),
-    S.RESET: gettext_lazy('Reset'),
-}
 KIND_LABELS = {
     api.Allowance.ADDITIONAL_MINUTES: gettext_lazy('Additional minutes'),
     api.Allowance.TIME_MULTIPLIER: gettext_lazy('Time multiplier'),

@@ -21,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .. import api, page_headers
 from ..exams.ids import parse_id
+from ..reviewer.labels import provider_text
 from . import labels
 
 Role = api.Role
@@ -406,14 +407,9 @@ class LearnersPage(DashboardView):
             else:
                 readiness = api.learner_readiness(user, self.course_key)
                 readiness.practice_rows = [(item, labels.practice(item)) for item in readiness.practice]
-                readiness.onboarding_rows = [({**item, 'verbose_name': _provider_name(item['verbose_name'])},
+                readiness.onboarding_rows = [({**item, 'verbose_name': provider_text(item['verbose_name'])},
                                               labels.onboarding(item['status'])) for item in readiness.onboarding]
         return self.page('learners.html', identifier=identifier, readiness=readiness, error=error)
-
-
-def _provider_name(verbose_name):
-    """A provider's name in the active language: providers name themselves with the catalogue's messages."""
-    return gettext(verbose_name)  # pylint: disable=translation-of-non-string
 
 
 class CourseHome(DashboardView):

@@ -20,7 +20,7 @@ from ..providers.base import Feature
 from ..providers.models import ProviderCall
 from ..providers.registry import UnknownProvider, get_provider
 from ..recordings.models import SessionFlag
-from ..reviews.models import HeldVerdict, Review
+from ..reviews.models import HeldVerdict, Review, ReviewerMark
 from . import retention
 
 RETIRED = 'retired'
@@ -40,6 +40,7 @@ def erase(user, storage, now):
         Review.objects.filter(attempt_id__in=attempts).update(comment='', comments=[], video_url='')
         HeldVerdict.objects.filter(attempt_id__in=attempts).update(comments=[], video_url='')
         SessionFlag.objects.filter(attempt_id__in=attempts).update(detail='')
+        ReviewerMark.objects.filter(attempt_id__in=attempts).update(note='')
         # The history keeps every change of status and who made it; the reasons, staff's words, go.
         AttemptTransition.objects.filter(attempt_id__in=attempts).update(reason='')
         ExamAttempt.objects.filter(pk__in=attempts).update(exam_code=None, software_url='')

@@ -154,6 +154,11 @@ class ProctoringProvider:
     def __init__(self, **config):
         self.config = config
 
+    def rules_in_force(self, exam):
+        """{rule: True or False} of ``exam_rule_choices`` for ``exam``: the author's choice, else False."""
+        chosen = (exam.provider_options or {}).get('rules') or {}
+        return {rule: bool(chosen.get(rule, False)) for rule in self.exam_rule_choices}
+
     def register_exam(self, exam):  # pylint: disable=unused-argument
         """Tell the provider about an exam (created or changed); return the provider's exam id or ''."""
         return ''

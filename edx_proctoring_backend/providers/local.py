@@ -85,6 +85,12 @@ class LocalProvider(ProctoringProvider):
                                 else END if capture_lost else CONTINUE),
         }
 
+    def rules_in_force(self, exam):
+        """The author's rules for ``exam`` as they apply, the site's settings filling in (``options``)."""
+        options = self.options(exam)
+        return {'require_screen': options['require_screen'], 'room_scan': options['room_scan'],
+                'end_on_capture_lost': options['on_capture_lost'] == END}
+
     def steps_for(self, exam):
         """The steps a learner passes before ``exam``, in order."""
         room_scan = self.options(exam)['room_scan']

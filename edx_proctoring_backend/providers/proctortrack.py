@@ -88,6 +88,10 @@ class ProctortrackProvider(HttpVendorProvider):
         author_rules = (exam.provider_options or {}).get('rules') or {}
         return {rule: bool(author_rules.get(rule, site_rules.get(rule, False))) for rule in RULES}
 
+    def rules_in_force(self, exam):
+        """The rules sent to the vendor for ``exam`` (``exam_rules``)."""
+        return self.exam_rules(exam)
+
     def onboarding_status(self, user):
         """Return the learner's onboarding status at the vendor: one of ``ONBOARDING_STATUSES``."""
         path = f'/v1/users/{path_segment(self.anonymous_user_id(user))}/onboarding'

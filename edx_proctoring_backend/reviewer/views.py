@@ -15,45 +15,23 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from .. import api, page_headers
-from ..recordings.models import Recording, SessionFlag
-from ..video import events
+from ..recordings.models import Recording
+from .labels import (
+    ANALYSIS_LABELS, FINDING_LABELS, FLAG_LABELS, OUTCOME_LABELS, RECORDING_LABELS, STATUS_LABELS, provider_text,
+)
 from .media import file_response
 from .timeline import clock, timeline_svg
 
-FINDING_LABELS = {
-    events.NO_FACE: gettext_lazy('No face'),
-    events.MULTIPLE_FACES: gettext_lazy('More than one face'),
-    events.FACE_MISMATCH: gettext_lazy('Face does not match the photo'),
-    events.LOOKING_AWAY: gettext_lazy('Looking away'),
-    events.CAMERA_COVERED_OR_DARK: gettext_lazy('Camera covered or dark'),
-    events.SCREEN_CHANGED: gettext_lazy('Screen changed'),
-}
-RECORDING_LABELS = {
-    Recording.WEBCAM: gettext_lazy('Webcam'),
-    Recording.SCREEN: gettext_lazy('Screen'),
-    Recording.ROOM_SCAN: gettext_lazy('Room scan'),
-}
-ANALYSIS_LABELS = {
-    Recording.RECORDING: gettext_lazy('recording'),
-    Recording.COMPLETE: gettext_lazy('waiting for analysis'),
-    Recording.ANALYSING: gettext_lazy('analysing'),
-    Recording.ANALYSED: gettext_lazy('analysed'),
-    Recording.ANALYSIS_FAILED: gettext_lazy('analysis failed: review it yourself'),
-    Recording.QUARANTINED: gettext_lazy('not analysable: review it yourself'),
-}
-FLAG_LABELS = {
-    SessionFlag.CAMERA_STOPPED: gettext_lazy('Camera stopped'),
-    SessionFlag.SCREEN_STOPPED: gettext_lazy('Screen sharing stopped'),
-    SessionFlag.RECORDER_CLOSED: gettext_lazy('Recorder closed'),
-    SessionFlag.UPLOAD_GAP: gettext_lazy('Upload gap'),
-    SessionFlag.RECORDING_MISSING: gettext_lazy('Recording missing'),
-    SessionFlag.ANALYSIS_FAILED: gettext_lazy('Analysis failed'),
-    SessionFlag.ANALYSIS_QUARANTINED: gettext_lazy('Analysis stopped: the file kept failing'),
-}
 # Why a reviewer could not take a review (``privacy.access.take_review``'s codes).
 REFUSED_TAKE = {
     'review_not_open': gettext_lazy('This attempt is still running: its review opens when it is submitted.'),
     'not_a_reviewer': gettext_lazy('Only a reviewer of the course may take this review.'),
+}
+# Why a reviewer's mark was refused (``reviews.marks``' codes).
+MARK_REFUSED = {
+    'unknown_recording': gettext_lazy('That recording is not one of this attempt.'),
+    'outside_recording': gettext_lazy('That moment is outside the recording.'),
+    'note_too_long': gettext_lazy('The note is too long (500 characters at most).'),
 }
 # What a reviewer may decide; escalating asks support, then the course team, for another look.
 DECISIONS = (
@@ -88,7 +66,7 @@ class ReviewQueueView(ReviewerView):
             raise PermissionDenied
         entries = api.awaiting_review(course_key=course_key)
         for entry in entries:
-            entry['status_label'] = entry['attempt'].get_status_display()
+            entry['status_label'] = STATUS_LABELS.get(entry['attempt'].status, entry['attempt'].status)
             for recording in entry['recordings']:
                 recording['label'] = RECORDING_LABELS.get(recording['kind'], recording['kind'])
                 recording['status_label'] = ANALYSIS_LABELS.get(recording['status'], recording['status'])
@@ -107,12 +85,18 @@ class AttemptReviewView(ReviewerView):
         attempt = _attempt_or_404(attempt_id, request.user)
         evidence = api.session_evidence(attempt)
         flags = [(flag, FLAG_LABELS.get(flag.kind, flag.kind)) for flag in evidence['flags']]
+        reviewer_marks = api.reviewer_marks(attempt)
         recordings = []
         for recording in evidence['recordings']:
             findings = list(recording.findings.all())
             # The video's 0:00 is the recording's first chunk: the flags are placed from there.
             marks = [((flag.at - recording.started).total_seconds(), label)
                      for flag, label in flags if flag.at >= recording.started]
+            own_marks = [{'mark': mark, 'at': clock(mark.at_s),
+                          'by': mark.author.username if mark.author else gettext('a former reviewer')}
+                         for mark in reviewer_marks if mark.recording_id == recording.pk]
+            marks += [(item['mark'].at_s, gettext('Mark by {reviewer}: {note}').format(
+                reviewer=item['by'], note=item['mark'].note)) for item in own_marks]
             duration = (recording.analysis_summary or {}).get('duration_s') or 0
             label = RECORDING_LABELS.get(recording.kind, recording.kind)
             recordings.append({
@@ -124,11 +108,17 @@ class AttemptReviewView(ReviewerView):
                                          labels=FINDING_LABELS,
                                          title=gettext('{recording}: suggested moments').format(recording=label)),
                 'warnings': (recording.analysis_summary or {}).get('warnings', []),
+                'marks': own_marks,
             })
+        rules_text, rules = api.exam_rules_in_force(attempt.exam)
+        providers = dict(api.available_providers())
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
             'may_see': api.may_see_evidence(attempt, request.user),
             'attempt': attempt, 'evidence': evidence, 'recordings': recordings, 'decisions': DECISIONS,
-            'reviews': attempt.reviews.select_related('reviewer').order_by('created', 'pk'),
+            'status_label': STATUS_LABELS.get(attempt.status, attempt.status),
+            'rules_text': rules_text, 'rules': [(rule, provider_text(label), on) for rule, label, on in rules],
+            'reviews': [_review_entry(review, providers) for review in
+                        attempt.reviews.select_related('reviewer').order_by('created', 'pk')],
             'error': error, 'decidable': api.may_decide(attempt), 'flags': flags, 'text': page_text(),
         }, status=status)
 
@@ -143,6 +133,8 @@ class AttemptReviewView(ReviewerView):
             return HttpResponseRedirect(reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk]))
         if not api.may_see_evidence(attempt, request.user):
             return self.get(request, attempt_id, error=gettext('Take the review before deciding it.'), status=409)
+        if request.POST.get('action') == 'mark':
+            return self._mark(request, attempt)
         outcome = request.POST.get('outcome', '')
         comment = request.POST.get('comment', '').strip()
         if outcome not in dict(DECISIONS):
@@ -157,6 +149,21 @@ class AttemptReviewView(ReviewerView):
         if not api.may_review(request.user):  # a course's reviewer sees that course's queue
             queue += '?' + urlencode({'course_id': attempt.exam.course_key})
         return HttpResponseRedirect(queue)
+
+    def _mark(self, request, attempt):
+        """A reviewer's mark at a moment of one recording; back to that recording on the page."""
+        try:
+            at_s = api.parse_moment(request.POST.get('at', ''))
+            recording_id = int(request.POST.get('recording_id', ''))
+        except (TypeError, ValueError, OverflowError):
+            return self.get(request, attempt.pk, error=gettext('Give the moment as minutes:seconds, e.g. 12:05.'),
+                            status=400)
+        try:
+            mark = api.add_reviewer_mark(attempt, recording_id, at_s, request.POST.get('note', ''), request.user)
+        except api.NotAllowed as error:
+            return self.get(request, attempt.pk, error=str(MARK_REFUSED.get(error.code, error)), status=400)
+        page = reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
+        return HttpResponseRedirect(f'{page}#recording-{mark.recording_id}')
 
 
 class ReviewMediaView(ReviewerView):
@@ -197,9 +204,41 @@ def page_text():
         'back': gettext('Back to the queue'), 'accepted': gettext('accepted'), 'refused': gettext('refused'),
         'terms_version': gettext('terms version'), 'warnings': gettext('Analysis notes'),
         'by': gettext('by'),
+        'marks': gettext("Reviewers' marks"), 'no_marks': gettext('No marks yet.'),
+        'add_mark': gettext('Mark a moment'), 'mark_at': gettext('Moment (minutes:seconds)'),
+        'mark_note': gettext('What you saw'), 'mark_save': gettext('Add the mark'),
+        'mark_now': gettext('Use the video\'s current time'),
+        'rules': gettext('What this exam allows'), 'yes': gettext('yes'), 'no': gettext('no'),
+        'no_rules': gettext('The course team set no rules for this exam.'),
+        'vendor_verdict': gettext("the proctoring service's verdict:"),
+        'conflicts': gettext('contradicts an earlier verdict, so a person decides'),
+        'remarks': gettext("The reviewer's remarks, with their time in the recording"),
+        'vendor_video': gettext("The proctoring service's recording of the session (opens its site)"),
         'take': gettext('Take this review'),
         'take_intro': gettext('The recordings and photos are shown to the reviewer who takes the review, and to the '
                               'course team once something is flagged. Your views are recorded.'),
+    }
+
+
+def _review_entry(review, providers):
+    """
+    One verdict as the page shows it: who gave it (``providers``: their names by provider), in their words
+    and in the package's, with the remarks.
+    """
+    return {
+        'review': review,
+        'by': review.reviewer.username if review.reviewer else provider_text(providers.get(review.provider,
+                                                                                           review.provider)),
+        'outcome': OUTCOME_LABELS.get(review.outcome, review.outcome),
+        # The vendor's own word, where it is not already one of ours.
+        'verdict': review.verdict if not review.by_person and review.verdict != review.outcome else '',
+        'remarks': [{'start': clock(remark['start_s']), 'end': clock(remark['end_s']),
+                     'start_s': remark['start_s'], 'comment': remark.get('comment', ''),
+                     'status': remark.get('status', '')}
+                    for remark in review.comments or () if isinstance(remark, dict) and 'start_s' in remark
+                    and 'end_s' in remark],
+        'notes': [remark.get('comment', '') for remark in review.comments or ()
+                  if isinstance(remark, dict) and 'start_s' not in remark and remark.get('comment')],
     }
 
 

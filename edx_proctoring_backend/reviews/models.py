@@ -121,3 +121,33 @@ class ReviewerAssignment(models.Model):
 
     def __str__(self):
         return f'{self.reviewer_id} reviews attempt {self.attempt_id}'
+
+
+class ReviewerMark(models.Model):
+    """
+    A reviewer's own mark at a moment of a recording (``reviews.marks``): shown on the recording's timeline
+    beside the analysis' suggestions, and kept with the attempt's review.
+
+    .. pii: A reviewer's note on the learner's conduct at a moment of their recording, with the reviewer's
+      user id. The note is emptied when the learner is retired (privacy.retirement); the moment and who
+      marked it are retained with the review.
+    .. pii_types: id, other
+    .. pii_retirement: local_api, retained
+    """
+
+    attempt = models.ForeignKey(ExamAttempt, on_delete=models.CASCADE, related_name='reviewer_marks')
+    # The recording goes at the end of its retention; the mark stays with the review.
+    recording = models.ForeignKey('edx_proctoring_backend.Recording', null=True, on_delete=models.SET_NULL,
+                                  related_name='marks')
+    at_s = models.FloatField()
+    note = models.CharField(max_length=500, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name='+')
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        app_label = 'edx_proctoring_backend'
+        ordering = ['at_s', 'pk']
+
+    def __str__(self):
+        return f'mark at {self.at_s:.1f} s of recording {self.recording_id}'

@@ -7,9 +7,11 @@ Each test starts both fake vendors; their providers send callbacks to ``live_ser
 """
 import time
 from datetime import timedelta
+from html import unescape
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django.utils import timezone
 
 from edx_proctoring_backend import api
@@ -115,6 +117,32 @@ def test_a_review_decides_the_attempt(vendors, make_user, make_exam, style, verd
     assert (review.provider, review.verdict, review.comments) == (style, verdict, [COMMENT])
     assert review.video_url == f'{vendor.base_url}/videos/{attempt.provider_attempt_id}.mp4'
     assert review.message.message_id == vendor.callbacks_sent[-1]['headers']['webhook-id']
+
+
+def test_the_reviewer_sees_the_vendors_verdict_remarks_video_and_the_exams_rules(vendors, make_user, make_exam,
+                                                                                 client):
+    vendor = vendors['proctortrack']
+    learner = make_user('learner_reviewed')
+    exam = make_exam(provider='proctortrack', exam_rules={'allow_calculator': True},
+                     rules_text='One sheet of notes.\n\nNo phone.')
+    attempt = submitted(vendor, learner, exam)
+    vendor.post_review(attempt.provider_attempt_id, 'flagged', comments=[COMMENT])
+    staff = make_user('reviewing_staff')
+    staff.is_staff = True
+    staff.save()
+    client.force_login(staff)
+
+    html = unescape(client.get(reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])).content.decode())
+
+    assert 'Status: Second review required' in html and 'second_review_required<' not in html
+    assert '<li data-rule="allow_calculator" data-on="yes">Calculator allowed: <strong>yes</strong></li>' in html
+    assert '<li data-rule="allow_internet" data-on="no">Other websites allowed: <strong>no</strong></li>' in html
+    assert '<li>One sheet of notes.</li><li>No phone.</li>' in html
+    assert ('<strong>Escalated for another review</strong> by Onboarding and machine review (Proctortrack-style) '
+            "(the proctoring service's verdict: <q>flagged</q>)") in html
+    assert '<li data-start="12">0:12–0:30 [minor]: Looked away from the screen</li>' in html
+    assert (f'<a class="vendor-video" href="{vendor.base_url}/videos/{attempt.provider_attempt_id}.mp4" '
+            'target="_blank" rel="noopener noreferrer">') in html
 
 
 UNSATISFACTORY = {'rpnow': 'Rules Violation', 'proctortrack': 'failed'}

@@ -17,7 +17,7 @@ from edx_proctoring_backend.providers import outbox
 from edx_proctoring_backend.providers.models import ProviderCall
 from edx_proctoring_backend.providers.registry import get_provider
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
-from edx_proctoring_backend.reviews.models import Review
+from edx_proctoring_backend.reviews.models import Review, ReviewerMark
 from tests import journeys
 from tests.edx_proctoring_backend.privacy.test_retention import files_in
 from tests.edx_proctoring_backend.recordings.helpers import record_and_submit
@@ -32,6 +32,8 @@ def history(learner, exam, make_exam, make_user, fake_vendor, django_capture_on_
     vendor = fake_vendor('rpnow')
     staff = make_user('course_staff')
     local_attempt = record_and_submit(learner, exam, django_capture_on_commit_callbacks, chunks=1)
+    api.add_reviewer_mark(local_attempt, Recording.objects.get(attempt=local_attempt).pk, 1.0,
+                          'Her sister at the desk', staff)
     api.record_review(local_attempt, api.Outcome.UNSATISFACTORY, by=staff, comment='Her sister answered for her')
     vendor_exam = make_exam(provider='rpnow', display_name='Final (vendor)')
     api.set_allowance(vendor_exam, learner, Allowance.ADDITIONAL_MINUTES, '30', created_by=staff)
@@ -55,6 +57,7 @@ def test_retirement_erases_here_and_at_the_vendor_and_keeps_the_gradebook(learne
     assert not Review.objects.exclude(comment='').exists() and not Review.objects.exclude(video_url='').exists()
     assert not Review.objects.exclude(comments=[]).exists()
     assert not SessionFlag.objects.exclude(detail='').exists()
+    assert ReviewerMark.objects.get().note == '' and ReviewerMark.objects.get().at_s == 1.0   # the moment stays
     assert not AttemptTransition.objects.filter(attempt__user=learner).exclude(reason='').exists()
     assert not ExamAttempt.objects.filter(user=learner, exam_code__isnull=False).exists()
     assert not Allowance.objects.filter(user=learner).exists()

@@ -12,6 +12,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus as S
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, VideoFinding
+from edx_proctoring_backend.reviews.models import ReviewerMark
 from tests import journeys
 from tests.edx_proctoring_backend.recordings.helpers import JPEG, chunk, local_exam, start
 
@@ -176,6 +177,48 @@ def test_escalating_asks_for_a_second_review(reviewer, submitted):
     reviewer.post(page_of(submitted), {'outcome': 'second_review', 'comment': 'Unclear at 0:10'})
     submitted.refresh_from_db()
     assert submitted.status == S.SECOND_REVIEW_REQUIRED
+
+
+def test_a_reviewer_marks_a_moment_on_the_timeline_and_it_is_kept(reviewer, submitted):
+    recording = Recording.objects.get(attempt=submitted)
+    answer = reviewer.post(page_of(submitted), {'action': 'mark', 'recording_id': recording.pk, 'at': '0:02',
+                                                'note': ' Phone on the desk '})
+    assert answer.status_code == 302 and answer['Location'] == f'{page_of(submitted)}#recording-{recording.pk}'
+    mark = ReviewerMark.objects.get()
+    assert (mark.attempt, mark.recording, mark.at_s, mark.note, mark.author.username) == (
+        submitted, recording, 2.0, 'Phone on the desk', 'reviewer')
+    html = reviewer.get(page_of(submitted)).content.decode()
+    assert '<title>Mark by reviewer: Phone on the desk: 0:02</title>' in html   # on the timeline
+    assert f'<li data-mark="{mark.pk}"><button type="button" data-seek="2.00">0:02</button>' in html
+    assert submitted.status == ExamAttempt.objects.get(pk=submitted.pk).status   # a mark decides nothing
+
+
+@pytest.mark.parametrize('form, message', [
+    ({'at': '1:75'}, 'Give the moment as minutes:seconds'),
+    ({'at': 'soon'}, 'Give the moment as minutes:seconds'),
+    ({'at': '-3'}, 'Give the moment as minutes:seconds'),
+    ({'at': '9:00'}, 'That moment is outside the recording.'),
+    ({'recording_id': 'x'}, 'Give the moment as minutes:seconds'),
+    ({'recording_id': '999999'}, 'That recording is not one of this attempt.'),
+    ({'note': 'x' * 501}, 'The note is too long'),
+])
+def test_unusable_marks_are_refused_with_why(reviewer, submitted, form, message):
+    recording = Recording.objects.get(attempt=submitted)
+    answer = reviewer.post(page_of(submitted), {'action': 'mark', 'recording_id': recording.pk, 'at': '0:01',
+                                                'note': 'x', **form})
+    assert answer.status_code == 400 and message in answer.content.decode()
+    assert not ReviewerMark.objects.exists()
+
+
+def test_only_the_reviewer_who_took_the_review_marks_it(submitted, make_user):
+    other = make_user('other_reviewer')
+    other.is_staff = True
+    other.save()
+    client = Client()
+    client.force_login(other)
+    recording = Recording.objects.get(attempt=submitted)
+    answer = client.post(page_of(submitted), {'action': 'mark', 'recording_id': recording.pk, 'at': '0:01'})
+    assert answer.status_code == 409 and not ReviewerMark.objects.exists()
 
 
 def test_an_unknown_decision_is_refused(reviewer, submitted):
