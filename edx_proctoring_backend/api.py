@@ -74,7 +74,7 @@ __all__ = [
     'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'onboarding_status_at_vendor',
     'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
     'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade', 'exam_rules_in_force',
-    'add_reviewer_mark', 'reviewer_marks', 'parse_moment',
+    'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'person_decisions',
 ]
 
 
@@ -244,6 +244,8 @@ awaiting_review = review_queue.awaiting_review
 attempt_under_review = review_queue.attempt_under_review
 review_queue_entries = review_queue.review_queue_entries
 PERSON_DECISIONS = review_queue.PERSON_DECISIONS
+review_stage = review_queue.review_stage
+person_decisions = flow_reviews.person_decisions
 
 
 def take_review(attempt, reviewer):

@@ -253,6 +253,7 @@ def error_messages():
         'not_an_identifier': gettext('A line of the file is not a username or an email (too long, or with control '
                                      'characters).'),
         'not_reviewable': gettext('This attempt cannot be reviewed in its current state.'),
+        'course_team_decides': gettext('Support escalated this review: the course team makes the final decision.'),
         'illegal_transition': gettext('The attempt changed meanwhile: this is no longer possible.'),
         'invalid_review': gettext('Choose a decision.'),
         'exam_not_found': gettext('There is no such exam in this course.'),

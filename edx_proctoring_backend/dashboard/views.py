@@ -21,7 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .. import api, page_headers
 from ..exams.ids import parse_id
-from ..reviewer.labels import provider_text
+from ..reviewer.labels import STAGE_LABELS, provider_text
 from . import labels
 
 Role = api.Role
@@ -248,6 +248,8 @@ class AttemptPage(DashboardView):
                     labels.status(change.to_status)) for change in api.attempt_history_with_people(attempt)]
         reviews = attempt.reviews.select_related('reviewer').order_by('created', 'pk')
         may_review = Role.REVIEW in self.granted
+        allowed = api.person_decisions(attempt, request.user)
+        decisions = [(outcome, label) for outcome, label in labels.decisions() if outcome in allowed]
         return self.page(
             'attempt.html', status=status, attempt=attempt, status_label=labels.status(attempt.status),
             history=history, reviews=reviews, error=error,
@@ -256,7 +258,8 @@ class AttemptPage(DashboardView):
             may_submit=attempt.status == api.AttemptStatus.STARTED,
             may_error=attempt.status in api.AttemptStatus.IN_PROGRESS,
             code_locked=attempt.code_locked_at is not None,
-            may_decide=may_review and api.may_decide(attempt), decisions=labels.decisions(),
+            may_decide=may_review and api.may_decide(attempt) and bool(decisions), decisions=decisions,
+            stage_label=STAGE_LABELS.get(api.review_stage(attempt), ''),
             evidence_url=reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
             if may_review and attempt.exam.exam_type == api.ExamType.PROCTORED else '',
         )
@@ -329,6 +332,7 @@ class ReviewsPage(DashboardView):
         entries = api.review_queue_entries(self.course_key)
         for entry in entries:
             entry['status_label'] = labels.status(entry['attempt'].status)
+            entry['stage_label'] = STAGE_LABELS.get(entry['stage'], '')
             entry['moment_rows'] = [labels.moment(moment) for moment in entry['moments']]
         return self.page('reviews.html', entries=entries)
 

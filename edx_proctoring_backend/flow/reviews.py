@@ -4,11 +4,17 @@ attempt moved as the review policy says, and the platform told (``exam_attempt``
 """
 import logging
 
+from ..exams.errors import NotAllowed
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType
+from ..lms import roles
 from ..lms.events import emit_attempt_event
 from ..reviews import decisions
 from ..reviews.outcomes import Outcome
+from ..reviews.queue import COURSE_TEAM_STAGE, PERSON_DECISIONS, review_stage
+
+# Who makes the final decision on a review support escalated.
+COURSE_TEAM_ROLES = (roles.COURSE_INSTRUCTOR, roles.GLOBAL_STAFF)
 
 log = logging.getLogger(__name__)
 S = AttemptStatus
@@ -21,10 +27,26 @@ def record_review(attempt, outcome, by=None, comment=''):
     a second review instead: people make the final call.
     """
     attempt.refresh_from_db()
+    if by is not None and review_stage(attempt) == COURSE_TEAM_STAGE:
+        if outcome not in person_decisions(attempt, by):
+            raise NotAllowed('Support escalated this review: the course team makes the final decision.',
+                             code='course_team_decides')
     review, new_status = decisions.record_decision(attempt, outcome, reviewer=by, comment=comment)
     if new_status:
         emit_attempt_event('reviewed', attempt, review=review.outcome)
     return attempt
+
+
+def person_decisions(attempt, person):
+    """
+    The outcomes ``person`` may record on ``attempt`` now: at the course team's stage only its instructors
+    (and global staff) decide, and finally (no further escalation); before it, every reviewer's choices.
+    """
+    if review_stage(attempt) != COURSE_TEAM_STAGE:
+        return PERSON_DECISIONS
+    if roles.course_role(person, attempt.exam.course_key) not in COURSE_TEAM_ROLES:
+        return ()
+    return (Outcome.SATISFACTORY, Outcome.UNSATISFACTORY)
 
 
 def record_provider_verdict(attempt, verdict, comments=(), video_url='', message=None):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from ..exams.statuses import AttemptStatus as S
 from ..recordings.models import Recording, SessionFlag
+from ..reviews import queue
 from ..reviews.outcomes import Outcome
 from ..video import events
 
@@ -20,6 +21,12 @@ STATUS_LABELS = {
     S.REJECTED: gettext_lazy('Rejected'),
     S.ERROR: gettext_lazy('Error'),
     S.RESET: gettext_lazy('Reset'),
+}
+# Who decides an attempt awaiting a person (``reviews.queue.review_stage``).
+STAGE_LABELS = {
+    queue.FIRST_REVIEW: gettext_lazy('First review'),
+    queue.SUPPORT_STAGE: gettext_lazy('Second review, by support'),
+    queue.COURSE_TEAM_STAGE: gettext_lazy("Escalated by support: the course team's final decision"),
 }
 # What a verdict means, whoever gave it.
 OUTCOME_LABELS = {

@@ -17,7 +17,8 @@ from django.views import View
 from .. import api, page_headers
 from ..recordings.models import Recording
 from .labels import (
-    ANALYSIS_LABELS, FINDING_LABELS, FLAG_LABELS, OUTCOME_LABELS, RECORDING_LABELS, STATUS_LABELS, provider_text,
+    ANALYSIS_LABELS, FINDING_LABELS, FLAG_LABELS, OUTCOME_LABELS, RECORDING_LABELS, STAGE_LABELS, STATUS_LABELS,
+    provider_text,
 )
 from .media import file_response
 from .timeline import clock, timeline_svg
@@ -26,6 +27,10 @@ from .timeline import clock, timeline_svg
 REFUSED_TAKE = {
     'review_not_open': gettext_lazy('This attempt is still running: its review opens when it is submitted.'),
     'not_a_reviewer': gettext_lazy('Only a reviewer of the course may take this review.'),
+}
+# Why a decision was refused (``flow.reviews.record_review``'s codes).
+REFUSED_DECISION = {
+    'course_team_decides': gettext_lazy('Support escalated this review: the course team makes the final decision.'),
 }
 # Why a reviewer's mark was refused (``reviews.marks``' codes).
 MARK_REFUSED = {
@@ -67,6 +72,7 @@ class ReviewQueueView(ReviewerView):
         entries = api.awaiting_review(course_key=course_key)
         for entry in entries:
             entry['status_label'] = STATUS_LABELS.get(entry['attempt'].status, entry['attempt'].status)
+            entry['stage_label'] = STAGE_LABELS.get(entry['stage'], '')
             for recording in entry['recordings']:
                 recording['label'] = RECORDING_LABELS.get(recording['kind'], recording['kind'])
                 recording['status_label'] = ANALYSIS_LABELS.get(recording['status'], recording['status'])
@@ -112,10 +118,13 @@ class AttemptReviewView(ReviewerView):
             })
         rules_text, rules = api.exam_rules_in_force(attempt.exam)
         providers = dict(api.available_providers())
+        allowed = api.person_decisions(attempt, request.user)
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
             'may_see': api.may_see_evidence(attempt, request.user),
-            'attempt': attempt, 'evidence': evidence, 'recordings': recordings, 'decisions': DECISIONS,
+            'attempt': attempt, 'evidence': evidence, 'recordings': recordings,
+            'decisions': [(value, label) for value, label in DECISIONS if value in allowed],
             'status_label': STATUS_LABELS.get(attempt.status, attempt.status),
+            'stage': api.review_stage(attempt), 'stage_label': STAGE_LABELS.get(api.review_stage(attempt), ''),
             'rules_text': rules_text, 'rules': [(rule, provider_text(label), on) for rule, label, on in rules],
             'reviews': [_review_entry(review, providers) for review in
                         attempt.reviews.select_related('reviewer').order_by('created', 'pk')],
@@ -144,7 +153,7 @@ class AttemptReviewView(ReviewerView):
         try:
             api.record_review(attempt, outcome, by=request.user, comment=comment)
         except api.NotAllowed as error:
-            return self.get(request, attempt_id, error=str(error), status=409)
+            return self.get(request, attempt_id, error=str(REFUSED_DECISION.get(error.code, error)), status=409)
         queue = reverse('edx_proctoring_backend:review-queue')
         if not api.may_review(request.user):  # a course's reviewer sees that course's queue
             queue += '?' + urlencode({'course_id': attempt.exam.course_key})
@@ -204,6 +213,8 @@ def page_text():
         'back': gettext('Back to the queue'), 'accepted': gettext('accepted'), 'refused': gettext('refused'),
         'terms_version': gettext('terms version'), 'warnings': gettext('Analysis notes'),
         'by': gettext('by'),
+        'stage': gettext('Stage'),
+        'course_team_decides': str(REFUSED_DECISION['course_team_decides']),
         'marks': gettext("Reviewers' marks"), 'no_marks': gettext('No marks yet.'),
         'add_mark': gettext('Mark a moment'), 'mark_at': gettext('Moment (minutes:seconds)'),
         'mark_note': gettext('What you saw'), 'mark_save': gettext('Add the mark'),

@@ -29,8 +29,25 @@ def awaiting_person(person_decides_providers, course_key=None):
     attempts = ExamAttempt.objects.filter(waiting, exam__exam_type=ExamType.PROCTORED, taking_as_proctored=True)
     if course_key is not None:
         attempts = attempts.filter(exam__course_key=str(course_key))
-    return (attempts.select_related('exam', 'user').prefetch_related('recordings')
+    return (attempts.select_related('exam', 'user').prefetch_related('recordings', 'reviews')
             .order_by('submitted_at', 'pk'))
+
+
+# Who decides an attempt awaiting a person (the author guide's two stages of a second review).
+FIRST_REVIEW = 'first_review'        # a session recorded on this site, submitted: any reviewer of the course
+SUPPORT_STAGE = 'support'            # a second review (a suspicious or contradicting verdict): support first
+COURSE_TEAM_STAGE = 'course_team'    # a person escalated it: the course team makes the final decision
+
+
+def review_stage(attempt):
+    """``attempt``'s stage of review while it awaits a person (uses its prefetched ``reviews``), else None."""
+    if attempt.status == AttemptStatus.SUBMITTED:
+        return FIRST_REVIEW
+    if attempt.status != AttemptStatus.SECOND_REVIEW_REQUIRED:
+        return None
+    latest = max(attempt.reviews.all(), key=lambda review: (review.created, review.pk), default=None)
+    escalated = latest is not None and latest.by_person and latest.outcome == Outcome.SECOND_REVIEW
+    return COURSE_TEAM_STAGE if escalated else SUPPORT_STAGE
 
 
 def person_decides_providers():
@@ -48,8 +65,8 @@ def person_decides_providers():
 def awaiting_review(course_key=None, limit=PAGE_SIZE):
     """
     Return the attempts awaiting a person's decision, oldest submission first (at most ``limit``), each as
-    ``{'attempt', 'recordings': [{'kind', 'status', 'percent'}]}``; ``percent`` is the analysis progress
-    (0–100) while analysing and once analysed, else None.
+    ``{'attempt', 'recordings': [{'kind', 'status', 'percent'}], 'stage': review_stage}``; ``percent`` is the
+    analysis progress (0–100) while analysing and once analysed, else None.
     """
     entries = []
     for attempt in awaiting_person(person_decides_providers(), course_key)[:limit]:
@@ -61,7 +78,7 @@ def awaiting_review(course_key=None, limit=PAGE_SIZE):
             elif recording.status == Recording.ANALYSED:
                 percent = 100
             recordings.append({'kind': recording.kind, 'status': recording.status, 'percent': percent})
-        entries.append({'attempt': attempt, 'recordings': recordings})
+        entries.append({'attempt': attempt, 'recordings': recordings, 'stage': review_stage(attempt)})
     return entries
 
 

@@ -135,6 +135,7 @@ def test_the_reviewer_sees_the_vendors_verdict_remarks_video_and_the_exams_rules
     html = unescape(client.get(reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])).content.decode())
 
     assert 'Status: Second review required' in html and 'second_review_required<' not in html
+    assert '<p class="stage" data-stage="support">Stage: Second review, by support</p>' in html
     assert '<li data-rule="allow_calculator" data-on="yes">Calculator allowed: <strong>yes</strong></li>' in html
     assert '<li data-rule="allow_internet" data-on="no">Other websites allowed: <strong>no</strong></li>' in html
     assert '<li>One sheet of notes.</li><li>No phone.</li>' in html

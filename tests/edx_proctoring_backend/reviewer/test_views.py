@@ -221,6 +221,46 @@ def test_only_the_reviewer_who_took_the_review_marks_it(submitted, make_user):
     assert answer.status_code == 409 and not ReviewerMark.objects.exists()
 
 
+def signed_in(user):
+    """A client signed in as ``user``."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_support_reviews_first_then_the_course_team_makes_the_final_decision(submitted, make_user, settings):
+    course = submitted.exam.course_key
+    settings.PROCTORING_STANDALONE_COURSE_ROLES = {'helpdesk': {'*': 'support'}, 'examiner': {course: 'instructor'}}
+    support, examiner = signed_in(make_user('helpdesk')), signed_in(make_user('examiner'))
+    assert 'data-stage="first_review">First review<' in support.get(QUEUE).content.decode()
+
+    support.post(page_of(submitted), {'action': 'take'})
+    support.post(page_of(submitted), {'outcome': 'second_review', 'comment': 'A second voice at 0:10?'})
+    assert ExamAttempt.objects.get(pk=submitted.pk).status == S.SECOND_REVIEW_REQUIRED
+    stage = 'data-stage="course_team">Escalated by support: the course team&#x27;s final decision<'
+    assert stage in support.get(QUEUE).content.decode()
+    assert stage in examiner.get(QUEUE, {'course_id': course}).content.decode()
+
+    # Support may no longer decide: the page says who does, and a decision sent anyway is refused.
+    html = support.get(page_of(submitted)).content.decode()
+    assert 'the course team makes the final decision' in html and 'name="outcome"' not in html
+    answer = support.post(page_of(submitted), {'outcome': 'satisfactory', 'comment': ''})
+    assert answer.status_code == 409 and 'the course team makes the final decision' in answer.content.decode()
+    assert ExamAttempt.objects.get(pk=submitted.pk).status == S.SECOND_REVIEW_REQUIRED
+    # The same rule through the REST API the dashboard app calls.
+    rest = reverse('edx_proctoring_backend:rest-attempt-decision', args=[course, submitted.pk])
+    answer = support.post(rest, {'outcome': 'satisfactory'}, content_type='application/json')
+    assert (answer.status_code, answer.json()['code']) == (400, 'course_team_decides')
+
+    # The course team decides, finally: no further escalation.
+    examiner.post(page_of(submitted), {'action': 'take'})
+    html = examiner.get(page_of(submitted)).content.decode()
+    assert 'name="outcome" value="satisfactory"' in html and 'value="second_review"' not in html
+    assert examiner.post(page_of(submitted), {'outcome': 'second_review', 'comment': 'Still unsure'}).status_code == 409
+    examiner.post(page_of(submitted), {'outcome': 'unsatisfactory', 'comment': 'Another person answered at 0:10'})
+    assert ExamAttempt.objects.get(pk=submitted.pk).status == S.REJECTED
+
+
 def test_an_unknown_decision_is_refused(reviewer, submitted):
     assert reviewer.post(page_of(submitted), {'outcome': 'error'}).status_code == 400
     assert reviewer.post(page_of(submitted), {}).status_code == 400
