@@ -328,6 +328,7 @@ class FakeVendor:
         ]
         if self.style == 'proctortrack':
             routes.append((r'/v1/users/([^/]+)/onboarding', 'GET', self._get_onboarding))
+            routes.append((r'/v1/users/([^/]+)/onboarding/reset', 'POST', self._reset_onboarding))
         for pattern, route_method, action in routes:
             match = re.fullmatch(pattern, path)
             if match:
@@ -416,6 +417,11 @@ class FakeVendor:
 
     def _get_onboarding(self, payload, user_id):  # pylint: disable=unused-argument
         return dict(self.onboarding.get(user_id, {'status': 'not_started', 'expires_at': None}))
+
+    def _reset_onboarding(self, payload, user_id):  # pylint: disable=unused-argument
+        """``POST /v1/users/<id>/onboarding/reset``: the learner does the onboarding again."""
+        self.onboarding[user_id] = {'status': 'not_started', 'expires_at': None}
+        return {'user_id': user_id, 'status': 'not_started'}
 
     @staticmethod
     def _respond(handler, status, payload):
@@ -707,7 +713,7 @@ class VendorConsole:
                 for user_id in self._learners_seen()
             ) or '<li>None yet: a learner\'s id appears here once they try to opt in.</li>'
             onboarding_html = (
-                '<h2>Onboarding profiles</h2><ul>' + learners + '</ul>'
+                '<h2 id="onboarding">Onboarding profiles</h2><ul>' + learners + '</ul>'
                 f'<form method="post" action="{self.PATH}/onboarding"><label>Learner id <input name="user_id" '
                 f'required></label> <label>Status <select name="status">{options}</select></label>'
                 '<button>Set onboarding</button></form>'

@@ -115,6 +115,9 @@ if PROCTORING_DEMO_VENDORS:
             'callback_base_url': f'http://{_callback_host}:{_demo_port}',
         } for style, port in PROCTORING_DEMO_VENDOR_PORTS.items()},
     }
+    # The fake onboarding vendor's console stands in for its onboarding page (learners appear there by id).
+    PROCTORING_PROVIDERS['proctortrack']['onboarding_url'] = (
+        f'http://127.0.0.1:{PROCTORING_DEMO_VENDOR_PORTS["proctortrack"]}/console?learner={{user_id}}#onboarding')
 
 # The same defaults and schedule the LMS gets from the plugin framework.
 plugin_settings(sys.modules[__name__])

@@ -74,7 +74,8 @@ __all__ = [
     'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'onboarding_status_at_vendor',
     'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
     'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade', 'exam_rules_in_force',
-    'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'person_decisions',
+    'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'FIRST_REVIEW', 'person_decisions',
+    'reset_onboarding', 'upload_check', 'UPLOAD_CHECK_BYTES',
 ]
 
 
@@ -217,6 +218,8 @@ store_chunk = capture.store_chunk
 complete_recording = capture.complete_recording
 store_photo = capture.store_photo
 capture_plan = capture.capture_plan
+upload_check = capture.upload_check
+UPLOAD_CHECK_BYTES = capture.UPLOAD_CHECK_BYTES
 recording_status = capture.recording_status
 requeue_stale_analyses = capture.requeue_stale_analyses
 session_evidence = capture.session_evidence
@@ -245,7 +248,9 @@ attempt_under_review = review_queue.attempt_under_review
 review_queue_entries = review_queue.review_queue_entries
 PERSON_DECISIONS = review_queue.PERSON_DECISIONS
 review_stage = review_queue.review_stage
+FIRST_REVIEW = review_queue.FIRST_REVIEW
 person_decisions = flow_reviews.person_decisions
+reset_onboarding = staff.reset_onboarding
 
 
 def take_review(attempt, reviewer):

@@ -5,7 +5,9 @@ from django.urls import path
 # The ``dbid`` converter of the URLs below is registered on import.
 from . import url_converters  # noqa: F401  pylint: disable=unused-import
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
-from .recordings.views import FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView
+from .recordings.views import (
+    FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView, UploadCheckView,
+)
 from .rest.urls import urlpatterns as rest_urlpatterns
 from .reviewer.views import AttemptReviewView, ReviewMediaView, ReviewQueueView
 from .views import AttemptTimerView, ProviderCallbackView
@@ -23,6 +25,7 @@ urlpatterns = [
          name='recording-complete'),
     path('v1/attempts/<dbid:attempt_id>/photos/<slug:kind>', PhotoView.as_view(), name='attempt-photo'),
     path('v1/attempts/<dbid:attempt_id>/flags', FlagView.as_view(), name='attempt-flags'),
+    path('v1/attempts/<dbid:attempt_id>/upload-check', UploadCheckView.as_view(), name='attempt-upload-check'),
     # The reviewers' pages (reviewer/views.py).
     path('review/', ReviewQueueView.as_view(), name='review-queue'),
     path('review/attempts/<dbid:attempt_id>', AttemptReviewView.as_view(), name='review-attempt'),

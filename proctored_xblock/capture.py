@@ -51,6 +51,7 @@ def capture_plan(user, exam):
          'completed': ['user_photo', ...],
          'urls': {'flags', 'photos': {kind: url}, 'recordings': {kind: {'state', 'chunk', 'complete'}}},
          'content_types': [...], 'max_chunk_bytes': n,
+         'upload_check': {'url', 'sample_bytes', 'recorder_kbps', 'needed_kbps'},
          'timeslice_seconds': 5, 'room_scan_seconds': 15, 'flush_seconds': 20}
     """
     if not is_capture_exam(exam):
@@ -68,6 +69,7 @@ def capture_plan(user, exam):
         'urls': plan['urls'],
         'content_types': list((plan.get('content_types') or {}).get('recording', ())),
         'max_chunk_bytes': (plan.get('limits') or {}).get('max_chunk_bytes'),
+        'upload_check': plan.get('upload_check'),
     }
     for key, setting, default in _PACE:
         page[key] = getattr(settings, setting, plan.get(key, default))

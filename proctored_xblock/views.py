@@ -48,11 +48,45 @@ def step_texts(_):
     }
 
 
+def onboarding_texts(_):
+    """What a learner's onboarding status means and what to do next, translated: {status: (label, next step)}."""
+    return {
+        'not_started': (_("Not started"), _("Do the onboarding before this exam. It checks your identity and your "
+                                            "computer once; its review can take a few days, so do it early.")),
+        'submitted': (_("Submitted"), _("Your onboarding is being reviewed. You can take this exam once it is "
+                                        "approved.")),
+        'pending': (_("Being reviewed"), _("Your onboarding is being reviewed. You can take this exam once it is "
+                                           "approved.")),
+        'approved': (_("Approved"), _("Your onboarding is approved: you can take this exam with proctoring.")),
+        'rejected': (_("Not approved"), _("Your onboarding was not approved. Do it again, or contact support.")),
+        'expired': (_("Expired"), _("Your onboarding has expired. Do it again before this exam.")),
+        'unavailable': (_("Unknown"), _("Your onboarding status cannot be checked right now. Try again later.")),
+    }
+
+
 def capture_messages(_):
     """What the capture script (recording in the learner's browser) tells the learner, translated."""
     return {
         'not_supported': _("This browser cannot record the exam. Use a recent version of Chrome, Edge or Firefox."),
         'camera_denied': _("Your camera could not be started. Allow this site to use your camera, then try again."),
+        # The system check before the exam ({speed} and {needed}: megabits a second, e.g. "2.5").
+        'check_running': _("Checking your browser, camera and connection..."),
+        'check_browser_ok': _("Browser: can record the exam."),
+        'check_screen_ok': _("Screen sharing: this browser can share your screen."),
+        'check_screen_failed': _("Screen sharing: this browser cannot share your screen. Use a recent version of "
+                                 "Chrome, Edge or Firefox on a computer."),
+        'check_camera_ok': _("Camera: working."),
+        'check_microphone_ok': _("Microphone: working."),
+        'check_microphone_unused': _("Microphone: not used by this exam."),
+        'check_upload_ok': _("Connection: about {speed} Mbit/s upload to this site, enough for the recording "
+                             "({needed} Mbit/s)."),
+        'check_upload_slow': _("Connection: about {speed} Mbit/s upload to this site, but the recording needs "
+                               "{needed} Mbit/s. Your recording may arrive late and be flagged for the reviewers. "
+                               "Use a wired or faster connection, close other programs and tabs that use the "
+                               "internet, then check again. You may also continue as you are."),
+        'check_passed': _("Your computer is ready for the exam."),
+        'check_failed': _("Fix what is marked above, then check again."),
+        'check_again': _("Check again"),
         'screen_denied': _("Your screen is not shared. Choose Share your screen and share your entire screen."),
         'photo_taken': _("Photo taken. Check it, then choose Use this photo or Retake."),
         'photo_saved': _("Photo saved."),

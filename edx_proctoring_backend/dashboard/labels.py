@@ -49,6 +49,8 @@ NOTICES = {
     'removed_after_start': gettext_lazy('Allowance removed for {learner}; the attempt already started keeps '
                                         'the time it started with.'),
     'settings_saved': gettext_lazy('The course settings were saved. They apply at once.'),
+    'onboarding_reset': gettext_lazy('The onboarding was reset: the learner does it again before their next '
+                                     'proctored exam.'),
     'attempt_reset': gettext_lazy('The attempt was reset: the learner may take the exam again.'),
     'code_unlocked': gettext_lazy('The exam code was unlocked: the learner may enter it again.'),
     'attempt_submitted': gettext_lazy('The attempt was submitted with the answers saved so far.'),
@@ -229,6 +231,9 @@ def page_text():
         'attempts_count': gettext('Attempts'), 'onboarding': gettext('Onboarding'),
         'provider': gettext('Proctoring service'), 'no_practice': gettext('This course has no practice exam.'),
         'no_onboarding': gettext('No proctoring service of this course asks for onboarding.'),
+        'reset_onboarding': gettext('Reset the onboarding'),
+        'reset_onboarding_hint': gettext('The proctoring service forgets the profile: the learner does the '
+                                         'onboarding again before their next proctored exam.'),
         'not_allowed': gettext('Your role in this course does not allow this.'),
         'errors': gettext('Please correct the following:'),
     }
@@ -253,6 +258,7 @@ def error_messages():
         'not_an_identifier': gettext('A line of the file is not a username or an email (too long, or with control '
                                      'characters).'),
         'not_reviewable': gettext('This attempt cannot be reviewed in its current state.'),
+        'no_onboarding': gettext('This provider has no onboarding.'),
         'course_team_decides': gettext('Support escalated this review: the course team makes the final decision.'),
         'illegal_transition': gettext('The attempt changed meanwhile: this is no longer possible.'),
         'invalid_review': gettext('Choose a decision.'),

@@ -26,6 +26,8 @@ from . import labels
 
 Role = api.Role
 TEMPLATES = 'edx_proctoring_backend/dashboard/'
+# The stages of a second review; a submitted attempt may await its vendor rather than a person.
+SECOND_REVIEW_STAGE_LABELS = {stage: label for stage, label in STAGE_LABELS.items() if stage != api.FIRST_REVIEW}
 
 
 def dashboard_url(course_key, name, *args, **query):
@@ -259,7 +261,7 @@ class AttemptPage(DashboardView):
             may_error=attempt.status in api.AttemptStatus.IN_PROGRESS,
             code_locked=attempt.code_locked_at is not None,
             may_decide=may_review and api.may_decide(attempt) and bool(decisions), decisions=decisions,
-            stage_label=STAGE_LABELS.get(api.review_stage(attempt), ''),
+            stage_label=SECOND_REVIEW_STAGE_LABELS.get(api.review_stage(attempt), ''),
             evidence_url=reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
             if may_review and attempt.exam.exam_type == api.ExamType.PROCTORED else '',
         )
@@ -400,10 +402,10 @@ class LearnersPage(DashboardView):
 
     tab = 'learners'
 
-    def get(self, request, course_id):  # pylint: disable=unused-argument
-        """The look-up form and, for a learner found, their readiness."""
-        identifier = request.GET.get('learner', '').strip()
-        readiness, error = None, ''
+    def get(self, request, course_id, identifier=None, error='', status=200):  # pylint: disable=unused-argument
+        """The look-up form and, for a learner found, their readiness (after a refused reset: why)."""
+        identifier = request.GET.get('learner', '').strip() if identifier is None else identifier
+        readiness = None
         if identifier:
             user = api.find_learner(identifier, self.course_key)
             if user is None:
@@ -413,7 +415,26 @@ class LearnersPage(DashboardView):
                 readiness.practice_rows = [(item, labels.practice(item)) for item in readiness.practice]
                 readiness.onboarding_rows = [({**item, 'verbose_name': provider_text(item['verbose_name'])},
                                               labels.onboarding(item['status'])) for item in readiness.onboarding]
-        return self.page('learners.html', identifier=identifier, readiness=readiness, error=error)
+        return self.page('learners.html', status=status, identifier=identifier, readiness=readiness, error=error,
+                         may_reset=Role.MANAGE_ATTEMPTS in self.granted)
+
+    def post(self, request, course_id):
+        """Reset a learner's onboarding at a provider (staff who manage attempts), then back to the learner."""
+        if Role.MANAGE_ATTEMPTS not in self.granted:
+            raise PermissionDenied
+        identifier = request.POST.get('learner', '').strip()
+        user = api.find_learner(identifier, self.course_key) if identifier else None
+        if user is None:
+            return self.get(request, course_id, identifier, gettext('No learner has this username or email.'), 400)
+        try:
+            api.reset_onboarding(user, request.POST.get('provider', ''), by=request.user)
+        except api.NotAllowed as error:
+            return self.get(request, course_id, identifier, labels.error_message(error), 400)
+        except api.VendorError:
+            return self.get(request, course_id, identifier,
+                            gettext('The proctoring service cannot be reached: nothing was reset. Try again later.'),
+                            503)
+        return self.back('learners', notice='onboarding_reset', learner=identifier)
 
 
 class CourseHome(DashboardView):

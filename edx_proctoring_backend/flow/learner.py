@@ -76,6 +76,7 @@ class LearnerState:
     timer_token: str = ''
     checks_in_vendor_software: bool = False
     software_url: str = ''          # where the learner gets and runs the vendor's software (its system check)
+    onboarding: dict = None         # {'status', 'url'} where the provider asks for onboarding before the exam
     session_pending: bool = False   # the vendor was unreachable: its session is being set up
     terms: consent.Terms = None     # what the learner agrees to by opting in (before any attempt)
     refused: bool = False           # the learner's latest answer to the terms is no
@@ -136,6 +137,9 @@ def learner_state(user, exam, now=None):
             state.software_url = provider.software_url(attempt)
         if attempt is None or _may_retake(exam, attempt):
             _add_choice(state, user, provider)
+            if Feature.ONBOARDING in provider.features and exam.exam_type == ExamType.PROCTORED:
+                state.onboarding = {'status': onboarding.learner_status(provider, user),
+                                    'url': provider.onboarding_url(user)}
     if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:
         state.session_pending = ProviderCall.objects.filter(
             attempt=attempt, action=ProviderCall.REGISTER_ATTEMPT, status=ProviderCall.PENDING).exists()

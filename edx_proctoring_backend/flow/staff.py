@@ -3,11 +3,14 @@ import logging
 
 from ..exams import allowances, codes
 from ..exams.attempts import transition
-from ..exams.errors import IllegalTransition
+from ..exams.errors import IllegalTransition, NotAllowed
 from ..exams.models import AttemptTransition
 from ..exams.statuses import AttemptStatus
 from ..lms.events import emit_attempt_event
+from ..providers import onboarding
+from ..providers.base import Feature
 from ..providers.models import ProviderCall
+from ..providers.registry import UnknownProvider, get_provider
 from . import calls, learner
 
 log = logging.getLogger(__name__)
@@ -82,3 +85,20 @@ def set_allowance(exam, user, kind, value, created_by=None):
 def remove_allowance(exam, user, kind, removed_by=None):
     """Remove an allowance; returns an ``AllowanceResult`` whose ``change`` is None when there was none."""
     return allowances.remove_allowance(exam, user, kind, removed_by=removed_by)
+
+
+def reset_onboarding(user, provider_name, by):
+    """
+    Staff start ``user``'s onboarding at ``provider_name`` afresh (the vendor resets the profile; the learner
+    does the onboarding again). ``NotAllowed`` ``no_onboarding`` for a provider without onboarding; a
+    ``VendorError`` (the vendor refused or cannot be reached) changes nothing.
+    """
+    try:
+        provider = get_provider(provider_name)
+    except (UnknownProvider, ImportError) as error:
+        raise NotAllowed('No such provider.', code='no_onboarding') from error
+    if Feature.ONBOARDING not in provider.features:
+        raise NotAllowed('This provider has no onboarding.', code='no_onboarding')
+    profile = onboarding.reset(provider, user)
+    log.info('Onboarding of user %s at %s reset by %s', user.pk, provider_name, getattr(by, 'pk', None))
+    return profile

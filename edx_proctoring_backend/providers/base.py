@@ -195,6 +195,13 @@ class ProctoringProvider:
         """Return the learner's onboarding profile status, or None where there is no onboarding."""
         return None
 
+    def onboarding_url(self, user):  # pylint: disable=unused-argument
+        """Where ``user`` does the provider's onboarding (the vendor's page), or ''."""
+        return ''
+
+    def reset_onboarding(self, user):
+        """Ask the vendor to start ``user``'s onboarding afresh (staff reset it); providers with onboarding do."""
+
     def retire_user(self, user):
         """Ask the vendor to erase what it holds about ``user``."""
 

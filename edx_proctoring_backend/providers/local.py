@@ -44,7 +44,8 @@ class LocalProvider(ProctoringProvider):
     name = 'local'
     verbose_name = gettext_noop('In-house proctoring (recordings stay on this site)')
     #: Every step the provider may ask for; ``steps_for`` gives an exam's own (the room scan is per exam).
-    learner_steps = (Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
+    # The system check (browser, camera, microphone where sound is recorded, upload speed) runs in the page.
+    learner_steps = (Step.SYSTEM_CHECK, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
     exam_rule_choices = RULE_LABELS
     privacy = PrivacyFacts(
         data=('identity', 'exam_events', 'photo', 'id_photo', 'webcam', 'screen_when_asked', 'room_scan_when_asked'),

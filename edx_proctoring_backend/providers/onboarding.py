@@ -8,6 +8,8 @@ lists need no call per learner and an admission survives a vendor that is briefl
 * ``on_vendor_message`` keeps what the vendor's ``onboarding.updated`` message says of a learner it was
   asked about before (the message names the learner by the vendor's id only).
 * ``kept_statuses`` reads what was kept, for lists.
+* ``learner_status`` is what the exam page shows a learner: what was kept, else the vendor's answer.
+* ``reset`` starts a learner's onboarding afresh at the vendor (staff reset it).
 
 A kept status that changes sends ``onboarding_changed`` (``provider_name``, ``user``, ``status``).
 """
@@ -18,6 +20,8 @@ from .http import VendorError
 from .models import OnboardingProfile
 
 APPROVED = 'approved'
+NOT_STARTED = 'not_started'
+UNAVAILABLE = 'unavailable'   # not a vendor's status: the vendor could not be asked
 
 #: A learner's kept onboarding status at a provider changed: ``provider_name``, ``user``, ``status``.
 onboarding_changed = Signal()
@@ -85,3 +89,26 @@ def kept_statuses(provider_name, user_ids):
 def forget(user):
     """Delete every onboarding profile kept for ``user`` (retirement)."""
     return OnboardingProfile.objects.filter(user=user).delete()[0]
+
+
+def learner_status(provider, user):
+    """
+    ``user``'s onboarding status at ``provider`` for the exam page: the one kept (the vendor's messages keep
+    it current), else asked of the vendor once; ``UNAVAILABLE`` while the vendor cannot be reached.
+    """
+    kept = OnboardingProfile.objects.filter(user=user, provider=provider.name).first()
+    if kept is not None:
+        return kept.status
+    try:
+        return status_at_vendor(provider, user)
+    except VendorError:
+        return UNAVAILABLE
+
+
+def reset(provider, user):
+    """
+    Start ``user``'s onboarding at ``provider`` afresh: the vendor resets the profile, and ``not_started``
+    is kept. A ``VendorError`` (the vendor refused or cannot be reached) changes nothing here.
+    """
+    provider.reset_onboarding(user)
+    return keep(provider, user, NOT_STARTED)

@@ -19,7 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_noop
 
-from .base import VENDOR_PRIVACY, CallbackInvalid, EventKind, Feature, ProviderEvent, Step
+from .base import VENDOR_PRIVACY, CallbackInvalid, EventKind, Feature, ProviderEvent, Step, safe_link
 from .http import VendorUnavailable
 from .rpnow import HttpVendorProvider, callback_session_id, is_vendor_id, path_segment
 
@@ -87,6 +87,18 @@ class ProctortrackProvider(HttpVendorProvider):
                                        'to True or False.')
         author_rules = (exam.provider_options or {}).get('rules') or {}
         return {rule: bool(author_rules.get(rule, site_rules.get(rule, False))) for rule in RULES}
+
+    def onboarding_url(self, user):
+        """
+        The vendor's onboarding page for ``user``: the ``onboarding_url`` setting, where ``{user_id}`` stands
+        for the id the vendor knows the learner by; '' where the site gives none.
+        """
+        template = self.config.get('onboarding_url') or ''
+        return safe_link(template.replace('{user_id}', path_segment(self.anonymous_user_id(user))))
+
+    def reset_onboarding(self, user):
+        """``POST /v1/users/<id>/onboarding/reset``: the learner's profile goes back to not started."""
+        self._post(f'/v1/users/{path_segment(self.anonymous_user_id(user))}/onboarding/reset')
 
     def rules_in_force(self, exam):
         """The rules sent to the vendor for ``exam`` (``exam_rules``)."""

@@ -33,6 +33,12 @@ DEFAULT_MAX_PHOTO_BYTES = 5 * 1024 * 1024
 # A browser's WebM of a webcam or a screen stays well below this bitrate (kilobits a second).
 DEFAULT_MAX_RECORDING_KBPS = 4000
 DEFAULT_RECORDING_MARGIN_SECONDS = 600
+# What the page's recorder aims at for each recording (kilobits a second), and so what the learner's
+# connection must carry for each; the upload check asks this much more for the moments it is slower.
+DEFAULT_RECORDER_KBPS = 1000
+UPLOAD_CHECK_HEADROOM = 1.5
+# The upload check's sample: big enough to time, small enough for a slow line (about 3 s at 1.4 Mbit/s).
+UPLOAD_CHECK_BYTES = 512 * 1024
 DEFAULT_MAX_FLAGS_PER_ATTEMPT = 500
 DEFAULT_UPLOAD_GAP_SECONDS = 60
 DEFAULT_ANALYSER = 'edx_proctoring_backend.video.analyse_recording'
@@ -68,6 +74,21 @@ def recorded_attempt(user, attempt_id):
     if provider is None:
         raise AttemptNotFound()
     return attempt, provider
+
+
+def recorder_kbps():
+    """The bitrate (kbit/s) the page records each recording at (``PROCTORING_RECORDER_KBPS``)."""
+    return int(getattr(settings, 'PROCTORING_RECORDER_KBPS', DEFAULT_RECORDER_KBPS))
+
+
+def upload_check(user, attempt_id, received_bytes):
+    """
+    The learner's connection check before an exam recorded on this site: the page timed the upload of a
+    sample (``received_bytes`` arrived, nothing is kept). Only the learner's own attempt, before the start.
+    """
+    attempt, _ = recorded_attempt(user, attempt_id)
+    uploads.require_before_start(attempt)
+    return {'received_bytes': received_bytes}
 
 
 def recording_provider(exam):
@@ -186,6 +207,7 @@ def capture_plan(user, exam):
             'photos': [],                               # the photos already taken ('user', 'id')
             'state': {'webcam': {'kind', 'next_index', 'size_bytes', 'status'}, ...},  # resume from here
             'limits': {'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes'},
+            'upload_check': {'url': POST a sample, 'sample_bytes', 'recorder_kbps', 'needed_kbps'},
             'content_types': {'recording': ['video/webm', 'video/mp4'], 'photo': ['image/jpeg', 'image/png']},
             'urls': {
                 'flags': POST {"kind"},
@@ -223,6 +245,11 @@ def capture_plan(user, exam):
         'photos': sorted(uploads.photo_kinds(attempt)),
         'state': {kind: uploads.recording_state(attempt, kind) for kind in kinds},
         'limits': upload_limits(),
+        # The connection check: the sample to send and the speed the recordings need (kbit/s).
+        'upload_check': {'url': url('attempt-upload-check'), 'sample_bytes': UPLOAD_CHECK_BYTES,
+                         'recorder_kbps': recorder_kbps(),
+                         'needed_kbps': round(recorder_kbps() * len(provider.recording_kinds(exam))
+                                              * UPLOAD_CHECK_HEADROOM)},
         'content_types': {'recording': sorted(uploads.RECORDING_TYPES), 'photo': sorted(uploads.PHOTO_TYPES)},
         'urls': {
             'flags': url('attempt-flags'),

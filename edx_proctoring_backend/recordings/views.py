@@ -126,6 +126,19 @@ class PhotoView(_AttemptUploadView):
         return _answer({'kind': photo.kind, 'content_type': photo.content_type, 'size': photo.size}, status=201)
 
 
+class UploadCheckView(_AttemptUploadView):
+    """POST a sample of bytes (the connection check before the start): read and dropped, never stored."""
+
+    http_method_names = ['post']
+
+    def post(self, request, attempt_id):
+        """200 ``{"received_bytes"}``; the page times the request. 413 for more than the check's sample."""
+        data = _read_body(request, api.UPLOAD_CHECK_BYTES)
+        if len(data) > api.UPLOAD_CHECK_BYTES:
+            return _refused('too_large', gettext('The connection check sends less than this.'), 413)
+        return _answer(api.upload_check(request.user, attempt_id, len(data)))
+
+
 class FlagView(_AttemptUploadView):
     """POST ``{"kind": "camera_stopped" | "screen_stopped" | "recorder_closed"}``: the capture stopped."""
 

@@ -283,7 +283,7 @@ class DlibIdentityVerifier(IdentityVerifier):
     name = 'dlib'
 
     def __init__(self):
-        # pylint: disable=import-outside-toplevel,import-error
+        # pylint: disable=import-outside-toplevel
         import dlib
         import face_recognition_models
         self._dlib = dlib

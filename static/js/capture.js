@@ -58,6 +58,13 @@
         return send('POST', url, JSON.stringify(data || {}), 'application/json');
     }
 
+    /* `text` with each {name} replaced by `values[name]` (a translated message's placeholders). */
+    function format(text, values) {
+        return String(text || '').replace(/\{(\w+)\}/g, function (whole, name) {
+            return Object.prototype.hasOwnProperty.call(values, name) ? values[name] : whole;
+        });
+    }
+
     /* The first recorder type this browser supports among those the server accepts (`accepted`). */
     function supportedMimeType(accepted) {
         if (!global.MediaRecorder) { return null; }
@@ -368,14 +375,20 @@
      * A MediaRecorder on `stream` feeding `queue`. After a reload a new recorder starts a new webm
      * file whose chunks continue the old numbering: the server joins them in order, and a player reads
      * the result as consecutive segments. `onLost(reason)` is called once if the recorder stops or
-     * fails without being asked to.
+     * fails without being asked to. `pace`: {timesliceMs, accepted (the server's types), bitsPerSecond (the
+     * video bitrate aimed at, or 0 for the browser's own)}.
      */
-    function Recorder(stream, queue, timesliceMs, accepted, onLost) {
-        var mimeType = supportedMimeType(accepted);
+    function Recorder(stream, queue, pace, onLost) {
+        var timesliceMs = pace.timesliceMs;
+        var mimeType = supportedMimeType(pace.accepted);
         // The recorder gets its own copy of the stream: stopping it (the end of the room scan) leaves the
         // camera and its previews running.
         var copy = stream.clone();
-        var recorder = new global.MediaRecorder(copy, mimeType ? {mimeType: mimeType} : {});
+        var options = {};
+        if (mimeType) { options.mimeType = mimeType; }
+        // The bitrate the connection check measured the learner's upload against.
+        if (pace.bitsPerSecond) { options.videoBitsPerSecond = pace.bitsPerSecond; }
+        var recorder = new global.MediaRecorder(copy, options);
         var held = [];
         var heldBytes = 0;
         function pass(all) {
@@ -434,6 +447,9 @@
         // The recorders' pace (chunks of `timeslice_seconds`) and how long the last uploads may take.
         var timeslice = Math.max(250, (Number(plan.timeslice_seconds) || 5) * 1000);
         var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
+        var uploadCheck = plan.upload_check || {};
+        var pace = {timesliceMs: timeslice, accepted: plan.content_types,
+                    bitsPerSecond: (Number(uploadCheck.recorder_kbps) || 0) * 1000};
         var camera = null;    // the webcam stream, shared by the photos, the room scan and the recording
 
         function showError(message) {
@@ -489,6 +505,11 @@
             var submit = form.querySelector('button[type="submit"]');
             var done = {};
             (plan.completed || []).forEach(function (name) { done[name] = true; });
+            // The system check leaves nothing on the server: a passed one is remembered for this attempt.
+            var checkKey = 'proctored-exam-system-check-' + plan.attempt;
+            try {
+                if (global.sessionStorage.getItem(checkKey) === 'passed') { done.system_check = true; }
+            } catch (e) { /* private mode: the check runs again */ }
 
             function note(step, message) {
                 var box = step.querySelector('.proctored-exam__capture-note');
@@ -636,6 +657,90 @@
                 showing(false);
             }
 
+            /* Browser, camera, microphone (where sound is recorded), screen sharing (where the screen is)
+             * and the upload speed to this site, before the learner may go on. A slow connection is said
+             * plainly but does not stop the learner: the page keeps what it could not send yet. */
+            function systemCheckStep(step) {
+                var button = step.querySelector('[data-capture-action="system_check"]');
+                var list = step.querySelector('.proctored-exam__system-check');
+                var needsScreen = (plan.recordings || []).indexOf('screen') >= 0;
+
+                function result(name, outcome, text) {
+                    var item = document.createElement('li');
+                    item.setAttribute('data-check', name);
+                    item.setAttribute('data-result', outcome);
+                    item.textContent = text;
+                    list.appendChild(item);
+                    return outcome !== 'failed';
+                }
+
+                function megabits(kbps) {
+                    return (kbps / 1000).toLocaleString(document.documentElement.lang || undefined,
+                                                        {maximumFractionDigits: 1, minimumFractionDigits: 1});
+                }
+
+                function checkUpload() {
+                    var sample = new Uint8Array(Number(uploadCheck.sample_bytes) || 262144);
+                    var started = global.performance.now();
+                    return send('POST', uploadCheck.url, sample, 'application/octet-stream').then(function (answer) {
+                        if (!answer.ok) { throw new Error('upload check refused'); }
+                        var seconds = Math.max(0.001, (global.performance.now() - started) / 1000);
+                        var kbps = sample.length * 8 / 1000 / seconds;
+                        var needed = Number(uploadCheck.needed_kbps) || 0;
+                        var words = {speed: megabits(kbps), needed: megabits(needed)};
+                        step.setAttribute('data-upload-kbps', String(Math.round(kbps)));
+                        return kbps >= needed ? result('upload', 'passed', format(messages.check_upload_ok, words))
+                            : result('upload', 'slow', format(messages.check_upload_slow, words));
+                    }).catch(function () {
+                        return result('upload', 'failed', messages.upload_failed);
+                    });
+                }
+
+                function run() {
+                    button.disabled = true;
+                    list.textContent = '';
+                    step.setAttribute('data-check', 'running');
+                    note(step, messages.check_running);
+                    var passed = result('browser', supported() ? 'passed' : 'failed',
+                                        supported() ? messages.check_browser_ok : messages.not_supported);
+                    if (needsScreen) {
+                        var sharing = !!(global.navigator.mediaDevices && global.navigator.mediaDevices.getDisplayMedia);
+                        passed = result('screen', sharing ? 'passed' : 'failed',
+                                        sharing ? messages.check_screen_ok : messages.check_screen_failed) && passed;
+                    }
+                    var camera = passed ? openCamera().then(function (stream) {
+                        attachPreview(step.querySelector('video'), stream);
+                        return result('camera', 'passed', messages.check_camera_ok);
+                    }, function () {
+                        return result('camera', 'failed', messages.camera_denied);
+                    }) : Promise.resolve(false);
+                    camera.then(function (cameraWorks) {
+                        passed = passed && cameraWorks;
+                        result('microphone', plan.audio ? 'passed' : 'skipped',
+                               plan.audio ? messages.check_microphone_ok : messages.check_microphone_unused);
+                        return passed ? checkUpload() : false;
+                    }).then(function (uploaded) {
+                        passed = passed && uploaded;
+                        button.disabled = false;
+                        step.setAttribute('data-check', passed ? 'passed' : 'failed');
+                        if (!passed) {
+                            button.textContent = messages.check_again;
+                            note(step, messages.check_failed);
+                            button.focus();
+                            return;
+                        }
+                        try { global.sessionStorage.setItem(checkKey, 'passed'); } catch (e) { /* private mode */ }
+                        // A slow connection may be checked again once the learner changed something.
+                        button.hidden = !list.querySelector('[data-result="slow"]');
+                        button.textContent = messages.check_again;
+                        note(step, messages.check_passed);
+                        complete(step);
+                    });
+                }
+
+                button.addEventListener('click', run);
+            }
+
             function roomScanStep(step) {
                 var button = step.querySelector('[data-capture-action="scan"]');
                 var countdown = step.querySelector('.proctored-exam__countdown');
@@ -667,7 +772,7 @@
                         queue = queue || UploadQueue(urls, 'room_scan', {});
                         step.setAttribute('data-scan', 'recording');
                         note(step, messages.room_scan_recording);
-                        return recordClip(Recorder(stream, queue, timeslice, plan.content_types, function () {
+                        return recordClip(Recorder(stream, queue, pace, function () {
                             /* a clip cut short is saved as it is */
                         }));
                     }).then(function () {
@@ -705,6 +810,7 @@
                 var name = step.getAttribute('data-step');
                 if (name === 'user_photo' || name === 'id_photo') { photoStep(step); }
                 if (name === 'room_scan') { roomScanStep(step); }
+                if (name === 'system_check') { systemCheckStep(step); }
             });
             if (!supported()) { showError(messages.not_supported); }
             advance(false);
@@ -835,7 +941,7 @@
                         lost(kind, kind === 'screen' ? 'screen_stopped' : 'camera_stopped');
                     });
                 }
-                recorders[kind] = Recorder(stream, queue(kind), timeslice, plan.content_types, function (reason) {
+                recorders[kind] = Recorder(stream, queue(kind), pace, function (reason) {
                     lost(kind, reason);
                 });
                 mark();
@@ -1106,7 +1212,7 @@
                     stream = shared;
                     var track = shared.getVideoTracks()[0];
                     if (track) { track.addEventListener('ended', function () { lost('screen_stopped'); }); }
-                    recorder = Recorder(shared, queue(), timeslice, plan.content_types, lost);
+                    recorder = Recorder(shared, queue(), pace, lost);
                     recorder.started.then(tellState);
                     say(messages.screen_window_recording);
                 }).catch(function () {

@@ -11,6 +11,7 @@ import shutil
 import threading
 import urllib.request
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -66,6 +67,18 @@ def media_chromium(transactional_db):  # pylint: disable=unused-argument
     """``chromium`` with a fake camera and screen that pages may use without asking (``MEDIA_ARGS``)."""
     with launch_chromium(MEDIA_ARGS) as browser:
         yield browser
+
+
+# Screenshots the browser tests keep for people to look at (the CI keeps the checkout's var/).
+ARTEFACTS = Path(__file__).resolve().parents[2] / 'var' / 'test-artefacts'
+
+
+def keep_screenshot(page, name):
+    """Save a full-page screenshot of ``page`` as ``var/test-artefacts/<name>.png``; return its path."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTEFACTS / f'{name}.png'
+    page.screenshot(path=str(path), full_page=True)
+    return path
 
 
 @pytest.fixture

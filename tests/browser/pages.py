@@ -106,3 +106,11 @@ def wait_for_synced_clock(page):
     """
     page.wait_for_function(CLOCK_RUNNING)
     expect(page.locator('.proctored-exam')).not_to_have_attribute('data-offline', re.compile('.*'))
+
+
+def pass_system_check(page, timeout=30_000):
+    """Run the checks page's system check (browser, camera, connection) and wait until it passed."""
+    item = page.locator('li[data-step=system_check]')
+    item.locator('[data-capture-action=system_check]').click()
+    expect(item).to_have_attribute('data-check', 'passed', timeout=timeout)
+    return item

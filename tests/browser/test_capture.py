@@ -16,8 +16,8 @@ from edx_proctoring_backend.exams.clocks import forget_clock
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.privacy.models import ConsentRecord
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
-from tests.browser.conftest import in_thread, session_of
-from tests.browser.pages import latest_attempt, new_context
+from tests.browser.conftest import in_thread, keep_screenshot, session_of
+from tests.browser.pages import latest_attempt, new_context, pass_system_check
 
 pytestmark = pytest.mark.browser
 
@@ -132,13 +132,15 @@ def complete_checks(page, keyboard, reload_midway=False):
     page.locator('[data-action=opt_in]').click()
     expect(root).to_have_attribute('data-state', 'checks')
     code = page.locator('input.proctored-exam__code-value').input_value()
-    expect(root).to_have_attribute('data-capture-step', 'user_photo')
-    for later in ('id_photo', 'room_scan', 'exam_code'):
+    expect(root).to_have_attribute('data-capture-step', 'system_check')
+    for later in ('user_photo', 'id_photo', 'room_scan', 'exam_code'):
         expect(page.locator(f'li[data-step={later}]')).to_be_hidden()
     expect(page.locator('form[data-action=confirm_checks] button[type=submit]')).to_be_hidden()
 
-    # The terms were agreed to at the opt-in: the photo step is the first one.
+    # The terms were agreed to at the opt-in: the system check comes first, then the photos.
     expect(page.locator('.proctored-exam__error')).to_be_hidden()
+    pass_system_check(page)
+    expect(root).to_have_attribute('data-capture-step', 'user_photo')
 
     # The learner's photo, retaken once, then used; then the ID photo, with the keyboard.
     item = take_photo(page, 'user_photo')
@@ -270,6 +272,49 @@ def end_exam(page, orm, attempt, log):
     expect(page.locator('.proctored-exam')).to_have_attribute('data-state', 'submitted', timeout=MEDIA_TIMEOUT)
     assert_completed_then_submitted(order, orm, attempt)
     assert not [entry for entry in uploads(log) if entry[2] not in (200, 201)], log
+
+
+def test_the_system_check_says_what_works_and_what_to_do(local_exam_url, media_page, settings):
+    page = media_page
+    root = page.locator('.proctored-exam')
+    # A recorder aiming at 100 Gbit/s: no connection is fast enough, and the page says so plainly.
+    settings.PROCTORING_RECORDER_KBPS = 100_000_000
+    page.goto(local_exam_url())
+    page.locator('[data-action=opt_in]').click()
+    expect(root).to_have_attribute('data-capture-step', 'system_check')
+    item = pass_system_check(page)   # slow is said, not a stop: the page keeps what it cannot send yet
+    results = item.locator('.proctored-exam__system-check li')
+    expect(results).to_have_count(5)
+    assert [(row.get_attribute('data-check'), row.get_attribute('data-result')) for row in results.all()] == [
+        ('browser', 'passed'), ('screen', 'passed'), ('camera', 'passed'), ('microphone', 'skipped'),
+        ('upload', 'slow')]
+    expect(item.locator('li[data-check=upload]')).to_contain_text('but the recording needs 300,000.0 Mbit/s')
+    expect(item.locator('[data-capture-action=system_check]')).to_have_text('Check again')
+    expect(root).to_have_attribute('data-capture-step', 'user_photo')
+    assert keep_screenshot(page, 'system-check-slow-connection').exists()
+
+    # After a reload the passed check is not asked again.
+    page.reload()
+    expect(root).to_have_attribute('data-capture-step', 'user_photo')
+    assert page.js_errors == []
+
+
+def test_a_browser_that_cannot_record_is_stopped_at_the_system_check(local_exam_url, media_page):
+    page = media_page
+    root = page.locator('.proctored-exam')
+    page.add_init_script('delete window.MediaRecorder;')
+    page.goto(local_exam_url())
+    page.locator('[data-action=opt_in]').click()
+    item = page.locator('li[data-step=system_check]')
+    item.locator('[data-capture-action=system_check]').click()
+    expect(item).to_have_attribute('data-check', 'failed')
+    expect(item.locator('li[data-check=browser]')).to_have_attribute('data-result', 'failed')
+    expect(item.locator('li[data-check=browser]')).to_have_text(
+        'This browser cannot record the exam. Use a recent version of Chrome, Edge or Firefox.')
+    expect(item.locator('.proctored-exam__capture-note')).to_have_text('Fix what is marked above, then check again.')
+    expect(item.locator('[data-capture-action=system_check]')).to_be_focused()
+    expect(root).to_have_attribute('data-capture-step', 'system_check')   # the photos wait
+    expect(page.locator('li[data-step=user_photo]')).to_be_hidden()
 
 
 def test_checks_recording_reload_stopped_camera_and_submit(local_exam_url, media_page, learner_name, orm):

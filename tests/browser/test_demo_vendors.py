@@ -18,7 +18,7 @@ import requests
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHROMIUM_ARGS, MEDIA_ARGS
-from tests.browser.pages import new_context
+from tests.browser.pages import new_context, pass_system_check
 
 pytestmark = pytest.mark.browser
 
@@ -164,6 +164,7 @@ def test_an_in_house_exam_recorded_analysed_and_decided(demo, browser_page):
     page.locator('[data-action=opt_in]').click()
     expect(root).to_have_attribute('data-state', 'checks')
     code = page.locator('input.proctored-exam__code-value').input_value()
+    pass_system_check(page)
     use_photo(page, 'user_photo')
     use_photo(page, 'id_photo')
     expect(root).to_have_attribute('data-capture-step', 'exam_code')

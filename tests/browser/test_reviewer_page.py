@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
+from tests.browser.conftest import keep_screenshot
 from tests.edx_proctoring_backend.recordings.helpers import local_exam, start
 from tests.edx_proctoring_backend.video import clips
 
@@ -78,6 +79,19 @@ def test_review_a_recording_from_its_timeline(reviewer_page, live_server, record
     timeline_bar.click()
     seek_to = float(timeline_bar.get_attribute('data-seek'))
     page.wait_for_function(f'() => Math.abs(({VIDEO_TIME})() - {seek_to}) < 0.5')
+
+    # The reviewer marks where the video stands, in their words: on the timeline and in the list.
+    page.get_by_role('button', name="Use the video's current time").click()
+    moment = page.get_by_label('Moment (minutes:seconds)').input_value()
+    assert moment == f'{int(seek_to) // 60}:{int(seek_to) % 60:02d}'
+    page.get_by_label('What you saw').fill('Camera covered by a hand')
+    page.get_by_role('button', name='Add the mark').click()
+    mark = page.locator('.marks li[data-mark]')
+    expect(mark).to_contain_text('staff-reviewer: Camera covered by a hand')
+    expect(timeline.locator('a.timeline__flag title')).to_have_text(
+        [f'Mark by staff-reviewer: Camera covered by a hand: {moment}'])
+    expect(page.locator('.exam-rules')).to_contain_text('What this exam allows')
+    assert keep_screenshot(page, 'reviewer-page').stat().st_size > 10_000
 
     page.get_by_label('Unsatisfactory').check()
     page.get_by_label('Comment (required unless satisfactory)').fill('Another person from 0:06 to 0:09')

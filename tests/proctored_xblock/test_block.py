@@ -5,11 +5,13 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import translation
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Exam, ExamAttempt
+from edx_proctoring_backend.providers import onboarding, registry
 
 from .conftest import agreed, call_handler
 
@@ -370,6 +372,25 @@ def test_onboarding_required_before_a_proctored_exam(workbench, fake_vendor):
     status, body = call_handler(block, 'opt_in', agreed(block))
     assert (status, body['error']) == (403, 'onboarding_not_started')
     assert 'onboarding' in body['message']
+
+
+def test_the_exam_page_shows_the_onboarding_status_and_where_to_do_it(workbench, fake_vendor, settings):
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'proctortrack'
+    fake_vendor('proctortrack')
+    settings.PROCTORING_PROVIDERS = {**settings.PROCTORING_PROVIDERS, 'proctortrack': {
+        **settings.PROCTORING_PROVIDERS['proctortrack'], 'onboarding_url': 'https://vendor.example/onboard/{user_id}'}}
+    html, _ = page(block)
+    provider = registry.get_provider('proctortrack')
+    learner = get_user_model().objects.get(username=block.scope_ids.user_id)
+    assert 'data-onboarding="not_started"' in html and 'Onboarding: Not started' in html
+    assert 'Do the onboarding before this exam.' in html
+    assert f'href="https://vendor.example/onboard/{provider.anonymous_user_id(learner)}"' in html
+
+    onboarding.keep(provider, learner, 'approved')   # as the vendor's message keeps it
+    html, _ = page(block)
+    assert 'data-onboarding="approved"' in html and 'you can take this exam with proctoring' in html
+    assert 'vendor.example/onboard' not in html   # nothing left to do there
 
 
 def test_learner_is_told_when_the_vendor_session_is_being_set_up(workbench, fake_vendor):

@@ -64,8 +64,9 @@ def test_checks_page_of_a_local_exam_offers_the_capture_steps(local_exam):
     html, plan, attempt = checks_page(block)
     assert 'data-state="checks"' in html
     steps = re.findall(r'<li data-step="([a-z_]+)">', html)
-    # The terms were agreed to at the opt-in: the checks start with the photos.
-    assert steps[0] == 'user_photo' and steps[-1] == 'exam_code'
+    # The terms were agreed to at the opt-in: the checks start with the system check, then the photos.
+    assert steps[:2] == ['system_check', 'user_photo'] and steps[-1] == 'exam_code'
+    assert 'data-capture-action="system_check">Check my computer</button>' in html
     assert {'user_photo', 'id_photo'} <= set(steps)
     assert steps.index('user_photo') < steps.index('id_photo')
     # A photo widget for each photo, with labels; no second consent.
@@ -84,7 +85,7 @@ def test_checks_page_of_a_local_exam_offers_the_capture_steps(local_exam):
         'state': f'{base}/recordings/webcam', 'chunk': f'{base}/recordings/webcam/chunks/{{index}}',
         'complete': f'{base}/recordings/webcam/complete'}
     assert plan['recordings'] == ['webcam'] and plan['room_scan'] is False and plan['completed'] == []
-    assert plan['steps'] == steps == ['user_photo', 'id_photo', 'exam_code']
+    assert plan['steps'] == steps == ['system_check', 'user_photo', 'id_photo', 'exam_code']
     assert 'video/webm' in plan['content_types']
     assert plan['timeslice_seconds'] > 0 and plan['flush_seconds'] > 0 and plan['room_scan_seconds'] > 0
     messages = plan['messages']
@@ -96,7 +97,7 @@ def test_room_scan_step_and_screen_as_the_site_asks(local_exam):
     _, block = local_exam(require_screen=True, room_scan=True)
     html, plan, attempt = checks_page(block)
     steps = re.findall(r'<li data-step="([a-z_]+)">', html)
-    assert steps == ['user_photo', 'id_photo', 'room_scan', 'exam_code']
+    assert steps == ['system_check', 'user_photo', 'id_photo', 'room_scan', 'exam_code']
     assert 'data-capture-action="scan"' in html and 'role="timer"' in html
     assert plan['room_scan'] is True and plan['recordings'] == ['webcam', 'screen']
     chunk = plan['urls']['recordings']['room_scan']['chunk']

@@ -17,7 +17,7 @@ from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.recordings.models import Recording
 from tests.browser.conftest import MEDIA_ARGS, in_thread, launch_chromium, serve_html, session_of
-from tests.browser.pages import new_context
+from tests.browser.pages import new_context, pass_system_check
 from tests.browser.test_capture import MEDIA_TIMEOUT, STOP_CAMERA
 from tests.special_exams.edx_exams import COURSE, backend, sequential
 
@@ -107,6 +107,7 @@ def record_in_window(page, edx, mfe_url):
     agree = 'Yes, I agree to the terms and want to take this exam with online proctoring'
     page.get_by_role('button', name=agree).click()
     expect(root).to_have_attribute('data-stage', 'checks')
+    pass_system_check(page, timeout=MEDIA_TIMEOUT)
     for step in ('user_photo', 'id_photo'):
         item = page.locator(f'li[data-step={step}]')
         expect(item).to_have_attribute('data-camera', 'on', timeout=MEDIA_TIMEOUT)

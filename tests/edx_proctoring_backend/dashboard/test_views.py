@@ -313,6 +313,33 @@ def test_learners_page_shows_practice_and_onboarding(world, client, make_exam, f
     assert 'role="alert"' in missing
 
 
+def test_staff_reset_a_learners_onboarding(world, client, make_exam, fake_vendor):
+    vendor = fake_vendor('proctortrack')
+    make_exam(provider='proctortrack', display_name='Final with onboarding')
+    learner = world.users['learner']
+    from edx_proctoring_backend.providers.registry import get_provider  # pylint: disable=import-outside-toplevel
+    vendor_id = get_provider('proctortrack').anonymous_user_id(learner)
+    vendor.set_onboarding(vendor_id, 'rejected')
+    staff = as_user(client, world.users['staff'])
+    html = staff.get(page('learners') + '?learner=learner').content.decode()
+    assert 'name="action" value="reset_onboarding"' in html and 'data-status="rejected"' in html
+
+    answer = staff.post(page('learners'), {'learner': 'learner', 'provider': 'proctortrack'})
+    assert answer.status_code == 302 and 'notice=onboarding_reset' in answer['Location']
+    assert vendor.onboarding[vendor_id]['status'] == 'not_started'
+    shown = staff.get(answer['Location']).content.decode()
+    assert 'The onboarding was reset' in shown and 'data-status="not_started"' in shown
+
+    # Refused: an unknown learner, a provider without onboarding, a vendor that cannot be reached.
+    assert staff.post(page('learners'), {'learner': 'ghost', 'provider': 'proctortrack'}).status_code == 400
+    assert staff.post(page('learners'), {'learner': 'learner', 'provider': 'null'}).status_code == 400
+    vendor.stop()
+    assert staff.post(page('learners'), {'learner': 'learner', 'provider': 'proctortrack'}).status_code == 503
+    # Nobody else: the course's other users may not even see the page.
+    stranger = as_user(Client(), world.users['stranger'])
+    assert stranger.post(page('learners'), {'learner': 'learner', 'provider': 'proctortrack'}).status_code == 403
+
+
 def test_the_exports_page_links_every_file(world, client):
     html = as_user(client, world.users['staff']).get(page('exports')).content.decode()
     for kind in ('allowances', 'allowance-changes', 'attempts', 'reviews', 'results'):

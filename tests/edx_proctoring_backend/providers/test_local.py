@@ -48,7 +48,8 @@ def test_the_exams_rules_override_the_sites(db, settings):  # pylint: disable=un
         'require_screen': True, 'room_scan': False, 'on_capture_lost': 'end'}
     exam = local_exam(usage='b', require_screen=False, room_scan=True, end_on_capture_lost=False)
     assert provider.options(exam) == {'require_screen': False, 'room_scan': True, 'on_capture_lost': 'continue'}
-    assert provider.steps_for(exam) == (Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
+    assert provider.steps_for(exam) == (Step.SYSTEM_CHECK, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN,
+                                        Step.EXAM_CODE)
     assert provider.recording_kinds(exam) == ('webcam',)
 
 
@@ -124,9 +125,12 @@ def test_capture_plan_gives_the_page_everything_it_needs(learner, db):  # pylint
     attempt = journeys.opt_in(learner, exam)
     plan = api.capture_plan(learner, exam)
     assert plan['attempt_id'] == attempt.pk and plan['status'] == S.CREATED
-    assert plan['steps'] == ['user_photo', 'id_photo', 'room_scan', 'exam_code']
+    assert plan['steps'] == ['system_check', 'user_photo', 'id_photo', 'room_scan', 'exam_code']
     assert plan['recordings'] == ['webcam'] and plan['room_scan'] is True
     assert plan['on_capture_lost'] == 'continue'
+    # The connection check: a sample to time, and what one recording at the recorder's bitrate needs.
+    assert plan['upload_check'] == {'url': f'/api/proctored-exams/v1/attempts/{attempt.pk}/upload-check',
+                                    'sample_bytes': 512 * 1024, 'recorder_kbps': 1000, 'needed_kbps': 1500}
     assert 'terms' not in plan and plan['photos'] == []  # the terms were agreed to at the opt-in
     assert plan['state']['room_scan'] == {'kind': 'room_scan', 'next_index': 0, 'size_bytes': 0,
                                           'status': 'not_started'}

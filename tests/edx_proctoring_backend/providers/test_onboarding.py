@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from edx_proctoring_backend import api
-from edx_proctoring_backend.providers import onboarding
+from edx_proctoring_backend.providers import onboarding, registry
 from edx_proctoring_backend.providers.models import OnboardingProfile
 
 
@@ -68,3 +68,43 @@ def test_the_learners_export_shows_it_and_retirement_erases_it(provider, learner
     api.retire_user(learner)
     assert not OnboardingProfile.objects.filter(user=learner).exists()
     assert api.learner_data(learner)['onboarding_profiles'] == []
+
+
+def test_the_learners_status_is_the_kept_one_else_asked_once(vendor, provider, learner):
+    assert onboarding.learner_status(provider, learner) == 'not_started'   # asked of the vendor, then kept
+    seen = len(vendor.requests_seen)
+    vendor.set_onboarding(provider.anonymous_user_id(learner), 'approved')
+    assert onboarding.learner_status(provider, learner) == 'not_started'   # the vendor's message keeps it current
+    assert len(vendor.requests_seen) == seen
+    onboarding.keep(provider, learner, 'approved')
+    assert onboarding.learner_status(provider, learner) == 'approved'
+
+
+def test_an_unreachable_vendor_leaves_the_status_unknown(vendor, provider, learner):
+    vendor.go_down()
+    assert onboarding.learner_status(provider, learner) == onboarding.UNAVAILABLE
+
+
+def test_the_onboarding_link_names_the_learner_by_the_vendors_id(provider, learner, settings):
+    assert provider.onboarding_url(learner) == ''   # the site gave none
+    settings.PROCTORING_PROVIDERS = {'proctortrack': {**settings.PROCTORING_PROVIDERS['proctortrack'],
+                                                      'onboarding_url': 'https://vendor.example/onboard/{user_id}'}}
+    provider = registry.get_provider('proctortrack')
+    assert provider.onboarding_url(learner) == f'https://vendor.example/onboard/{provider.anonymous_user_id(learner)}'
+    settings.PROCTORING_PROVIDERS = {'proctortrack': {**settings.PROCTORING_PROVIDERS['proctortrack'],
+                                                      'onboarding_url': 'javascript:alert(1)'}}
+    assert registry.get_provider('proctortrack').onboarding_url(learner) == ''
+
+
+def test_staff_reset_the_onboarding_at_the_vendor(vendor, provider, learner, make_user):
+    vendor_id = provider.anonymous_user_id(learner)
+    vendor.set_onboarding(vendor_id, 'rejected')
+    assert onboarding.status_at_vendor(provider, learner) == 'rejected'
+    api.reset_onboarding(learner, 'proctortrack', by=make_user('course_staff'))
+    assert vendor.onboarding[vendor_id]['status'] == 'not_started'
+    assert OnboardingProfile.objects.get(user=learner).status == 'not_started'
+    with pytest.raises(api.NotAllowed):
+        api.reset_onboarding(learner, 'null', by=None)
+    vendor.go_down()
+    with pytest.raises(api.VendorError):
+        api.reset_onboarding(learner, 'proctortrack', by=None)

@@ -449,3 +449,30 @@ def test_only_the_pages_flags_are_taken(browser, attempt, payload):
 def test_invalid_json_is_refused(browser, attempt):
     response = browser.post(url('attempt-flags', attempt.pk), b'{not json', content_type='application/json')
     assert response.status_code == 400 and response.json()['error'] == 'invalid_request'
+
+
+# ---- the connection check before the start -----------------------------------------------------------------
+
+def test_the_connection_check_reads_its_sample_and_keeps_nothing(browser, learner, exam, make_user, media):
+    attempt = journeys.opt_in(learner, exam)   # the checks, before the start
+    sample = os.urandom(api.UPLOAD_CHECK_BYTES)
+    answer = browser.post(url('attempt-upload-check', attempt.pk), data=sample, content_type='application/octet-stream')
+    assert (answer.status_code, answer.json()) == (200, {'received_bytes': api.UPLOAD_CHECK_BYTES})
+    assert stored_files(media) == [] and not Recording.objects.exists()
+
+    too_large = browser.post(url('attempt-upload-check', attempt.pk), data=sample + b'x',
+                             content_type='application/octet-stream')
+    assert (too_large.status_code, too_large.json()['error']) == (413, 'too_large')
+    other = Client()
+    other.force_login(make_user('someone_else'))
+    assert other.post(url('attempt-upload-check', attempt.pk), data=b'x',
+                      content_type='application/octet-stream').status_code == 404
+    csrf = Client(enforce_csrf_checks=True)
+    csrf.force_login(learner)
+    assert csrf.post(url('attempt-upload-check', attempt.pk), data=b'x',
+                     content_type='application/octet-stream').status_code == 403
+
+
+def test_the_connection_check_is_for_before_the_start(browser, attempt):
+    answer = browser.post(url('attempt-upload-check', attempt.pk), data=b'x', content_type='application/octet-stream')
+    assert (answer.status_code, answer.json()['error']) == (409, 'attempt_started')
