@@ -20,6 +20,7 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .. import api, page_headers
+from ..lms.pages import page_frame
 from ..exams.ids import parse_id
 from ..reviewer.labels import STAGE_LABELS, provider_text
 from . import labels
@@ -64,7 +65,7 @@ class DashboardView(View):
         return render(self.request, TEMPLATES + template, {
             'course_key': self.course_key, 'tabs': tabs, 'current_tab': self.tab, 'text': labels.page_text(),
             'notice': self._notice() if self.request.method == 'GET' else '',
-            'embedded': self.embedded, 'granted': self.granted, **context,
+            'embedded': self.embedded, 'granted': self.granted, **page_frame(framed=self.embedded), **context,
         }, status=status)
 
     def _notice(self):

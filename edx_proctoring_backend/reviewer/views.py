@@ -15,6 +15,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views import View
 
 from .. import api, page_headers
+from ..lms.pages import page_frame
 from ..recordings.models import Recording
 from .labels import (
     ANALYSIS_LABELS, FINDING_LABELS, FLAG_LABELS, OUTCOME_LABELS, RECORDING_LABELS, STAGE_LABELS, STATUS_LABELS,
@@ -77,6 +78,7 @@ class ReviewQueueView(ReviewerView):
                 recording['label'] = RECORDING_LABELS.get(recording['kind'], recording['kind'])
                 recording['status_label'] = ANALYSIS_LABELS.get(recording['status'], recording['status'])
         return render(request, 'edx_proctoring_backend/reviewer/queue.html', {
+            **page_frame(),
             'entries': entries, 'course_key': course_key, 'recording_labels': RECORDING_LABELS, 'text': page_text(),
         })
 
@@ -120,6 +122,7 @@ class AttemptReviewView(ReviewerView):
         providers = dict(api.available_providers())
         allowed = api.person_decisions(attempt, request.user)
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
+            **page_frame(),
             'may_see': api.may_see_evidence(attempt, request.user),
             'attempt': attempt, 'evidence': evidence, 'recordings': recordings,
             'decisions': [(value, label) for value, label in DECISIONS if value in allowed],

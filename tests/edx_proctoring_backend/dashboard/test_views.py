@@ -350,7 +350,7 @@ def test_pages_are_translated(world, client, settings):  # pylint: disable=unuse
     client = as_user(client, world.users['staff'])
     for language, words in (('fr', ('Aménagements', 'Tentatives')), ('nl', ('Voorzieningen', 'Pogingen'))):
         html = client.get(page('allowances'), HTTP_ACCEPT_LANGUAGE=language).content.decode()
-        assert f'<html lang="{language}">' in html
+        assert f'<html lang="{language}" dir="ltr">' in html
         for word in words:
             assert word in html, (language, word)
     with translation.override('en'):
