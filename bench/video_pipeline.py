@@ -4,12 +4,13 @@ Benchmark of the video checks against bare decoding, on one core.
 
     python bench/video_pipeline.py [--seconds 60] [--video PATH] [--keep PATH]
 
-Builds a 640x480, 30 fps VP8 WebM (a face that moves slightly in front of a wall, with sensor
-noise so that the codec has real work), then, pinned to one CPU with OpenMP and OpenCV limited to
-one thread, measures:
+Builds a 640x480, 30 fps VP8 WebM with Opus sound, as a browser records a webcam and its microphone (a
+face that moves slightly in front of a wall, with sensor noise so that the codec has real work; a voice
+every other ten seconds), then, pinned to one CPU with OpenMP and OpenCV limited to one thread, measures:
 
-* decode only: every frame read in order (``read()``), nothing else;
-* the whole pipeline: ``analyse_in_process`` with the default options (webcam checks);
+* decode only: every video frame read in order (``read()``), nothing else;
+* the whole pipeline: ``analyse_in_process`` with the default options (webcam checks, the sound's
+  talking check included);
 * the sandboxed ``analyse_recording``, which adds the child process and its start-up.
 
 It prints frames per second of each, the ratio pipeline / decode (target >= 0.8) and how many
@@ -32,11 +33,13 @@ os.environ.setdefault('OPENCV_LOG_LEVEL', 'ERROR')
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # pylint: disable=wrong-import-position
+import av  # noqa: E402
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 from skimage import data  # noqa: E402
 
 from edx_proctoring_backend.video import analyse_in_process, analyse_recording  # noqa: E402
+from tests.edx_proctoring_backend.video import clips  # noqa: E402
 
 WIDTH, HEIGHT, FPS = 640, 480, 30
 RATIO_TARGET = 0.8
@@ -44,11 +47,15 @@ REAL_TIME_TARGET = 10.0
 
 
 def build_video(path, seconds):
-    """Write the benchmark recording: the astronaut's face drifting slowly, plus noise."""
+    """
+    Write the benchmark recording: the astronaut's face drifting slowly, plus noise (VP8), and its sound
+    (Opus): a voice every other ten seconds, a quiet room between.
+    """
     face = cv2.resize(cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)[20:240, 110:330], (260, 260))
     wall = cv2.resize(cv2.cvtColor(data.brick(), cv2.COLOR_GRAY2BGR), (WIDTH, HEIGHT))
     noise = np.random.default_rng(0).normal(0.0, 1.0, (11, HEIGHT, WIDTH, 3)).astype(np.float32)
-    writer = cv2.VideoWriter(path, cv2.VideoWriter_fourcc(*'VP80'), FPS, (WIDTH, HEIGHT))
+    silent = path + '.video.webm'
+    writer = cv2.VideoWriter(silent, cv2.VideoWriter_fourcc(*'VP80'), FPS, (WIDTH, HEIGHT))
     if not writer.isOpened():
         sys.exit('this OpenCV build cannot write VP8 WebM')
     for number in range(seconds * FPS):
@@ -59,6 +66,29 @@ def build_video(path, seconds):
         frame[top:top + 260, left:left + 260] = face
         writer.write(np.clip(frame + noise[number % len(noise)], 0, 255).astype(np.uint8))
     writer.release()
+    sound = np.concatenate([(clips.speech_like if part % 2 else clips.quiet)(10, seed=part)
+                            for part in range((seconds + 9) // 10)])[:seconds * clips.SOUND_RATE]
+    add_sound(silent, path, sound)
+    os.remove(silent)
+
+
+def add_sound(video_path, path, sound):
+    """Copy the video of ``video_path`` (its packets, not re-encoded) to ``path`` with ``sound`` in Opus."""
+    with av.open(video_path) as source, av.open(path, 'w', format='webm') as container:
+        video = container.add_stream_from_template(source.streams.video[0])
+        audio = container.add_stream('libopus', rate=clips.SOUND_RATE)
+        audio.layout = 'mono'
+        for packet in source.demux(source.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = video
+                container.mux(packet)
+        samples = (np.clip(sound, -1, 1) * 32767).astype(np.int16)
+        for start in range(0, len(samples) - 959, 960):   # Opus's 20 ms frames
+            chunk = av.AudioFrame.from_ndarray(samples[None, start:start + 960], format='s16', layout='mono')
+            chunk.sample_rate = clips.SOUND_RATE
+            chunk.pts = start
+            container.mux(audio.encode(chunk))
+        container.mux(audio.encode())
 
 
 def decode_only(path):

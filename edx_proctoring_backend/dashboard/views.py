@@ -20,8 +20,8 @@ from django.views import View
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 
 from .. import api, page_headers
-from ..lms.pages import page_frame
 from ..exams.ids import parse_id
+from ..lms.pages import page_frame
 from ..reviewer.labels import STAGE_LABELS, provider_text
 from . import labels
 

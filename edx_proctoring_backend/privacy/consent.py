@@ -50,6 +50,8 @@ DATA_LABELS = {
     'photo': gettext_noop('A photo of your face'),
     'id_photo': gettext_noop('A photo of your identity document'),
     'webcam': gettext_noop('Video and sound from your webcam during the exam'),
+    'webcam_video': gettext_noop('Video from your webcam during the exam'),
+    'sound_when_asked': gettext_noop('Sound from your microphone during the exam, where the exam asks for it'),
     'screen': gettext_noop('A recording of your screen during the exam'),
     'screen_when_asked': gettext_noop('A recording of your screen, where the exam asks for it'),
     'room_scan': gettext_noop('A video of the room you take the exam in'),

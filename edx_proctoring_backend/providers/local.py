@@ -9,11 +9,13 @@ Site settings (``PROCTORING_PROVIDERS['local']``), all optional; ``{}`` offers t
     'local': {
         'require_screen': False,        # record the screen too
         'room_scan': False,             # a room scan before the start
+        'record_sound': False,          # the microphone's sound with the webcam
         'on_capture_lost': 'continue',  # or 'end': a running exam ends when the recording stops
     }
 
 Course authors choose per exam in Studio (``exam_rule_choices``) whether the screen is recorded,
-whether a room scan is needed and whether losing the recording ends the exam; the site's settings
+whether a room scan is needed, whether sound is recorded and whether losing the recording ends the
+exam; the site's settings
 are the default. Upload limits and storage are site settings read by ``api`` (see README). The
 learner agrees to the terms (``privacy``, with the site's own words: ``privacy.consent``) when opting in.
 """
@@ -32,6 +34,7 @@ RULE_LABELS = {
     'require_screen': gettext_noop('Record the screen too'),
     'room_scan': gettext_noop('Room scan before the exam'),
     'end_on_capture_lost': gettext_noop('End the exam when the recording stops'),
+    'record_sound': gettext_noop('Record sound from the microphone with the webcam'),
 }
 
 
@@ -48,7 +51,8 @@ class LocalProvider(ProctoringProvider):
     learner_steps = (Step.SYSTEM_CHECK, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
     exam_rule_choices = RULE_LABELS
     privacy = PrivacyFacts(
-        data=('identity', 'exam_events', 'photo', 'id_photo', 'webcam', 'screen_when_asked', 'room_scan_when_asked'),
+        data=('identity', 'exam_events', 'photo', 'id_photo', 'webcam_video', 'sound_when_asked', 'screen_when_asked',
+              'room_scan_when_asked'),
         stored_in=gettext_noop("This site's own storage, under names nobody can guess; never at a public address."),
         seen_by=gettext_noop('Only the reviewers who take your session, and the course team when something was '
                              'flagged as suspicious; you can see your own photos. Every view is logged and you can '
@@ -74,14 +78,15 @@ class LocalProvider(ProctoringProvider):
 
     def options(self, exam):
         """
-        Return the exam's ``{'require_screen': bool, 'room_scan': bool, 'on_capture_lost': 'continue'|'end'}``:
-        the author's choice for the exam, else the site's setting.
+        Return the exam's ``{'require_screen': bool, 'room_scan': bool, 'record_sound': bool, 'on_capture_lost':
+        'continue'|'end'}``: the author's choice for the exam, else the site's setting.
         """
         rules = (exam.provider_options or {}).get('rules') or {}
         capture_lost = rules.get('end_on_capture_lost')
         return {
             'require_screen': bool(rules.get('require_screen', self._site_flag('require_screen'))),
             'room_scan': bool(rules.get('room_scan', self._site_flag('room_scan'))),
+            'record_sound': bool(rules.get('record_sound', self._site_flag('record_sound'))),
             'on_capture_lost': (self._site_capture_lost() if capture_lost is None
                                 else END if capture_lost else CONTINUE),
         }
@@ -90,7 +95,7 @@ class LocalProvider(ProctoringProvider):
         """The author's rules for ``exam`` as they apply, the site's settings filling in (``options``)."""
         options = self.options(exam)
         return {'require_screen': options['require_screen'], 'room_scan': options['room_scan'],
-                'end_on_capture_lost': options['on_capture_lost'] == END}
+                'end_on_capture_lost': options['on_capture_lost'] == END, 'record_sound': options['record_sound']}
 
     def steps_for(self, exam):
         """The steps a learner passes before ``exam``, in order."""

@@ -37,6 +37,8 @@ DEFAULT_RECORDING_MARGIN_SECONDS = 600
 # connection must carry for each; the upload check asks this much more for the moments it is slower.
 DEFAULT_RECORDER_KBPS = 1000
 UPLOAD_CHECK_HEADROOM = 1.5
+# The microphone's sound, where recorded with the webcam (Opus speech in WebM: kilobits a second).
+AUDIO_KBPS = 64
 # The upload check's sample: big enough to time, small enough for a slow line (about 3 s at 1.4 Mbit/s).
 UPLOAD_CHECK_BYTES = 512 * 1024
 DEFAULT_MAX_FLAGS_PER_ATTEMPT = 500
@@ -203,11 +205,12 @@ def capture_plan(user, exam):
             'steps': ['user_photo', 'id_photo', 'exam_code'],  # with 'room_scan' if asked
             'recordings': ['webcam'],                   # plus 'screen' where the exam records it
             'room_scan': False,
+            'record_sound': False,                      # the webcam's recording carries the microphone's sound
             'on_capture_lost': 'continue',              # or 'end'
             'photos': [],                               # the photos already taken ('user', 'id')
             'state': {'webcam': {'kind', 'next_index', 'size_bytes', 'status'}, ...},  # resume from here
             'limits': {'max_chunk_bytes', 'max_recording_bytes', 'max_photo_bytes'},
-            'upload_check': {'url': POST a sample, 'sample_bytes', 'recorder_kbps', 'needed_kbps'},
+            'upload_check': {'url': POST a sample, 'sample_bytes', 'recorder_kbps', 'audio_kbps', 'needed_kbps'},
             'content_types': {'recording': ['video/webm', 'video/mp4'], 'photo': ['image/jpeg', 'image/png']},
             'urls': {
                 'flags': POST {"kind"},
@@ -241,6 +244,7 @@ def capture_plan(user, exam):
         'steps': list(provider.steps_for(exam)),
         'recordings': list(provider.recording_kinds(exam)),
         'room_scan': options['room_scan'],
+        'record_sound': options['record_sound'],
         'on_capture_lost': options['on_capture_lost'],
         'photos': sorted(uploads.photo_kinds(attempt)),
         'state': {kind: uploads.recording_state(attempt, kind) for kind in kinds},
@@ -248,7 +252,9 @@ def capture_plan(user, exam):
         # The connection check: the sample to send and the speed the recordings need (kbit/s).
         'upload_check': {'url': url('attempt-upload-check'), 'sample_bytes': UPLOAD_CHECK_BYTES,
                          'recorder_kbps': recorder_kbps(),
-                         'needed_kbps': round(recorder_kbps() * len(provider.recording_kinds(exam))
+                         'audio_kbps': AUDIO_KBPS if options['record_sound'] else 0,
+                         'needed_kbps': round((recorder_kbps() * len(provider.recording_kinds(exam))
+                                               + (AUDIO_KBPS if options['record_sound'] else 0))
                                               * UPLOAD_CHECK_HEADROOM)},
         'content_types': {'recording': sorted(uploads.RECORDING_TYPES), 'photo': sorted(uploads.PHOTO_TYPES)},
         'urls': {

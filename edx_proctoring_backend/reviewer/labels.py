@@ -43,6 +43,7 @@ FINDING_LABELS = {
     events.LOOKING_AWAY: gettext_lazy('Looking away'),
     events.CAMERA_COVERED_OR_DARK: gettext_lazy('Camera covered or dark'),
     events.SCREEN_CHANGED: gettext_lazy('Screen changed'),
+    events.TALKING: gettext_lazy('Talking'),
 }
 RECORDING_LABELS = {
     Recording.WEBCAM: gettext_lazy('Webcam'),

@@ -24,6 +24,7 @@ COLOURS = {
     'face_mismatch': '#d35400',
     'looking_away': '#2471a3',
     'camera_covered_or_dark': '#1c2833',
+    'talking': '#9a7d0a',
     'screen_changed': '#117a65',
 }
 DEFAULT_COLOUR = '#7f8c8d'

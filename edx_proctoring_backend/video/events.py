@@ -17,9 +17,10 @@ FACE_MISMATCH = 'face_mismatch'
 LOOKING_AWAY = 'looking_away'
 CAMERA_COVERED_OR_DARK = 'camera_covered_or_dark'
 SCREEN_CHANGED = 'screen_changed'
+TALKING = 'talking'   # speech in the webcam recording's sound, where the microphone is recorded
 
 #: Every kind of event the pipeline can emit, webcam kinds first.
-EVENT_KINDS = (NO_FACE, MULTIPLE_FACES, FACE_MISMATCH, LOOKING_AWAY, CAMERA_COVERED_OR_DARK, SCREEN_CHANGED)
+EVENT_KINDS = (NO_FACE, MULTIPLE_FACES, FACE_MISMATCH, LOOKING_AWAY, CAMERA_COVERED_OR_DARK, TALKING, SCREEN_CHANGED)
 
 # Times are compared after float arithmetic on timestamps; this absorbs the rounding.
 _EPSILON_S = 1e-3

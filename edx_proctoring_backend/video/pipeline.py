@@ -16,7 +16,7 @@ import os
 import cv2
 import numpy as np
 
-from . import events as kinds
+from . import events as kinds, sound
 from .detectors import IDENTITY_UNAVAILABLE, load_identity_verifier, looking_away_score, make_detector
 from .events import EventTracker
 from .results import AnalysisFailed, AnalysisOptions, AnalysisResult, check_file
@@ -85,6 +85,8 @@ def analyse_in_process(path, *, kind='webcam', reference_photo=None, options=Non
         # caller expected; an exam may also end early, so this is for the reviewer, not a failure.
         analysis.warnings.append(f'only {duration_s:.0f} s of video could be decoded where '
                                  f'{expected_duration_s:.0f} s were expected')
+    if kind == 'webcam' and options.check_sound:
+        analysis.add_events(*sound.talking_events(path, options))
     result = analysis.result(duration_s)
     if on_progress is not None:
         on_progress(1.0)
@@ -171,6 +173,7 @@ class _Analysis:
         self.kind = kind
         self.options = options
         self.warnings = []
+        self.extra_events = []
         self.frames_sampled = 0
         self.detector = None
         self.identity = None
@@ -305,9 +308,14 @@ class _Analysis:
 
     # The end --------------------------------------------------------------------------------------
 
+    def add_events(self, found, warning=None):
+        """Events found outside the frames (the sound's), and the note of that check, for the result."""
+        self.extra_events.extend(found)
+        self._warn(warning)
+
     def result(self, duration_s):
         """All events, in order of start, and the warnings."""
-        found = []
+        found = list(self.extra_events)
         for tracker in self.trackers.values():
             found.extend(tracker.finish(duration_s))
         found.sort(key=lambda event: (event.start_s, event.kind))

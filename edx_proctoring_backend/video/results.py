@@ -78,6 +78,12 @@ class AnalysisOptions:
     #: Width and JPEG quality of the evidence thumbnails.
     thumbnail_width: int = 160
     thumbnail_quality: int = 70
+    #: Share of a second's 30 ms frames that must be speech for the second to count as talking.
+    speech_share: float = 0.35
+    #: WebRTC voice activity detector's mode: 0 (most frames taken for voice) to 3 (fewest).
+    vad_aggressiveness: int = 2
+    #: Whether the sound of a webcam recording is checked for talking (where it has sound).
+    check_sound: bool = True
     #: Optional path to an ONNX face detector with YuNet's inputs and outputs, used instead of the
     #: bundled libfacedetection model.
     detector_model_path: Optional[str] = None
@@ -95,6 +101,8 @@ class AnalysisOptions:
             raise AnalysisFailed('bad_request', 'option max_gap_s must not be negative')
         if not 0 < self.screen_change_fraction < 1 or not 0 <= self.min_face_confidence <= 1:
             raise AnalysisFailed('bad_request', 'options screen_change_fraction and min_face_confidence are in 0..1')
+        if not 0 < self.speech_share <= 1 or self.vad_aggressiveness not in (0, 1, 2, 3):
+            raise AnalysisFailed('bad_request', 'option speech_share is in 0..1, vad_aggressiveness one of 0..3')
         if not 1 <= self.thumbnail_quality <= 100:
             raise AnalysisFailed('bad_request', 'option thumbnail_quality must be in 1..100')
         return self

@@ -23,6 +23,8 @@
     'use strict';
 
     var MIME_TYPES = ['video/webm;codecs=vp8', 'video/webm;codecs=vp9', 'video/webm'];
+    // A stream with the microphone's sound: the same, with Opus for the sound.
+    var MIME_TYPES_WITH_SOUND = ['video/webm;codecs=vp8,opus', 'video/webm;codecs=vp9,opus', 'video/webm'];
     var MAX_BACKOFF_MS = 30000;
     // A recorder's first data can be a few bytes of its header: chunks are at least this big (but the
     // last one), so the server always sees a whole header at the start of a file.
@@ -66,10 +68,11 @@
     }
 
     /* The first recorder type this browser supports among those the server accepts (`accepted`). */
-    function supportedMimeType(accepted) {
+    function supportedMimeType(accepted, withSound) {
         if (!global.MediaRecorder) { return null; }
-        for (var i = 0; i < MIME_TYPES.length; i += 1) {
-            var type = MIME_TYPES[i];
+        var types = withSound ? MIME_TYPES_WITH_SOUND : MIME_TYPES;
+        for (var i = 0; i < types.length; i += 1) {
+            var type = types[i];
             var allowed = !accepted || !accepted.length || accepted.indexOf(type.split(';')[0]) >= 0;
             if (allowed && (!global.MediaRecorder.isTypeSupported || global.MediaRecorder.isTypeSupported(type))) {
                 return type;
@@ -380,7 +383,8 @@
      */
     function Recorder(stream, queue, pace, onLost) {
         var timesliceMs = pace.timesliceMs;
-        var mimeType = supportedMimeType(pace.accepted);
+        var withSound = stream.getAudioTracks().length > 0;
+        var mimeType = supportedMimeType(pace.accepted, withSound);
         // The recorder gets its own copy of the stream: stopping it (the end of the room scan) leaves the
         // camera and its previews running.
         var copy = stream.clone();
@@ -388,6 +392,7 @@
         if (mimeType) { options.mimeType = mimeType; }
         // The bitrate the connection check measured the learner's upload against.
         if (pace.bitsPerSecond) { options.videoBitsPerSecond = pace.bitsPerSecond; }
+        if (withSound && pace.audioBitsPerSecond) { options.audioBitsPerSecond = pace.audioBitsPerSecond; }
         var recorder = new global.MediaRecorder(copy, options);
         var held = [];
         var heldBytes = 0;
@@ -449,7 +454,8 @@
         var flushLimit = Math.max(1, Number(plan.flush_seconds) || 20) * 1000;
         var uploadCheck = plan.upload_check || {};
         var pace = {timesliceMs: timeslice, accepted: plan.content_types,
-                    bitsPerSecond: (Number(uploadCheck.recorder_kbps) || 0) * 1000};
+                    bitsPerSecond: (Number(uploadCheck.recorder_kbps) || 0) * 1000,
+                    audioBitsPerSecond: (Number(uploadCheck.audio_kbps) || 0) * 1000};
         var camera = null;    // the webcam stream, shared by the photos, the room scan and the recording
 
         function showError(message) {
@@ -488,7 +494,7 @@
                     camera = stream;
                     return stream;
                 }, function () {
-                    throw new Error(messages.camera_denied);
+                    throw new Error(plan.audio ? messages.camera_microphone_denied : messages.camera_denied);
                 });
         }
 
@@ -708,16 +714,24 @@
                         passed = result('screen', sharing ? 'passed' : 'failed',
                                         sharing ? messages.check_screen_ok : messages.check_screen_failed) && passed;
                     }
-                    var camera = passed ? openCamera().then(function (stream) {
+                    var opened = passed ? openCamera().then(function (stream) {
                         attachPreview(step.querySelector('video'), stream);
                         return result('camera', 'passed', messages.check_camera_ok);
-                    }, function () {
-                        return result('camera', 'failed', messages.camera_denied);
+                    }, function (error) {
+                        return result('camera', 'failed', error.message);
                     }) : Promise.resolve(false);
-                    camera.then(function (cameraWorks) {
+                    opened.then(function (cameraWorks) {
                         passed = passed && cameraWorks;
-                        result('microphone', plan.audio ? 'passed' : 'skipped',
-                               plan.audio ? messages.check_microphone_ok : messages.check_microphone_unused);
+                        if (!plan.audio) {
+                            result('microphone', 'skipped', messages.check_microphone_unused);
+                        } else if (cameraWorks) {
+                            // The camera's stream asked for the microphone too: its sound must be live.
+                            var hearing = camera && camera.getAudioTracks().some(function (track) {
+                                return track.readyState === 'live';
+                            });
+                            passed = result('microphone', hearing ? 'passed' : 'failed',
+                                            hearing ? messages.check_microphone_ok : messages.microphone_denied) && passed;
+                        }
                         return passed ? checkUpload() : false;
                     }).then(function (uploaded) {
                         passed = passed && uploaded;

@@ -299,6 +299,20 @@ def test_the_system_check_says_what_works_and_what_to_do(local_exam_url, media_p
     assert page.js_errors == []
 
 
+def test_where_the_exam_records_sound_the_check_hears_the_microphone(local_exam_url, media_page):
+    page = media_page
+    page.goto(local_exam_url(record_sound=True))
+    page.locator('[data-action=opt_in]').click()
+    item = pass_system_check(page)
+    expect(item.locator('li[data-check=microphone]')).to_have_attribute('data-result', 'passed')
+    expect(item.locator('li[data-check=microphone]')).to_have_text('Microphone: working.')
+    # The webcam's stream carries the sound: the recorder will record both.
+    assert page.evaluate("""() => new Promise((resolve) => {
+        const video = document.querySelector('li[data-step=system_check] video');
+        resolve(video.srcObject.getAudioTracks().length);
+    })""") == 1
+
+
 def test_a_browser_that_cannot_record_is_stopped_at_the_system_check(local_exam_url, media_page):
     page = media_page
     root = page.locator('.proctored-exam')

@@ -32,7 +32,8 @@ def test_installed_and_offered_without_vendor_settings():
     assert isinstance(provider, LocalProvider)
     assert provider.verbose_name == 'In-house proctoring (recordings stay on this site)'
     assert ('local', provider.verbose_name) in api.available_providers()
-    assert set(api.exam_rule_choices('local')) == {'require_screen', 'room_scan', 'end_on_capture_lost'}
+    assert set(api.exam_rule_choices('local')) == {'require_screen', 'room_scan', 'end_on_capture_lost',
+                                                   'record_sound'}
 
 
 def test_not_offered_where_the_site_does_not_configure_it(settings):
@@ -42,12 +43,14 @@ def test_not_offered_where_the_site_does_not_configure_it(settings):
 
 
 def test_the_exams_rules_override_the_sites(db, settings):  # pylint: disable=unused-argument
-    settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {'require_screen': True, 'on_capture_lost': 'end'}}
+    settings.PROCTORING_PROVIDERS = {'null': {}, 'local': {'require_screen': True, 'on_capture_lost': 'end',
+                                                           'record_sound': True}}
     provider = get_provider('local')
     assert provider.options(local_exam(usage='a')) == {
-        'require_screen': True, 'room_scan': False, 'on_capture_lost': 'end'}
-    exam = local_exam(usage='b', require_screen=False, room_scan=True, end_on_capture_lost=False)
-    assert provider.options(exam) == {'require_screen': False, 'room_scan': True, 'on_capture_lost': 'continue'}
+        'require_screen': True, 'room_scan': False, 'record_sound': True, 'on_capture_lost': 'end'}
+    exam = local_exam(usage='b', require_screen=False, room_scan=True, end_on_capture_lost=False, record_sound=False)
+    assert provider.options(exam) == {'require_screen': False, 'room_scan': True, 'record_sound': False,
+                                      'on_capture_lost': 'continue'}
     assert provider.steps_for(exam) == (Step.SYSTEM_CHECK, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN,
                                         Step.EXAM_CODE)
     assert provider.recording_kinds(exam) == ('webcam',)
@@ -127,10 +130,11 @@ def test_capture_plan_gives_the_page_everything_it_needs(learner, db):  # pylint
     assert plan['attempt_id'] == attempt.pk and plan['status'] == S.CREATED
     assert plan['steps'] == ['system_check', 'user_photo', 'id_photo', 'room_scan', 'exam_code']
     assert plan['recordings'] == ['webcam'] and plan['room_scan'] is True
-    assert plan['on_capture_lost'] == 'continue'
+    assert plan['on_capture_lost'] == 'continue' and plan['record_sound'] is False
     # The connection check: a sample to time, and what one recording at the recorder's bitrate needs.
     assert plan['upload_check'] == {'url': f'/api/proctored-exams/v1/attempts/{attempt.pk}/upload-check',
-                                    'sample_bytes': 512 * 1024, 'recorder_kbps': 1000, 'needed_kbps': 1500}
+                                    'sample_bytes': 512 * 1024, 'recorder_kbps': 1000, 'audio_kbps': 0,
+                                    'needed_kbps': 1500}
     assert 'terms' not in plan and plan['photos'] == []  # the terms were agreed to at the opt-in
     assert plan['state']['room_scan'] == {'kind': 'room_scan', 'next_index': 0, 'size_bytes': 0,
                                           'status': 'not_started'}
@@ -157,3 +161,12 @@ def test_capture_plan_is_none_for_other_providers_and_finished_attempts(learner,
     assert api.capture_plan(learner, exam)['status'] == S.STARTED
     api.submit(learner, exam)
     assert api.capture_plan(learner, exam) is None
+
+
+def test_where_the_exam_records_sound_the_page_asks_for_the_microphone(learner, db):  # pylint: disable=unused-argument
+    exam = local_exam(usage='sound', record_sound=True)
+    journeys.opt_in(learner, exam)
+    plan = api.capture_plan(learner, exam)
+    assert plan['record_sound'] is True
+    # The webcam's 1000 kbit/s and the sound's 64, with half as much again for the slower moments.
+    assert (plan['upload_check']['audio_kbps'], plan['upload_check']['needed_kbps']) == (64, 1596)

@@ -10,6 +10,7 @@ drift keep the codec honest (a still picture compresses to nothing and decodes t
 import cv2
 import numpy as np
 from matplotlib import cbook
+from scipy.signal import lfilter
 from skimage import data
 
 WIDTH, HEIGHT = 320, 240
@@ -185,3 +186,91 @@ def like_a_browser_recording(webm):
     length = 3 + (webm[start + 2] & 0x7f)   # ID, one size byte, the float
     assert start > 0 and length in (7, 11)
     return webm[:start] + bytes([0xEC, 0x80 | (length - 2)]) + bytes(length - 2) + webm[start + length:]
+
+
+# ---- sound ----------------------------------------------------------------------------------------------------
+
+SOUND_RATE = 48000
+
+
+def _resonance(signal, frequency, bandwidth, rate):
+    """``signal`` through one formant: a two-pole resonator at ``frequency`` Hz."""
+    radius = np.exp(-np.pi * bandwidth / rate)
+    theta = 2 * np.pi * frequency / rate
+    return lfilter([1 - radius], [1, -2 * radius * np.cos(theta), radius * radius], signal)
+
+
+def speech_like(seconds, seed=0, rate=SOUND_RATE):
+    """
+    A voice-like sound: a glottal pulse train (a pitch of 110-140 Hz) through the formants of a vowel that
+    changes every 0.2 s, its loudness rising and falling as syllables do. Not words, but what a voice
+    detector and a pitch tracker see of speech.
+    """
+    rng = np.random.default_rng(seed)
+    count = int(seconds * rate)
+    times = np.arange(count) / rate
+    pitch = 125 + 15 * np.sin(2 * np.pi * 0.5 * times)
+    pulses = (np.diff(np.floor(np.cumsum(pitch / rate)), prepend=0) > 0).astype(float)
+    vowels = ((700, 1200, 2500), (300, 2300, 3000), (500, 900, 2400), (400, 2000, 2600))
+    voice = np.zeros(count)
+    syllable = int(0.2 * rate)
+    for start in range(0, count, syllable):
+        first, second, third = vowels[rng.integers(len(vowels))]
+        part = pulses[start:start + syllable]
+        voice[start:start + syllable] = (_resonance(part, first, 80, rate) + 0.6 * _resonance(part, second, 100, rate)
+                                         + 0.3 * _resonance(part, third, 120, rate))
+    voice *= 0.3 + 0.7 * np.abs(np.sin(2 * np.pi * 2.5 * times))
+    return 0.5 * voice / np.max(np.abs(voice))
+
+
+def tone(seconds, frequency=440.0, rate=SOUND_RATE):
+    """A steady tone (a beep, a hum): loud and periodic, but no speech."""
+    return 0.3 * np.sin(2 * np.pi * frequency * np.arange(int(seconds * rate)) / rate)
+
+
+def hiss(seconds, seed=0, rate=SOUND_RATE):
+    """A steady hiss (a fan, traffic): loud, but no pitch."""
+    return 0.2 * np.random.default_rng(seed).standard_normal(int(seconds * rate))
+
+
+def quiet(seconds, seed=0, rate=SOUND_RATE):
+    """A quiet room."""
+    return 0.001 * np.random.default_rng(seed).standard_normal(int(seconds * rate))
+
+
+def with_sound(path, sound, face=None):
+    """
+    A WebM of one person (VP8, as browsers record) with ``sound`` (floats at ``SOUND_RATE``) as its Opus
+    track, muxed by PyAV as a browser's MediaRecorder does; returns ``path``.
+    """
+    import av  # pylint: disable=import-outside-toplevel
+    scene = Scene(5)
+    face = astronaut_face() if face is None else face
+    with av.open(str(path), 'w', format='webm') as container:
+        video = container.add_stream('libvpx', rate=FPS)
+        video.width, video.height, video.pix_fmt = WIDTH, HEIGHT, 'yuv420p'
+        audio = container.add_stream('libopus', rate=SOUND_RATE)
+        audio.layout = 'mono'
+        seconds = len(sound) / SOUND_RATE
+        for number in range(int(round(seconds * FPS))):
+            frame = av.VideoFrame.from_ndarray(scene.frame(number / FPS, [(face, 160, 150)]), format='bgr24')
+            frame.pts = number
+            container.mux(video.encode(frame))
+        samples = (np.clip(sound, -1, 1) * 32767).astype(np.int16)
+        step = 960   # 20 ms, Opus's frame
+        for start in range(0, len(samples) - step + 1, step):
+            frame = av.AudioFrame.from_ndarray(samples[None, start:start + step], format='s16', layout='mono')
+            frame.sample_rate = SOUND_RATE
+            frame.pts = start
+            container.mux(audio.encode(frame))
+        container.mux(video.encode())
+        container.mux(audio.encode())
+    return path
+
+
+def sound_clip(path):
+    """19 s of one person: 0-3 quiet; 3-9 talking; 9-12 quiet; 12-16 a steady tone; 16-19 a hiss."""
+    return with_sound(path, np.concatenate([quiet(3), speech_like(6), quiet(3, 1), tone(4), hiss(3)]))
+
+
+SOUND_LABELS = [('talking', 3.0, 9.0)]

@@ -49,6 +49,12 @@ def screen_webm(clip_dir):
 
 
 @pytest.fixture(scope='session')
+def sound_webm(clip_dir):
+    """19 s WebM of one person with sound: quiet, talking 3-9 s, quiet, a steady tone, a hiss."""
+    return clips.sound_clip(clip_dir / 'sound.webm')
+
+
+@pytest.fixture(scope='session')
 def browser_webm(clip_dir, timeline_webm):
     """The timeline clip without a Duration element (so with a bogus frame count), like a browser's."""
     path = clip_dir / 'browser-timeline.webm'

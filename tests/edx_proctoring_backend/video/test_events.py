@@ -57,7 +57,7 @@ def test_confidence_is_clamped_and_kinds_are_checked():
     assert tracker.finish()[0].confidence == 1.0
     with pytest.raises(ValueError):
         EventTracker('sneezing', sample_period_s=1.0, min_duration_s=1.0, max_gap_s=0.0)
-    assert len(EVENT_KINDS) == 6
+    assert len(EVENT_KINDS) == 7 and EVENT_KINDS[5] == 'talking'
 
 
 def test_event_json_leaves_the_thumbnail_out():
