@@ -47,7 +47,7 @@ PROCTORING_DEMO_STAFF = ('staff',)
 PROCTORING_STANDALONE_COURSE_ROLES = {
     'course_staff': {'*': 'staff'}, 'instructor': {'*': 'instructor'}, 'support': {'*': 'support'},
 }
-LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands')]
+LANGUAGES = [('en', 'English'), ('fr', 'Français'), ('nl', 'Nederlands'), ('ar', 'العربية')]
 TIME_ZONE = 'UTC'
 
 DATABASES = {

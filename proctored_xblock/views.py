@@ -14,8 +14,13 @@ _TEMPLATES = TemplateLookup(directories=[str(TEMPLATE_DIR)], strict_undefined=Tr
 
 
 def render_template(name, i18n, **context):
-    """Render one of the block's templates with the i18n service's ``_`` and ``ngettext``."""
-    return _TEMPLATES.get_template(name).render_unicode(_=i18n.gettext, ngettext=i18n.ngettext, **context)
+    """
+    Render one of the block's templates with the i18n service's ``_`` and ``ngettext``, and the active
+    language's ``text_direction`` (``rtl`` in Arabic), which the block's root element carries.
+    """
+    direction = 'rtl' if translation.get_language_bidi() else 'ltr'
+    return _TEMPLATES.get_template(name).render_unicode(_=i18n.gettext, ngettext=i18n.ngettext,
+                                                        text_direction=direction, **context)
 
 
 def page_state(state):

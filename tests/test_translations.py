@@ -30,8 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 NBSP = '\u00a0'
 # Each package, and the domain of its translations.
 DOMAINS = {'proctored_xblock': 'text', 'edx_proctoring_backend': 'django'}
-LANGUAGES = ('fr', 'nl')
-PLURAL_FORMS = {'fr': 'nplurals=2; plural=(n > 1);', 'nl': 'nplurals=2; plural=(n != 1);'}
+LANGUAGES = ('fr', 'nl', 'ar')
+PLURAL_FORMS = {'fr': 'nplurals=2; plural=(n > 1);', 'nl': 'nplurals=2; plural=(n != 1);',
+                'ar': 'nplurals=6; plural=n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : '
+                      'n%100>=3 && n%100<=10 ? 3 : n%100>=11 ? 4 : 5;'}
 TOOLS = ('make', 'xgettext', 'msgfmt', 'msgmerge', 'msgcat', 'msgattrib', 'msginit')
 # The functions whose literal arguments are messages: name -> positions (from 1) of context, singular, plural.
 KEYWORDS = {
@@ -61,6 +63,11 @@ def _messages(path):
 
 def _key(entry):
     return (entry.msgctxt, entry.msgid, entry.msgid_plural or None)
+
+
+def _plural_count(language):
+    """How many plural forms the language's catalogues hold (``nplurals``)."""
+    return int(re.search(r'nplurals=(\d+)', PLURAL_FORMS[language]).group(1))
 
 
 def _translations(entry):
@@ -111,7 +118,7 @@ def extracted(tmp_path_factory, needs_tools):  # pylint: disable=unused-argument
 @pytest.mark.parametrize('package', DOMAINS)
 def test_config_lists_the_locales_and_each_has_its_catalogues(package):
     configuration = Configuration(filename=_locale_dir(package) / 'config.yaml')
-    assert configuration.locales == ['en', 'fr', 'nl']
+    assert configuration.locales == ['en', 'fr', 'nl', 'ar']
     assert configuration.source_locale == 'en'
     assert _source(package).is_file()
     for language in configuration.translated_locales:
@@ -231,7 +238,7 @@ def test_translations_are_complete(package, language):
     for entry in entries:
         assert 'fuzzy' not in entry.flags, entry.msgid
         assert all(_translations(entry)), f'{language}: {entry.msgid!r} is not translated'
-        assert len(_translations(entry)) == (1 if not entry.msgid_plural else 2), entry.msgid
+        assert len(_translations(entry)) == (1 if not entry.msgid_plural else _plural_count(language)), entry.msgid
         assert all(text != entry.msgid or len(text) < 12 for text in _translations(entry)), \
             f'{language}: {entry.msgid!r} looks untranslated'
 
@@ -276,7 +283,8 @@ def test_compiled_catalogues_hold_the_po_translations(package, language, tmp_pat
         if not entry.msgid_plural:
             assert compiled[entry.msgid] == entry.msgstr
         else:
-            assert [compiled[(entry.msgid, index)] for index in range(2)] == _translations(entry)
+            assert [compiled[(entry.msgid, index)] for index in range(_plural_count(language))] == \
+                _translations(entry)
 
 
 # ---- rendering --------------------------------------------------------------------------------
