@@ -268,12 +268,13 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     @staticmethod
     def _onboarding_context(state, _):
         """The learner's onboarding where the provider asks for it: status, its words, what next, the link."""
-        if state is None or not state.onboarding:
+        found = state.onboarding if state is not None else None
+        if not found:
             return None
-        status = state.onboarding['status']
+        status = found['status']
         label, next_step = views.onboarding_texts(_).get(status, (status, ''))
         # The link only where there is something to do there.
-        url = state.onboarding['url'] if status not in ('approved', 'submitted', 'pending') else ''
+        url = found['url'] if status not in ('approved', 'submitted', 'pending') else ''
         return {'status': status, 'label': label, 'next_step': next_step, 'url': url}
 
     def _page_context(self, state, state_name, content_visible, children, capture=None):
@@ -302,7 +303,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'steps': [(step,) + step_texts.get(step, (step, '')) for step in steps],
             'checks_in_vendor_software': bool(state and state.checks_in_vendor_software),
             'software_url': state.software_url if state else '',
-            'onboarding': self._onboarding_context(state, _),
+            'onboarding': self._onboarding_context(state, _) if state_name == 'choose' else None,
             # Whom to ask, where a learner can be stuck: the setup, an error, a review being made.
             'support': (api.support_for(self.course_key)
                         if state_name in ('checks', 'error') or review == api.ReviewStatus.PENDING else None),

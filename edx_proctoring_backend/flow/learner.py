@@ -24,7 +24,7 @@ from ..lms.enrollment import is_verified_track
 from ..lms.events import emit_attempt_event
 from ..privacy import consent, retention
 from ..providers import onboarding
-from ..providers.base import Feature, Step
+from ..providers.base import Feature, ProctoringProvider, Step
 from ..providers.models import ProviderCall
 from ..providers.registry import get_provider
 from ..recordings import capture, uploads
@@ -76,7 +76,9 @@ class LearnerState:
     timer_token: str = ''
     checks_in_vendor_software: bool = False
     software_url: str = ''          # where the learner gets and runs the vendor's software (its system check)
-    onboarding: dict = None         # {'status', 'url'} where the provider asks for onboarding before the exam
+    # Where the provider asks for onboarding before this exam, and of whom (``onboarding`` asks when read).
+    onboarding_provider: ProctoringProvider = None
+    user: object = None
     session_pending: bool = False   # the vendor was unreachable: its session is being set up
     terms: consent.Terms = None     # what the learner agrees to by opting in (before any attempt)
     refused: bool = False           # the learner's latest answer to the terms is no
@@ -92,6 +94,17 @@ class LearnerState:
     def review_status(self):
         """Pending / satisfactory / unsatisfactory for a submitted proctored attempt, else None."""
         return review_status(self.exam.exam_type, self.status) if self.attempt else None
+
+    @property
+    def onboarding(self):
+        """
+        ``{'status', 'url'}`` of the learner's onboarding where the provider asks for it, else None. Read only
+        by the page that shows it: it may ask the vendor (once, when nothing is kept).
+        """
+        if self.onboarding_provider is None:
+            return None
+        return {'status': onboarding.learner_status(self.onboarding_provider, self.user),
+                'url': self.onboarding_provider.onboarding_url(self.user)}
 
     @property
     def review_reopened(self):
@@ -138,8 +151,7 @@ def learner_state(user, exam, now=None):
         if attempt is None or _may_retake(exam, attempt):
             _add_choice(state, user, provider)
             if Feature.ONBOARDING in provider.features and exam.exam_type == ExamType.PROCTORED:
-                state.onboarding = {'status': onboarding.learner_status(provider, user),
-                                    'url': provider.onboarding_url(user)}
+                state.onboarding_provider, state.user = provider, user
     if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:
         state.session_pending = ProviderCall.objects.filter(
             attempt=attempt, action=ProviderCall.REGISTER_ATTEMPT, status=ProviderCall.PENDING).exists()

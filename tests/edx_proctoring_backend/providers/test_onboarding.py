@@ -108,3 +108,13 @@ def test_staff_reset_the_onboarding_at_the_vendor(vendor, provider, learner, mak
     vendor.go_down()
     with pytest.raises(api.VendorError):
         api.reset_onboarding(learner, 'proctortrack', by=None)
+
+
+def test_reading_a_learners_state_asks_the_vendor_nothing_until_the_page_shows_the_onboarding(
+        vendor, learner, make_exam):
+    exam = make_exam(provider='proctortrack')
+    seen = len(vendor.requests_seen)
+    state = api.learner_state(learner, exam)   # as the content gate reads it, for every child rendered
+    assert len(vendor.requests_seen) == seen
+    assert state.onboarding == {'status': 'not_started', 'url': ''}   # the page asks, once
+    assert len(vendor.requests_seen) == seen + 1
