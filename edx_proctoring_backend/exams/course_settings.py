@@ -2,7 +2,7 @@
 What a course's team sets for all the course's proctored exams (``CourseSettings``): the course's support
 contact, shown to learners where they can be stuck, and the share of an exam's points that passes for
 credit. Where the team sets nothing, the site's settings apply (read by the callers: ``flow.support``,
-``credit.policy``).
+``credit.models.min_grade``).
 """
 import math
 
