@@ -41,6 +41,12 @@ def test_refuse_ask_for_a_campus_sitting_then_take_it_online(page, workbench, le
         return items.slice(1).map((item, i) => box(item).top - box(items[i]).bottom);
     }''')
     assert len(gaps) > 5 and max(gaps) < 4, gaps
+    # The terms scroll with the keyboard: the box takes the focus, and the arrow keys move it.
+    terms.focus()
+    expect(terms).to_be_focused()
+    for _ in range(5):
+        page.keyboard.press('ArrowDown')
+    page.wait_for_function("() => document.querySelector('section.proctored-exam__terms').scrollTop > 0")
 
     # "No" is reached with the keyboard right after "Yes", and records the refusal.
     page.locator('[data-action=opt_in]').focus()

@@ -147,6 +147,9 @@ def expect_no_warning(page):
     """No time warning is shown, nor announced."""
     expect(page.locator('.proctored-exam__warning')).to_be_empty()
     expect(page.locator('.proctored-exam__warning')).to_be_hidden()
+    # Not display:none while empty: the live region is in the accessibility tree before its text arrives.
+    assert page.evaluate("() => getComputedStyle(document.querySelector('.proctored-exam__warning')).display") \
+        != 'none'
     expect(page.locator('.proctored-exam')).not_to_have_attribute('data-warning', re.compile('.*'))
 
 

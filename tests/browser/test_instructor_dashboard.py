@@ -263,6 +263,10 @@ def test_allowances_page_works_with_the_keyboard_and_names_every_control(
     for name in ('attempts', 'learners', 'exports', 'settings'):
         staff_page.goto(dashboard(live_server.url, name))
         assert staff_page.evaluate(UNNAMED_CONTROLS) == [], name
+    # The export links are targets of at least 24 px (WCAG 2.2 target size).
+    staff_page.goto(dashboard(live_server.url, 'exports'))
+    heights = staff_page.locator('.exports a').evaluate_all('links => links.map(l => l.getBoundingClientRect().height)')
+    assert heights and min(heights) >= 24, heights
 
     # Keyboard only: an unknown learner is refused, and the focus moves to the message, which says why; the
     # form keeps what was entered (the timed exam is not the first of the list, nor the multiplier).
