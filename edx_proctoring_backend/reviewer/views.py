@@ -121,13 +121,14 @@ class AttemptReviewView(ReviewerView):
         rules_text, rules = api.exam_rules_in_force(attempt.exam)
         providers = dict(api.available_providers())
         allowed = api.person_decisions(attempt, request.user)
+        stage = api.review_stage(attempt)
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
             **page_frame(),
             'may_see': api.may_see_evidence(attempt, request.user),
             'attempt': attempt, 'evidence': evidence, 'recordings': recordings,
             'decisions': [(value, label) for value, label in DECISIONS if value in allowed],
             'status_label': STATUS_LABELS.get(attempt.status, attempt.status),
-            'stage': api.review_stage(attempt), 'stage_label': STAGE_LABELS.get(api.review_stage(attempt), ''),
+            'stage': stage, 'stage_label': STAGE_LABELS.get(stage, ''),
             'rules_text': rules_text, 'rules': [(rule, provider_text(label), on) for rule, label, on in rules],
             'reviews': [_review_entry(review, providers) for review in
                         attempt.reviews.select_related('reviewer').order_by('created', 'pk')],

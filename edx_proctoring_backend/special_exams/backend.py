@@ -339,12 +339,9 @@ class ProctoredExamsBackend(ProctoringBackendProvider):
 
     # ---- what the learner and the platform are told ---------------------------------------------------------
 
-    def _provider_settings(self):
-        return (getattr(settings, 'PROCTORING_PROVIDERS', None) or {}).get(self.provider_name, {})
-
     def get_software_download_url(self):
         """Where the learner gets the provider's software (its ``download_url`` setting), or None."""
-        return self._provider_settings().get('download_url') or None
+        return self.provider().software_url(None) or None
 
     def get_proctoring_config(self):
         """The provider's name, software, steps and rules, for edx-proctoring's proctoring settings."""
