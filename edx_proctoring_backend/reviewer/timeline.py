@@ -83,7 +83,7 @@ def timeline_svg(duration_s, findings, flags=(), labels=None, title=''):
     ), ((f'{x_of(second):.1f}', f'{x_of(second):.1f}', axis_y, axis_y + 4, f'{x_of(second):.1f}', axis_y + 16,
          clock(second)) for second in range(0, int(duration_s) + 1, step)))
     return format_html(
-        '<svg class="timeline" role="img" aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}" '
+        '<svg class="timeline" role="group" aria-label="{}" viewBox="0 0 {} {}" width="{}" height="{}" '
         'data-duration="{}" xmlns="http://www.w3.org/2000/svg">'
         '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#555"/>{}{}{}{}</svg>',
         title, WIDTH, height, WIDTH, height, f'{duration_s:.2f}',

@@ -210,7 +210,7 @@ def page_text():
         'id_photo': gettext('ID photo'), 'interruptions': gettext('Interruptions'),
         'none': gettext('None'), 'recordings': gettext('Recordings'),
         'moments': gettext('Suggested moments'), 'no_moments': gettext('The analysis suggests nothing here.'),
-        'jump': gettext('Go to this moment'), 'confidence': gettext('confidence'),
+        'confidence': gettext('confidence'),
         'history': gettext('Reviews so far'), 'decision': gettext('Your decision'),
         'comment': gettext('Comment (required unless satisfactory)'), 'send': gettext('Record the decision'),
         'not_decidable': gettext('This attempt cannot be reviewed in its current state.'),

@@ -183,12 +183,12 @@ def local_exam_url(settings, live_server, learner_name):
     return open_exam
 
 
-def session_of(username):
-    """A signed-in session of ``username`` (created if needed); returns its cookie value."""
+def session_of(username, is_staff=False):
+    """A signed-in session of ``username`` (created if needed, global staff if asked); returns its cookie value."""
     from django.contrib.auth import get_user_model  # pylint: disable=import-outside-toplevel
     from django.test import Client  # pylint: disable=import-outside-toplevel
     client = Client()
-    client.force_login(get_user_model().objects.get_or_create(username=username)[0])
+    client.force_login(get_user_model().objects.get_or_create(username=username, defaults={'is_staff': is_staff})[0])
     return client.cookies['sessionid'].value
 
 

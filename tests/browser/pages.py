@@ -4,9 +4,12 @@ it or evaluate there, and the steps of taking the exam. Plain functions and cons
 (browser, page, live server, ORM access) are in ``conftest``.
 """
 import re
+from datetime import timedelta
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from edx_proctoring_backend.exams.clocks import forget_clock
 from edx_proctoring_backend.exams.models import ExamAttempt
 
 # What the warning region says at 20% and 5% of the time left, and at 00:00.
@@ -65,6 +68,24 @@ def new_context(browser):
 def latest_attempt(username):
     """The learner's latest attempt (read in the ORM helper's thread)."""
     return ExamAttempt.objects.filter(user__username=username).order_by('-pk').first()
+
+
+def move_deadline(attempt_pk, deadline):
+    """Give a started attempt another deadline, as if the server's time had moved on (in the ORM helper's thread)."""
+    ExamAttempt.objects.filter(pk=attempt_pk).update(deadline=deadline)
+    forget_clock(attempt_pk)  # the timer's cache held the old deadline
+
+
+def leave_seconds(attempt_pk, seconds):
+    """
+    Move a started attempt's whole time window so that ``seconds`` are left now, its length unchanged
+    (the warnings are shares of it), as if the learner had taken that long (in the ORM helper's thread).
+    """
+    attempt = ExamAttempt.objects.get(pk=attempt_pk)
+    shift = timezone.now() + timedelta(seconds=seconds) - attempt.deadline
+    ExamAttempt.objects.filter(pk=attempt_pk).update(started_at=attempt.started_at + shift,
+                                                     deadline=attempt.deadline + shift)
+    forget_clock(attempt_pk)
 
 
 def reach_checks(page, url):

@@ -12,12 +12,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from edx_proctoring_backend.exams.clocks import forget_clock
-from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.privacy.models import ConsentRecord
 from edx_proctoring_backend.recordings.models import AttemptPhoto, Recording, SessionFlag
+from tests.browser.accessibility import LOCALES, Audit
 from tests.browser.conftest import in_thread, keep_screenshot, session_of
-from tests.browser.pages import latest_attempt, new_context, pass_system_check
+from tests.browser.pages import latest_attempt, move_deadline, new_context, pass_system_check
 
 pytestmark = pytest.mark.browser
 
@@ -482,12 +481,6 @@ def test_stopping_the_camera_ends_the_exam_where_the_site_says_so(local_exam_url
     assert page.js_errors == []
 
 
-def move_deadline(attempt_pk, deadline):
-    """Give a started attempt another deadline, as if the server's time had moved on."""
-    ExamAttempt.objects.filter(pk=attempt_pk).update(deadline=deadline)
-    forget_clock(attempt_pk)  # the timer's cache held the old deadline
-
-
 def test_time_up_stops_the_recorders_and_completes_the_recordings(local_exam_url, media_page, learner_name, orm):
     page = media_page
     pass_checks(page, local_exam_url())
@@ -510,3 +503,37 @@ def test_time_up_stops_the_recorders_and_completes_the_recordings(local_exam_url
         status, chunks = orm(stored_chunks, attempt.pk, kind)
         assert status != 'recording' and chunks == list(range(len(chunks))) and chunks
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize('locale', LOCALES)
+def test_the_in_house_checks_and_the_recording_meet_wcag_aa(local_exam_url, media_chromium, live_server,
+                                                            learner_name, locale):
+    url = local_exam_url()
+    audit = Audit(media_chromium, locale, cookies=[{'name': 'sessionid', 'value': in_thread(session_of, learner_name),
+                                                    'url': live_server.url}])
+    page, root = audit.page, audit.page.locator('.proctored-exam')
+    page.goto(url)
+    audit.check('choose (recorded on the site)', '.proctored-exam')
+    page.locator('[data-action=opt_in]').click()
+    expect(root).to_have_attribute('data-capture-step', 'system_check')
+    audit.check('checks: the system check', '.proctored-exam')
+    pass_system_check(page)
+    item = take_photo(page, 'user_photo')
+    audit.check('checks: a photo taken, to use or retake', '.proctored-exam')
+    item.locator('[data-capture-action=use]').click()
+    take_photo(page, 'id_photo').locator('[data-capture-action=use]').click()
+    scan = page.locator('li[data-step=room_scan]')
+    scan.locator('[data-capture-action=scan]').click()
+    expect(scan).to_have_attribute('data-scan', 'saved', timeout=MEDIA_TIMEOUT)
+    audit.check('checks: the room scan saved, the exam code', '.proctored-exam')
+    page.locator('[name=exam_code]').fill(page.locator('input.proctored-exam__code-value').input_value())
+    page.locator('form[data-action=confirm_checks] button[type=submit]').click()
+    expect(root).to_have_attribute('data-state', 'ready_to_start')
+    page.locator('[data-action=start]').click()
+    expect(root).to_have_attribute('data-state', 'started')
+    expect(page.locator('.proctored-exam__capture')).to_have_attribute('data-recording-webcam', 'on')
+    audit.check('started: the screen not shared yet', '.proctored-exam')
+    page.locator('[data-capture-action=screen]').click()
+    expect(page.locator('.proctored-exam__capture')).to_have_attribute('data-recording-screen', 'on')
+    audit.check('started: recording', '.proctored-exam')
+    audit.close()

@@ -187,7 +187,7 @@ def test_an_in_house_exam_recorded_analysed_and_decided(demo, browser_page):
     row.get_by_role('link', name='Review').click()
     # Staff see the session's media once they have taken its review.
     page.get_by_role('button', name='Take this review').click()
-    expect(page.get_by_role('img', name='Webcam: suggested moments')).to_be_visible()
+    expect(page.get_by_role('group', name='Webcam: suggested moments')).to_be_visible()
     page.get_by_role('radio', name='Satisfactory', exact=True).check()
     page.get_by_role('button', name='Record the decision').click()
     expect(page.locator('.review-queue--empty')).to_be_visible()

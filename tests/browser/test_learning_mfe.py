@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.recordings.models import SessionFlag
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import MEDIA_ARGS, in_thread, launch_chromium, serve_html, session_of
 from tests.browser.pages import latest_attempt, new_context
 from tests.browser.test_capture import (
@@ -98,13 +99,16 @@ def share_in_window(frame, window):
     """Share the screen in the window: both the window and the exam page say the screen is recorded."""
     panel = frame.locator('.proctored-exam__capture')
     expect(window.locator('[data-capture-action=screen]')).to_be_focused()
+    assert_accessible(window, where='the recording window, before sharing')
     window.locator('[data-capture-action=screen]').click()
     expect(window.locator('main')).to_have_attribute('data-recording-screen', 'on', timeout=MEDIA_TIMEOUT)
     expect(window.locator('.proctored-exam__capture-status')).to_have_text(
         'Your screen is being recorded. Go back to your exam and keep this window open until your exam ends.')
+    assert_accessible(window, where='the recording window, recording')
     expect(panel).to_have_attribute('data-recording-screen', 'on', timeout=MEDIA_TIMEOUT)
     expect(panel.locator('.proctored-exam__capture-status')).to_have_text(RECORDING)
     expect(panel.locator('[data-capture-action=screen-window]')).to_be_hidden()
+    assert_accessible(frame, '.proctored-exam', where='the exam in the learning MFE, recording from the window')
 
 
 def close_window_and_share_again(page, frame, window, orm, attempt):

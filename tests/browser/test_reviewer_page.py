@@ -4,12 +4,12 @@ shows the suggested moments, a click moves the video there, and the decision is 
 """
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from playwright.sync_api import expect
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
-from tests.browser.conftest import keep_screenshot
+from tests.browser.accessibility import assert_accessible
+from tests.browser.conftest import keep_screenshot, session_of
 from tests.edx_proctoring_backend.recordings.helpers import local_exam, start
 from tests.edx_proctoring_backend.video import clips
 
@@ -44,12 +44,7 @@ def recorded_attempt(settings, tmp_path, orm):
 @pytest.fixture
 def reviewer_page(page, live_server, orm):
     """The browser page, signed in as a member of global staff."""
-    def sign_in():
-        user = get_user_model().objects.create(username='staff-reviewer', is_staff=True)
-        client = Client()
-        client.force_login(user)
-        return client.cookies['sessionid'].value
-    session = orm(sign_in)
+    session = orm(session_of, 'staff-reviewer', True)
     page.context.add_cookies([{'name': 'sessionid', 'value': session, 'url': live_server.url}])
     return page
 
@@ -64,7 +59,7 @@ def test_review_a_recording_from_its_timeline(reviewer_page, live_server, record
     expect(page.locator('.recording video')).to_have_count(0)
     page.get_by_role('button', name='Take this review').click()
 
-    timeline = page.get_by_role('img', name='Webcam: suggested moments')
+    timeline = page.get_by_role('group', name='Webcam: suggested moments')
     expect(timeline).to_be_visible()
     kinds = timeline.locator('a.timeline__event').evaluate_all('links => links.map(l => l.dataset.kind)')
     assert {'no_face', 'multiple_faces', 'camera_covered_or_dark'} <= set(kinds)
@@ -99,3 +94,20 @@ def test_review_a_recording_from_its_timeline(reviewer_page, live_server, record
     expect(page.locator('.review-queue--empty')).to_be_visible()
     assert orm(lambda: ExamAttempt.objects.get(pk=recorded_attempt.pk).status) == 'rejected'
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize('locale', ['en-US', 'fr', 'nl', 'ar'])
+def test_the_queue_and_the_reviewer_page_meet_wcag_aa(chromium, live_server, recorded_attempt, orm, locale):
+    context = chromium.new_context(locale=locale, viewport={'width': 1200, 'height': 900})
+    context.add_cookies([{'name': 'sessionid', 'value': orm(session_of, 'staff-reviewer', True),
+                          'url': live_server.url}])
+    page = context.new_page()
+    page.goto(f'{live_server.url}/api/proctored-exams/review/')
+    assert_accessible(page, where=f'the review queue [{locale}]')
+    page.locator(f'tr[data-attempt="{recorded_attempt.pk}"] a').click()
+    assert_accessible(page, where=f'an attempt before its review is taken [{locale}]')
+    page.locator('form.take-review button').click()
+    expect(page.locator('.recording .moments button').first).to_be_visible()
+    page.wait_for_function("() => document.querySelector('.recording video').readyState >= 1")
+    assert_accessible(page, where=f'the reviewer page [{locale}]')
+    context.close()

@@ -25,7 +25,7 @@ def plot_x(seconds, duration):
 
 def test_one_row_per_kind_and_one_bar_per_finding_at_its_time():
     root = parse(timeline_svg(100, FINDINGS, labels={'no_face': 'No face'}, title='Webcam'))
-    assert root.get('role') == 'img' and root.get('aria-label') == 'Webcam'
+    assert root.get('role') == 'group' and root.get('aria-label') == 'Webcam'
     assert [text.text for text in root.iter(f'{SVG}text') if text.get('class') == 'timeline__label'] == [
         'No face', 'multiple_faces']
     links = [link for link in root.iter(f'{SVG}a') if link.get('class') == 'timeline__event']
