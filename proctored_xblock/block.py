@@ -333,6 +333,9 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
                 'ended': _("The time is up. Your answers are being submitted."),
                 'network': _("The server could not be reached. Your time keeps running; retrying."),
                 'network_action': _("The server could not be reached. Check your connection and try again."),
+                # {time} is the clock, as the page shows it (59:58).
+                'started': _("Your exam has started. Time remaining: {time}. The timer and End My Exam are at "
+                             "the top of the exam."),
             },
         }
         if state is not None and state.time is not None:

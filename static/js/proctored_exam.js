@@ -63,6 +63,100 @@
         }
     }
 
+    // Set before the page's own reload after a change of state (to the block's key), so that the
+    // reloaded page moves the focus to what changed; a plain visit or reload leaves the focus alone.
+    var FOCUS_AFTER_RELOAD = 'proctored-exam-focus-after-reload';
+
+    function markStateChange(blockKey) {
+        try { global.sessionStorage.setItem(FOCUS_AFTER_RELOAD, blockKey); } catch (e) { /* focus stays put */ }
+    }
+
+    function takeStateChange(blockKey) {
+        try {
+            var marked = global.sessionStorage.getItem(FOCUS_AFTER_RELOAD);
+            if (marked !== blockKey) { return false; }
+            global.sessionStorage.removeItem(FOCUS_AFTER_RELOAD);
+            return true;
+        } catch (e) {
+            return false;
+        }
+    }
+
+    /* After a change of state, the focus goes to what the new state brings: in a started exam, the first
+     * answer (the clock is announced); otherwise the state's landing element (the result, the exam code,
+     * a notice), or the block's heading. Screen readers read what takes the focus. */
+    function landOnState(root, state, messages) {
+        var content = root.querySelector('.proctored-exam__content');
+        var target = state === 'started' && content ?
+            content.querySelector('input:not([type="hidden"]):not([disabled]), textarea, select') : null;
+        target = target || root.querySelector('[data-landing]') || root.querySelector('.proctored-exam__title');
+        if (!target.matches('input, textarea, select, button, a[href]') && !target.hasAttribute('tabindex')) {
+            target.setAttribute('tabindex', '-1');
+        }
+        target.focus();
+        var clock = root.querySelector('.proctored-exam__clock');
+        var announcement = root.querySelector('.proctored-exam__announcement');
+        if (state === 'started' && clock && announcement) {
+            // Said once the focus change has been read: the live region is already in the page.
+            global.setTimeout(function () {
+                announcement.textContent = messages.started.replace('{time}', clock.textContent);
+            }, 150);
+        }
+    }
+
+    /* While the exam runs, its timer bar sticks below the host page's own fixed or sticky header (the
+     * clock and End My Exam stay in sight), and a field that takes the focus is scrolled out from under
+     * the bar (WCAG 2.2: focus not obscured). */
+    function keepTimerInSight(root) {
+        var bar = root.querySelector('.proctored-exam__timer-bar');
+        if (!bar) { return; }
+        var scheduled = false;
+
+        // The bottom of the host's headers stuck at the top of the window, one below the other.
+        function hostHeaderBottom() {
+            var box = root.getBoundingClientRect();
+            var x = Math.min(Math.max(box.left + box.width / 2, 0), global.innerWidth - 1);
+            var bottom = 0;
+            for (var stacked = 0; stacked < 5; stacked += 1) {
+                var below = bottom;
+                document.elementsFromPoint(x, bottom).forEach(function (element) {
+                    if (root.contains(element)) { return; }
+                    var position = global.getComputedStyle(element).position;
+                    if (position === 'fixed' || position === 'sticky') {
+                        below = Math.max(below, element.getBoundingClientRect().bottom);
+                    }
+                });
+                if (below <= bottom) { break; }
+                bottom = below;
+            }
+            return bottom;
+        }
+
+        function place() {
+            scheduled = false;
+            bar.style.top = hostHeaderBottom() + 'px';
+        }
+
+        function schedule() {
+            if (!scheduled) {
+                scheduled = true;
+                global.requestAnimationFrame(place);
+            }
+        }
+
+        place();
+        global.addEventListener('scroll', schedule, {passive: true});
+        global.addEventListener('resize', schedule);
+        root.addEventListener('focusin', function (event) {
+            if (bar.contains(event.target)) { return; }
+            // After the browser's own scrolling to the focused field.
+            global.requestAnimationFrame(function () {
+                var covered = bar.getBoundingClientRect().bottom + 8 - event.target.getBoundingClientRect().top;
+                if (covered > 0) { global.scrollBy(0, -covered); }
+            });
+        });
+    }
+
     /* `hooks.timeUp()` runs once when the clock reaches 00:00, `hooks.beforeLeave()` (a promise) before
      * the page reloads because the attempt is no longer running, `hooks.reload()` reloads it. */
     function ExamTimer(root, config, messages, hooks) {
@@ -184,6 +278,8 @@
 
     function ProctoredExamBlock(runtime, element, init) {
         var root = rootOf(element).querySelector('.proctored-exam') || rootOf(element);
+        // The block's own handler URL tells this block's change of state from another block's on the page.
+        var blockKey = init.handlers.start;
         var busy = false;
         var capture = null;
         // While the exam runs, leaving the page by mistake (closing the tab, a link, the back button) asks
@@ -191,6 +287,7 @@
         var reloading = false;
         function reload() {
             reloading = true;
+            markStateChange(blockKey);
             global.location.reload();
         }
         if (init.capture && global.ProctoredExamCapture) {
@@ -256,6 +353,8 @@
                 timeUp: capture.finish, beforeLeave: capture.finish, reload: reload
             } : {reload: reload});
         }
+        if (init.timer) { keepTimerInSight(root); }
+        if (takeStateChange(blockKey)) { landOnState(root, init.state, init.messages); }
     }
 
     function ProctoredExamStudio(runtime, element, init) {

@@ -154,10 +154,14 @@ def expect_no_warning(page):
 
 
 def expect_submitted_by_the_clock(page):
-    """The page shows the exam submitted because the time ran out, with the answered count and review."""
+    """
+    The page shows the exam submitted because the time ran out, with the answered count and review; the
+    focus is on that result.
+    """
     submitted = page.locator('.proctored-exam[data-state=submitted]')
     expect(submitted).to_be_visible(timeout=20_000)
     expect(submitted).to_contain_text('The time for this exam ran out.')
+    expect(page.locator('.proctored-exam__result')).to_be_focused()
     expect(page.locator('.proctored-exam__answered')).to_have_text('You answered 1 of 2 questions.')
     expect(page.locator('.proctored-exam__review')).to_have_attribute('data-review', 'satisfactory')
     expect(page.locator('.proctored-exam__clock')).to_have_count(0)
