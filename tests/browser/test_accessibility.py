@@ -7,6 +7,7 @@ package's own pages).
 """
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 from playwright.sync_api import expect
 from workbench.runtime_util import reset_global_state
 from workbench.scenarios import get_scenarios
@@ -14,6 +15,9 @@ from workbench.scenarios import get_scenarios
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.exams.statuses import AttemptStatus
 from edx_proctoring_backend.providers import registry
+from proctored_xblock import views
+from proctored_xblock.i18n import BlockI18nService
+from proctored_xblock.resources import read_static
 from proctored_xblock.services import DEFAULT_COURSE_KEY
 from tests.browser.accessibility import LOCALES, Audit, axe_violations
 from tests.browser.conftest import in_thread
@@ -200,3 +204,33 @@ def test_the_audit_finds_violations_within_its_scope_only(chromium):
     assert {item['rule'] for item in axe_violations(page, '.ours')} == {'image-alt', 'button-name', 'color-contrast'}
     assert 'label' in {item['rule'] for item in axe_violations(page)}   # the unnamed field outside it
     page.close()
+
+
+class Terms:
+    """The proctoring terms as ``api.consent_terms`` gives them."""
+
+    version = 'v3'
+    sections = (('What is recorded', ('Your webcam.', 'Your screen.')),)
+
+
+def recording_window_pages(locale):
+    """(stage, HTML) of each stage of the recording window of an exam behind edx-proctoring, in ``locale``."""
+    css = read_static('css/proctored_exam.css')
+    with translation.override(locale):
+        i18n = BlockI18nService()
+        return [(stage, views.render_recording_window(i18n, stage, 'Final exam', css, **context)) for stage, context in (
+            ('terms', {'terms': Terms(), 'csrf_token': 'token'}),
+            ('refused', {'terms': Terms(), 'csrf_token': 'token'}),
+            ('checks', {'step_names': ['system_check', 'user_photo', 'id_photo'], 'csrf_token': 'token'}),
+            ('recording', {'exam_url': 'https://apps.example.org/learning/course/x/y', 'records_screen': True}),
+            ('ended', {'message': 'This exam attempt is over.'}),
+        )]
+
+
+@pytest.mark.parametrize('locale', LOCALES)
+def test_every_stage_of_the_recording_window(chromium, locale):
+    audit = Audit(chromium, locale)
+    for stage, html in recording_window_pages(locale.split('-')[0]):
+        audit.page.set_content(html)
+        audit.check(f'the recording window: {stage}')
+    audit.close()

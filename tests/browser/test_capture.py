@@ -536,4 +536,11 @@ def test_the_in_house_checks_and_the_recording_meet_wcag_aa(local_exam_url, medi
     page.locator('[data-capture-action=screen]').click()
     expect(page.locator('.proctored-exam__capture')).to_have_attribute('data-recording-screen', 'on')
     audit.check('started: recording', '.proctored-exam')
+    # The screen recording window (for a page inside a frame), as the learner opens it.
+    window_url = page.evaluate("() => JSON.parse(document.querySelector("
+                               "'[data-block-type=proctored_exam] > script.xblock_json_init_args').textContent)"
+                               ".capture.screen_window_url")
+    page.goto(live_server.url + window_url)
+    expect(page.locator('[data-capture-action=screen]')).to_be_visible()
+    audit.check('the screen recording window')
     audit.close()

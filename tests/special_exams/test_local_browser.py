@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import ExamAttempt
 from edx_proctoring_backend.recordings.models import Recording
+from tests.browser.accessibility import assert_accessible
 from tests.browser.conftest import MEDIA_ARGS, in_thread, launch_chromium, serve_html, session_of
 from tests.browser.pages import new_context, pass_system_check
 from tests.browser.test_capture import MEDIA_TIMEOUT, STOP_CAMERA
@@ -104,9 +105,11 @@ def record_in_window(page, edx, mfe_url):
     page.goto(edx['window_url'])
     root = page.locator('.proctored-exam')
     expect(root).to_have_attribute('data-stage', 'terms')
+    assert_accessible(page, where='the recording window: the terms')
     agree = 'Yes, I agree to the terms and want to take this exam with online proctoring'
     page.get_by_role('button', name=agree).click()
     expect(root).to_have_attribute('data-stage', 'checks')
+    assert_accessible(page, where='the recording window: the checks')
     pass_system_check(page, timeout=MEDIA_TIMEOUT)
     for step in ('user_photo', 'id_photo'):
         item = page.locator(f'li[data-step={step}]')
@@ -126,6 +129,7 @@ def record_in_window(page, edx, mfe_url):
     expect(status).to_have_text('The recording runs. Choose Open the exam, then Start Exam on the exam page.')
     expect(page.get_by_role('link', name='Open the exam')).to_have_attribute(
         'href', f'{mfe_url}/course/{COURSE}/{sequential("final")}')
+    assert_accessible(page, where='the recording window: recording')
     return root
 
 
