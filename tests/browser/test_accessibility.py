@@ -218,13 +218,15 @@ def recording_window_pages(locale):
     css = read_static('css/proctored_exam.css')
     with translation.override(locale):
         i18n = BlockI18nService()
-        return [(stage, views.render_recording_window(i18n, stage, 'Final exam', css, **context)) for stage, context in (
+        stages = (
             ('terms', {'terms': Terms(), 'csrf_token': 'token'}),
             ('refused', {'terms': Terms(), 'csrf_token': 'token'}),
             ('checks', {'step_names': ['system_check', 'user_photo', 'id_photo'], 'csrf_token': 'token'}),
             ('recording', {'exam_url': 'https://apps.example.org/learning/course/x/y', 'records_screen': True}),
             ('ended', {'message': 'This exam attempt is over.'}),
-        )]
+        )
+        return [(stage, views.render_recording_window(i18n, stage, 'Final exam', css, **context))
+                for stage, context in stages]
 
 
 @pytest.mark.parametrize('locale', LOCALES)
