@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from playwright.sync_api import expect
+from workbench.runtime import WorkbenchRuntime
 from workbench.runtime_util import reset_global_state
 from workbench.scenarios import get_scenarios
 
@@ -235,4 +236,29 @@ def test_every_stage_of_the_recording_window(chromium, locale):
     for stage, html in recording_window_pages(locale.split('-')[0]):
         audit.page.set_content(html)
         audit.check(f'the recording window: {stage}')
+    audit.close()
+
+
+def exam_page(locale, student, **fields):
+    """A page holding the demo's hour-long exam as ``student`` (None: nobody signed in) sees it in ``locale``."""
+    with translation.override(locale):
+        runtime = WorkbenchRuntime(student)
+        unit = runtime.get_block(get_scenarios()[f'proctored_exam.{SIXTY_MINUTES}'].usage_id)
+        block = runtime.get_block(unit.children[0])
+        for name, value in fields.items():
+            setattr(block, name, value)
+        html = block.render('student_view', {}).body_html()
+    return (f'<!DOCTYPE html><html lang="{locale}"><head><title>Exam</title>'
+            f'<style>{read_static("css/proctored_exam.css")}</style></head><body><main>{html}</main></body></html>')
+
+
+@pytest.mark.usefixtures('workbench')   # the scenarios, loaded
+@pytest.mark.parametrize('locale', LOCALES)
+def test_the_states_where_no_exam_can_be_taken(chromium, learner_name, locale):
+    audit = ExamAudit(chromium, locale)
+    for state, student, fields in (('sign_in', None, {}),
+                                   ('unavailable', learner_name, {'provider': 'not-configured'})):
+        audit.page.set_content(in_thread(exam_page, locale.split('-')[0], student, **fields))
+        audit.expect_state(state)
+        audit.check(state)
     audit.close()
