@@ -14,7 +14,7 @@ from .authoring import exams as authoring
 from .credit import models as credit_models, policy as credit_policy, records as credit_records
 from .credit.policy import CreditStatus
 from .dashboard import queries as dashboard_queries
-from .exams import allowances, codes, course_settings, export as exam_export, hosted as hosted_keys, search
+from .exams import allowances, codes, course_settings, export as exam_export, hosted as hosted_keys, search, window
 from .exams.clocks import sync_seconds as timer_sync_seconds
 from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
@@ -47,7 +47,7 @@ __all__ = [
     'InvalidExamCode', 'InvalidExamSettings', 'InvalidStatusToken', 'NotAllowed', 'ProctoringError',
     'validate_exam_settings', 'sync_exam', 'exam_for_learner', 'default_provider', 'provider_records', 'may_author',
     'syncs_on_publish', 'open_content_without_clock', 'CONTENT_CLOSED', 'register_exam_with_provider', 'get_exam',
-    'learner_state', 'opt_in', 'opt_out',
+    'learner_state', 'opt_in', 'opt_out', 'time_zone_names', 'zone_named',
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
@@ -82,6 +82,8 @@ __all__ = [
 # ---- Exams -----------------------------------------------------------------------------------------
 
 validate_exam_settings = authoring.validate_exam_settings
+time_zone_names = window.time_zone_names
+zone_named = window.zone_named
 sync_exam = authoring.sync_exam
 exam_for_learner = authoring.exam_for_learner
 default_provider = authoring.default_provider

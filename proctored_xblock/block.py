@@ -82,6 +82,13 @@ def exam_handler(method):
     return wrapper
 
 
+def _aware(moment):
+    """A datetime the runtime stored without a zone is in UTC (XBlock's ``Date`` fields)."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=timezone.utc)
+    return moment
+
+
 @XBlock.needs('i18n')
 @XBlock.needs('user')
 @XBlock.wants('mako')
@@ -114,8 +121,13 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     content_after_submission = Boolean(
         display_name=_('Show the questions after submission'), default=False, scope=Scope.settings,
         help=_('Learners can read the questions and their answers once the exam is submitted (answers stay locked).'))
+    open_date = Date(display_name=_('Exam opens'), default=None, scope=Scope.settings,
+                     help=_('Nobody begins the exam before this moment.'))
     close_date = Date(display_name=_('Exam closes'), default=None, scope=Scope.settings,
                       help=_('No learner works past this moment, whatever their allowance.'))
+    # The IANA name of the zone the opening and closing times are told in (empty: UTC).
+    window_time_zone = String(display_name=_('Time zone of the opening and closing times'), default='',
+                              scope=Scope.settings)
 
     # ---- helpers (the translator, the learner and the course: LearnerCourseMixin) -----------------
 
@@ -133,9 +145,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         if due is None and not getattr(settings, 'PROCTORING_IGNORE_INHERITED_DUE', False):
             parent = self.get_parent()
             due = getattr(parent, 'due', None) if parent is not None else None
-        if due is not None and due.tzinfo is None:
-            due = due.replace(tzinfo=timezone.utc)
-        return due
+        return _aware(due)
 
     def exam_settings(self):
         """The exam's settings as this block holds them, for the ``Exam`` row."""
@@ -146,6 +156,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'alone_in_subsection': not authoring.shares_subsection(self),
             'exam_rules': self._provider_rules(), 'on_campus_sitting': self.on_campus_sitting,
             'on_campus_instructions': self.on_campus_instructions,
+            'opens_at': _aware(self.open_date), 'time_zone': self.window_time_zone,
         }
 
     def exam(self):
@@ -212,7 +223,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             # whose author has not finished setting it up.
             state_name, state = ('sign_in' if user is None else 'unavailable'), None
         else:
-            state = api.learner_state(user, exam)
+            state = api.learner_state(user, exam, personal_due=self.due_date())
             state_name = views.page_state(state)
             if state.status in api.AttemptStatus.COMPLETED + (api.AttemptStatus.DECLINED,):
                 self._record_grade(user, exam)
@@ -254,7 +265,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             exam = self.exam()
         except api.InvalidExamSettings:
             return False
-        return self._content_visible(api.learner_state(user, exam))
+        return self._content_visible(api.learner_state(user, exam, personal_due=self.due_date()))
 
     def _dashboard_url(self, user):
         """The course's instructor dashboard pages, for course staff, support and global staff; else ''."""
@@ -306,7 +317,8 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'onboarding': self._onboarding_context(state, _) if state_name == 'choose' else None,
             # Whom to ask, where a learner can be stuck: the setup, an error, a review being made.
             'support': (api.support_for(self.course_key)
-                        if state_name in ('checks', 'error') or review == api.ReviewStatus.PENDING else None),
+                        if state_name in ('checks', 'error', 'closed') or review == api.ReviewStatus.PENDING
+                        else None),
             'review_reopened': bool(state and review == api.ReviewStatus.PENDING and state.review_reopened),
             'session_pending': bool(state and state.session_pending),
             'practice_result': state.practice_result if state else None,
@@ -315,7 +327,15 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'question_count': len(questions),
             'answered_count': sum(1 for question in questions if question.answer),
             'content_visible': content_visible, 'children': children, 'capture_plan': capture,
+            **self._window_texts(state),
         }
+
+    def _window_texts(self, state):
+        """When the exam opens and closes, as learners read it ('' where it does not)."""
+        exam_window = state.exam_window if state is not None else None
+        return {name: views.window_moment(self.gettext, moment, exam_window.time_zone) if moment else ''
+                for name, moment in (('window_opens', exam_window and exam_window.opens_at),
+                                     ('window_closes', exam_window and exam_window.closes_at))}
 
     def _js_init(self, state, state_name, capture=None):
         """The arguments of the page's JavaScript: handler URLs, messages, and the server's clock."""
@@ -358,7 +378,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     @exam_handler
     def opt_in(self, user, data):
         """The learner agrees to the terms (``terms_version``) and takes the exam with proctoring."""
-        api.opt_in(user, self.exam(), str(data.get('terms_version', '')))
+        api.opt_in(user, self.exam(), str(data.get('terms_version', '')), personal_due=self.due_date())
 
     @exam_handler
     def refuse_terms(self, user, data):
@@ -379,7 +399,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     @exam_handler
     def opt_out(self, user, data):  # pylint: disable=unused-argument
         """The learner takes the exam without proctoring (final)."""
-        api.opt_out(user, self.exam())
+        api.opt_out(user, self.exam(), personal_due=self.due_date())
 
     @exam_handler
     def confirm_checks(self, user, data):
@@ -469,6 +489,9 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             on_campus_sitting=self.on_campus_sitting, on_campus_instructions=self.on_campus_instructions,
             content_after_submission=self.content_after_submission,
             rules_text=self.rules_text, exam_rules=self.exam_rules or {},
+            time_zone=self.window_time_zone, time_zones=api.time_zone_names(),
+            opens_at=views.form_moment(_aware(self.open_date), self.window_time_zone),
+            closes_at=views.form_moment(_aware(self.close_date), self.window_time_zone),
             provider_rules=[(name, [(rule, backend_text(label)) for rule, label in api.exam_rule_choices(name).items()])
                             for name, _label in api.available_providers() if api.exam_rule_choices(name)],
         ))
@@ -492,8 +515,11 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             exam_rules=data.get('exam_rules') or {},
             on_campus_sitting=data.get('on_campus_sitting', False),
             on_campus_instructions=str(data.get('on_campus_instructions', '')),
+            opens_at=data.get('opens_at'), closes_at=data.get('closes_at'), time_zone=data.get('time_zone', ''),
         )
         self.exam_rules = cleaned.pop('provider_options').get('rules', {})
+        self.open_date, self.close_date = cleaned.pop('opens_at'), cleaned.pop('due_date')
+        self.window_time_zone = cleaned.pop('time_zone')
         for name, value in cleaned.items():
             setattr(self, name, value)
         self.content_after_submission = data.get('content_after_submission') is True

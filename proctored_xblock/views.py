@@ -5,6 +5,7 @@ from django.utils import formats, timezone, translation
 from django.utils.html import json_script
 from mako.lookup import TemplateLookup
 
+from edx_proctoring_backend import api
 from edx_proctoring_backend.api import AttemptStatus as S, ReviewStatus, Step
 
 from .resources import TEMPLATE_DIR, read_static
@@ -23,11 +24,20 @@ def render_template(name, i18n, **context):
                                                         text_direction=direction, **context)
 
 
+# Where nothing has begun yet: outside the exam's window these pages say when it opens, or that it closed.
+NOT_BEGUN = (None, S.RESET, S.CREATED, S.READY_TO_START)
+
+
 def page_state(state):
     """Name the page to show for a ``LearnerState``."""
-    if not state.proctoring_offered and state.exam.exam_type != 'timed':
-        return 'regular'
     status = state.status
+    regular = not state.proctoring_offered and state.exam.exam_type != 'timed'
+    if state.window_state == 'not_open' and (regular or status in NOT_BEGUN):
+        return 'not_open'
+    if regular:
+        return 'regular'
+    if state.window_state == 'closed' and status in NOT_BEGUN:
+        return 'closed'
     if status is None or status == S.RESET:
         if state.on_campus_request is not None:
             return 'on_campus'
@@ -233,6 +243,8 @@ def error_messages(_):
         'method_not_allowed': _("This action must be sent as a form submission."),
         'exam_not_found': _("This exam is not set up yet. Reload the page."),
         'not_allowed': _("This action is not allowed for this exam."),
+        'exam_not_open': _("This exam is not open yet. Reload the page to see when it opens."),
+        'exam_closed': _("This exam has closed: it can no longer be begun."),
         'invalid_allowance': _("This allowance value is not valid."),
         'invalid_review': _("This review outcome is not valid."),
         'default': _("Something went wrong with this exam. Reload the page and try again."),
@@ -250,6 +262,9 @@ def settings_error_messages(_):
         'on_campus_instructions': _("Enter text."),
         'display_name': _("Use at most 255 characters."),
         'exam_rules': _("Choose yes or no for each of the provider's rules."),
+        'opens_at': _("Enter a date and a time."),
+        'closes_at': _("Enter a date and a time."),
+        'time_zone': _("Choose a time zone from the list."),
     }
 
 
@@ -259,6 +274,7 @@ def settings_error_text(_, field, text):
         'Choose a proctoring provider.': _("Choose a proctoring provider."),
         'This provider records nothing: choose one that proctors.': _(
             "This provider records nothing: choose one that proctors."),
+        'The exam must close after it opens.': _("The exam must close after it opens."),
     }
     return by_text.get(text) or settings_error_messages(_).get(field, text)
 
@@ -266,6 +282,28 @@ def settings_error_text(_, field, text):
 def format_moment(moment):
     """A date and time in the active language's format, in the site's time zone."""
     return formats.date_format(timezone.localtime(moment), 'DATETIME_FORMAT')
+
+
+def window_moment(_, moment, time_zone):
+    """
+    An exam's opening or closing moment as learners read it: the weekday, date and time in the active
+    language's format, in the zone the course team named, with that zone and its offset from UTC.
+    """
+    local = moment.astimezone(api.zone_named(time_zone))
+    offset = local.utcoffset().total_seconds() // 60
+    sign = '+' if offset >= 0 else '\u2212'
+    hours, minutes = divmod(abs(int(offset)), 60)
+    # Translators: when an exam opens or closes, e.g. "Thursday 3 December 2026 00:05 (America/Bogota, UTC−05:00)".
+    return _("{weekday} {date_time} ({time_zone}, {utc_offset})").format(
+        weekday=formats.date_format(local, 'l'), date_time=formats.date_format(local, 'DATETIME_FORMAT'),
+        time_zone=time_zone or 'UTC', utc_offset=f'UTC{sign}{hours:02d}:{minutes:02d}')
+
+
+def form_moment(moment, time_zone):
+    """A moment as a ``datetime-local`` field holds it, in the exam's zone ('' for none)."""
+    if moment is None:
+        return ''
+    return moment.astimezone(api.zone_named(time_zone)).strftime('%Y-%m-%dT%H:%M')
 
 
 def percentage(_, share):

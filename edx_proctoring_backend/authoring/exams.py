@@ -8,6 +8,7 @@ The provider hears of a new or changed exam from a Celery task once the row is c
 vendor that is slow or down delays nobody.
 """
 import logging
+from datetime import datetime, timezone
 from functools import partial
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.db import transaction
 from ..exams.errors import InvalidExamSettings
 from ..exams.models import Exam
 from ..exams.statuses import ExamType
+from ..exams.window import time_zone_names, zone_named
 from ..lms import content_dates, platform
 from ..lms.effects import register_credit_requirement
 from ..providers.http import VendorError
@@ -72,11 +74,47 @@ def _checked_provider(exam_type, provider, errors):
     return provider
 
 
+def _moment(value, time_zone, field, errors):
+    """
+    An aware UTC datetime from ``value``: None or '' (no limit), an aware datetime, or a date and time
+    as the form sends it (``2026-12-03T00:05``), read in ``time_zone``; None and an error when unusable.
+    """
+    if value in (None, ''):
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime):
+        errors[field] = 'Enter a date and a time.'
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone_named(time_zone))
+    return value.astimezone(timezone.utc)
+
+
+def _checked_window(opens_at, closes_at, time_zone, errors):
+    """The exam's window, cleaned: (opens_at, closes_at, time_zone); errors for what is unusable."""
+    time_zone = time_zone or ''
+    if time_zone and (not isinstance(time_zone, str) or time_zone not in time_zone_names()):
+        errors['time_zone'] = 'Choose a time zone from the list.'
+        time_zone = ''
+    opens_at = _moment(opens_at, time_zone, 'opens_at', errors)
+    closes_at = _moment(closes_at, time_zone, 'closes_at', errors)
+    if opens_at and closes_at and closes_at <= opens_at:
+        errors['closes_at'] = 'The exam must close after it opens.'
+    return opens_at, closes_at, time_zone
+
+
 def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=False, rules_text='',
-                           display_name='', exam_rules=None, on_campus_sitting=False, on_campus_instructions=''):
+                           display_name='', exam_rules=None, on_campus_sitting=False, on_campus_instructions='',
+                           opens_at=None, closes_at=None, time_zone=''):
     """
     Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
     with one message per invalid field. An empty ``provider`` is the site's ``default_provider``.
+    ``opens_at`` and ``closes_at`` (each optional) are read in ``time_zone`` when they carry none, and
+    returned in UTC (``closes_at`` as ``due_date``, the model's name for it).
     """
     errors = {}
     if exam_type not in ExamType.ALL:
@@ -96,6 +134,7 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         errors['on_campus_instructions'] = 'Enter text.'
     if len(display_name or '') > 255:
         errors['display_name'] = 'Use at most 255 characters.'
+    opens_at, closes_at, time_zone = _checked_window(opens_at, closes_at, time_zone, errors)
     options = {}
     if 'provider' not in errors:
         choices = get_provider(provider).exam_rule_choices
@@ -113,6 +152,7 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         'provider_options': options,
         'on_campus_sitting': on_campus_sitting and exam_type == ExamType.PROCTORED,
         'on_campus_instructions': (on_campus_instructions or '').strip(),
+        'opens_at': opens_at, 'due_date': closes_at, 'time_zone': time_zone,   # the due date closes the exam
     }
 
 
@@ -126,7 +166,7 @@ def sync_exam(course_key, usage_key, due_date=None, subsection_key='', alone_in_
     (inside the LMS) and closes its content to learners without an attempt (where edx-when holds the
     course's dates).
     """
-    values = validate_exam_settings(**exam_settings)
+    values = validate_exam_settings(**exam_settings, closes_at=due_date)
     values.update(course_key=str(course_key), due_date=due_date, subsection_key=str(subsection_key or ''),
                   alone_in_subsection=bool(subsection_key) and alone_in_subsection)
     exam = Exam.objects.filter(usage_key=str(usage_key)).first()

@@ -35,7 +35,11 @@ class Exam(models.Model):
     # The course's other way for a learner who refuses online proctoring: a sitting on campus later.
     on_campus_sitting = models.BooleanField(default=False)
     on_campus_instructions = models.TextField(blank=True)
+    # When the exam may be begun (exams.window): from ``opens_at`` until ``due_date`` (each None: no
+    # limit), told to learners in ``time_zone`` (an IANA name; empty: UTC).
+    opens_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateTimeField(null=True, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True)
     # The exam is the only content of its subsection: the platform's receivers of the exam-attempt
     # events (completion, reset) act on the whole subsection, so they are sent only then.
     alone_in_subsection = models.BooleanField(default=False)

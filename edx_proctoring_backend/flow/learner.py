@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from ..exams import allowances, alternatives, codes, timer
+from ..exams import allowances, alternatives, codes, timer, window
 from ..exams.attempts import create_attempt, latest_attempt, read_clock, transition
 from ..exams.codes import new_exam_code, normalise_exam_code
 from ..exams.errors import (
@@ -84,6 +84,8 @@ class LearnerState:
     refused: bool = False           # the learner's latest answer to the terms is no
     alternatives: tuple = ()        # what the exam offers instead (``exams.alternatives``)
     on_campus_request: object = None  # the learner's open request for an on-campus sitting
+    exam_window: window.ExamWindow = None  # when the exam may be begun (``exams.window``)
+    window_state: str = window.OPEN
 
     @property
     def status(self):
@@ -125,21 +127,24 @@ class LearnerState:
     def content_visible(self):
         """True while the learner may see and answer the exam content."""
         if not self.proctoring_offered and self.exam.exam_type != ExamType.TIMED:
-            return True  # not in a proctored track: a regular exam
+            return self.window_state != window.NOT_OPEN  # not in a proctored track: a regular exam, once open
         return self.status in (S.STARTED, S.DECLINED)
 
 
-def learner_state(user, exam, now=None):
+def learner_state(user, exam, now=None, personal_due=None):
     """
-    Return the ``LearnerState`` of ``user`` in ``exam``. An attempt whose time ran out is submitted
-    here first, so every access sees the truth even if the browser was closed.
+    Return the ``LearnerState`` of ``user`` in ``exam`` (whose own due date is ``personal_due``, where the
+    platform personalises it). An attempt whose time ran out is submitted here first, so every access
+    sees the truth even if the browser was closed.
     """
     now = now or timezone.now()
     attempt = latest_attempt(exam, user)
     if attempt is not None:
         _expire_if_due(attempt, now)
     offered = exam.is_proctored_kind and is_verified_track(user, exam.course_key)
-    state = LearnerState(exam=exam, attempt=attempt, proctoring_offered=offered)
+    exam_window = window.window_of(exam, personal_due)
+    state = LearnerState(exam=exam, attempt=attempt, proctoring_offered=offered, exam_window=exam_window,
+                         window_state=exam_window.state(now))
     if offered and exam.exam_type == ExamType.PROCTORED:
         state.may_opt_out = _may_opt_out(exam, user)
     if offered:
@@ -178,6 +183,20 @@ def _may_opt_out(exam, user):
     return exam.allow_opt_out or allowances.effective_allowance(exam, user).may_opt_out
 
 
+def _require_window_open(exam, personal_due, now=None):
+    """
+    Refuse to begin ``exam`` before it opens or once it has closed (``exams.window``). An exam kept for
+    edx-proctoring's is begun when edx-proctoring lets the learner: its dates are edx-proctoring's.
+    """
+    if is_hosted(exam):
+        return
+    state = window.window_of(exam, personal_due).state(now or timezone.now())
+    if state == window.NOT_OPEN:
+        raise NotAllowed('The exam is not open yet.', code='exam_not_open')
+    if state == window.CLOSED:
+        raise NotAllowed('The exam has closed: it can no longer be begun.', code='exam_closed')
+
+
 def _require_offered(user, exam):
     if not exam.is_proctored_kind:
         raise NotAllowed('This exam is not proctored.')
@@ -196,14 +215,15 @@ def _may_retake(exam, attempt):
     return exam.exam_type == ExamType.PRACTICE and attempt.status in S.COMPLETED + (S.ERROR,)
 
 
-def opt_in(user, exam, terms_version, exam_code=None):
+def opt_in(user, exam, terms_version, exam_code=None, personal_due=None):
     """
     The learner agrees to version ``terms_version`` of the terms (``consent_terms``) and chooses to take
     ``exam`` with online proctoring: create the attempt with its exam code, record the consent with it,
     and open the provider's session (nothing goes to a vendor before the consent). Repeating the call
     returns the same attempt. Raises ``TermsChanged`` when the terms are no longer that version.
     ``exam_code``: the code the learner was shown elsewhere (edx-proctoring's attempt code, which the
-    learning MFE shows), stored normalised; a fresh one by default.
+    learning MFE shows), stored normalised; a fresh one by default. Refused outside the exam's window
+    (``personal_due``: the learner's own due date, where the platform personalises it).
     """
     _require_offered(user, exam)
     previous = latest_attempt(exam, user)
@@ -212,6 +232,7 @@ def opt_in(user, exam, terms_version, exam_code=None):
             raise NotAllowed('You chose to take this exam without proctoring; that cannot be undone.',
                              code='already_declined')
         return previous
+    _require_window_open(exam, personal_due)
     terms = consent_terms(exam)
     consent.check_version(terms, terms_version)
     _require_onboarding(user, exam)
@@ -288,10 +309,10 @@ def _require_onboarding(user, exam):
         raise NotAllowed(f'Onboarding is {status}: complete it before the exam.', code=f'onboarding_{status}')
 
 
-def opt_out(user, exam):
+def opt_out(user, exam, personal_due=None):
     """
     The learner declines proctoring: the exam becomes a regular exam without time limit and without
-    credit eligibility. Final for this exam.
+    credit eligibility. Final for this exam. Refused outside the exam's window.
     """
     _require_offered(user, exam)
     if exam.exam_type != ExamType.PROCTORED:
@@ -300,6 +321,8 @@ def opt_out(user, exam):
         raise NotAllowed('This course requires the exam to be taken with online proctoring.',
                          code='opt_out_forbidden')
     previous = latest_attempt(exam, user)
+    if previous is None or previous.status in (S.RESET, S.CREATED):
+        _require_window_open(exam, personal_due)
     if previous is None or previous.status == S.RESET:
         attempt, _ = create_attempt(exam, user, S.DECLINED, after=previous, by=user, reason='opted out')
     else:
@@ -369,13 +392,15 @@ def start(user, exam, personal_due=None):
     start". Starting twice (two tabs, a double click) starts once and returns the same attempt.
 
     ``personal_due`` is this learner's own due date where the platform personalises it (an extension
-    the course team gave): it then caps the deadline instead of the exam's course-wide one.
+    the course team gave): it then caps the deadline instead of the exam's course-wide one. No clock
+    starts outside the exam's window.
     """
     previous = latest_attempt(exam, user)
     if exam.exam_type == ExamType.TIMED:
         if previous is not None and previous.status != S.RESET:
             return previous
         now = timezone.now()
+        _require_window_open(exam, personal_due, now)
         attempt, created = create_attempt(
             exam, user, S.STARTED, after=previous, by=user, reason='started',
             **_clock_fields(exam, user, now, personal_due))
@@ -387,6 +412,7 @@ def start(user, exam, personal_due=None):
     if previous.status == S.STARTED:
         return previous
     now = timezone.now()
+    _require_window_open(exam, personal_due, now)
     try:
         won = transition(previous, S.STARTED, by=user, reason='started', **_clock_fields(exam, user, now, personal_due))
     except IllegalTransition:
@@ -402,7 +428,7 @@ def _clock_fields(exam, user, now, personal_due=None):
     """The allowance snapshot and deadline an attempt gets when its clock starts."""
     allowance = allowances.effective_allowance(exam, user)
     deadline = timer.compute_deadline(now, exam.time_limit_minutes, allowance.extra_minutes,
-                                      allowance.time_multiplier, personal_due or exam.due_date)
+                                      allowance.time_multiplier, window.window_of(exam, personal_due).closes_at)
     return {'started_at': now, 'deadline': deadline, 'extra_minutes': allowance.extra_minutes,
             'time_multiplier': allowance.time_multiplier, 'review_exempt': allowance.review_exempt}
 

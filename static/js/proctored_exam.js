@@ -390,7 +390,10 @@
                 on_campus_instructions: form.elements.on_campus_instructions.value,
                 content_after_submission: form.elements.content_after_submission.checked,
                 rules_text: form.elements.rules_text.value,
-                exam_rules: chosenRules()
+                exam_rules: chosenRules(),
+                opens_at: form.elements.opens_at.value,
+                closes_at: form.elements.closes_at.value,
+                time_zone: form.elements.time_zone.value
             };
             if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
             postJSON(init.submit, data).then(function () {

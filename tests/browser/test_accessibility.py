@@ -5,9 +5,11 @@ queue and the reviewer page) in English, French, Dutch and right-to-left Arabic,
 violation within the package's own markup (the block's root in the workbench's page; the whole of the
 package's own pages).
 """
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import translation
+from django.utils import timezone, translation
 from playwright.sync_api import expect
 from workbench.runtime import WorkbenchRuntime
 from workbench.runtime_util import reset_global_state
@@ -239,14 +241,19 @@ def test_every_stage_of_the_recording_window(chromium, locale):
     audit.close()
 
 
-def exam_page(locale, student, **fields):
-    """A page holding the demo's hour-long exam as ``student`` (None: nobody signed in) sees it in ``locale``."""
+def exam_page(locale, student, saved=False, **fields):
+    """
+    A page holding the demo's hour-long exam as ``student`` (None: nobody signed in) sees it in ``locale``,
+    with the block's ``fields`` changed (``saved``: as the author saves them).
+    """
     with translation.override(locale):
         runtime = WorkbenchRuntime(student)
         unit = runtime.get_block(get_scenarios()[f'proctored_exam.{SIXTY_MINUTES}'].usage_id)
         block = runtime.get_block(unit.children[0])
         for name, value in fields.items():
             setattr(block, name, value)
+        if saved:
+            block.sync_exam()
         html = block.render('student_view', {}).body_html()
     return (f'<!DOCTYPE html><html lang="{locale}"><head><title>Exam</title>'
             f'<style>{read_static("css/proctored_exam.css")}</style></head><body><main>{html}</main></body></html>')
@@ -254,10 +261,15 @@ def exam_page(locale, student, **fields):
 
 @pytest.mark.usefixtures('workbench')   # the scenarios, loaded
 @pytest.mark.parametrize('locale', LOCALES)
-def test_the_states_where_no_exam_can_be_taken(chromium, learner_name, locale):
+def test_the_states_where_no_exam_can_be_begun(chromium, learner_name, locale):
     audit = ExamAudit(chromium, locale)
-    for state, student, fields in (('sign_in', None, {}),
-                                   ('unavailable', learner_name, {'provider': 'not-configured'})):
+    now = timezone.now()
+    for state, student, fields in (
+            ('sign_in', None, {}),
+            ('unavailable', learner_name, {'provider': 'not-configured'}),   # before any save made the exam
+            ('not_open', learner_name, {'saved': True, 'provider': '', 'open_date': now + timedelta(days=1),
+                                        'close_date': now + timedelta(days=2), 'window_time_zone': 'Asia/Tokyo'}),
+            ('closed', learner_name, {'saved': True, 'open_date': None, 'close_date': now - timedelta(days=1)})):
         audit.page.set_content(in_thread(exam_page, locale.split('-')[0], student, **fields))
         audit.expect_state(state)
         audit.check(state)

@@ -498,3 +498,57 @@ def test_studio_saves_the_on_campus_alternative(workbench):
         'on_campus_sitting': 'yes'})
     assert status == 400 and 'on_campus_sitting' in body['fields']
     assert 'name="on_campus_sitting"' in block.render('studio_view', {}).body_html()
+
+
+# ---- the exam's window ---------------------------------------------------------------------------------------
+
+def set_window(block, opens_at, closes_at, time_zone='America/Bogota'):
+    """The author gives the exam opening and closing times (the form's local times, in ``time_zone``)."""
+    status, body = call_handler(block, 'studio_submit', {
+        'display_name': block.display_name, 'exam_type': block.exam_type,
+        'time_limit_minutes': str(block.time_limit_minutes), 'provider': 'null', 'allow_opt_out': True,
+        'opens_at': opens_at, 'closes_at': closes_at, 'time_zone': time_zone})
+    assert status == 200, body
+
+
+def test_authors_set_when_the_exam_opens_and_closes_in_a_named_zone(workbench):
+    _, block = workbench(PROCTORED_60)
+    set_window(block, '2026-12-03T00:05', '2026-12-06T23:55')
+    assert (block.open_date.isoformat(), block.close_date.isoformat()) == (
+        '2026-12-03T05:05:00+00:00', '2026-12-07T04:55:00+00:00')
+    exam = Exam.objects.get()
+    assert (exam.opens_at, exam.due_date, exam.time_zone) == (block.open_date, block.close_date, 'America/Bogota')
+    html = block.render('studio_view', {}).body_html()   # shown again as the author typed them
+    assert 'value="2026-12-03T00:05"' in html and 'value="2026-12-06T23:55"' in html
+    assert '<option value="America/Bogota" selected>' in html
+
+    status, body = call_handler(block, 'studio_submit', {
+        'display_name': 'x', 'exam_type': 'proctored', 'time_limit_minutes': '60', 'provider': 'null',
+        'opens_at': '2026-12-03T00:05', 'closes_at': '2026-12-02T00:05', 'time_zone': 'Nowhere/Town'})
+    assert status == 400 and body['fields'] == {'closes_at': 'The exam must close after it opens.',
+                                                'time_zone': 'Choose a time zone from the list.'}
+    assert block.close_date.isoformat() == '2026-12-07T04:55:00+00:00'   # nothing saved
+
+
+def test_the_page_says_when_the_exam_opens_and_that_it_closed(workbench):
+    _, block = workbench(PROCTORED_60)
+    set_window(block, '2026-12-03T00:05', '2026-12-06T23:55')
+    with time_machine.travel('2026-12-01T12:00Z'):
+        html, _ = page(block)
+        assert 'data-state="not_open"' in html and 'exam-question' not in html
+        assert 'This exam opens on Thursday Dec. 3, 2026, 12:05 a.m. (America/Bogota, UTC−05:00).' in html
+        assert 'It closes on Sunday Dec. 6, 2026, 11:55 p.m. (America/Bogota, UTC−05:00)' in html
+        status, body = call_handler(block, 'opt_in', agreed(block))
+        assert (status, body['error']) == (403, 'exam_not_open')
+        assert body['message'] == 'This exam is not open yet. Reload the page to see when it opens.'
+    with time_machine.travel('2026-12-04T12:00Z'):
+        html, _ = page(block)
+        assert 'data-state="choose"' in html
+        assert 'You can begin this exam until Sunday Dec. 6, 2026, 11:55 p.m. (America/Bogota, UTC−05:00).' in html
+    with time_machine.travel('2026-12-07T05:00Z'):
+        html, _ = page(block)
+        assert 'data-state="closed"' in html and 'exam-question' not in html
+        assert 'This exam closed on Sunday Dec. 6, 2026, 11:55 p.m. (America/Bogota, UTC−05:00).' in html
+        assert call_handler(block, 'opt_in', agreed(block))[1]['error'] == 'exam_closed'
+    with translation.override('fr'), time_machine.travel('2026-12-01T12:00Z'):
+        assert 'Cet examen ouvre le jeudi 3 décembre 2026 00:05 (heure de America/Bogota, UTC−05:00).' in page(block)[0]

@@ -3,6 +3,8 @@ An exam's settings: safe defaults, the provider rules, the provider told after t
 publish giving the course's exams what the platform's own publish takes from them.
 """
 import types
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 from edx_when import api as edx_when
@@ -119,3 +121,44 @@ def test_each_publish_dates_the_exams_content_again(edx_platform, make_exam):
     edx_when.set_dates_for_course(CourseKey.from_string(COURSE), [])
     assert exams.sync_course_exams(COURSE) == [exam]
     assert ContentDate.objects.get(location=UsageKey.from_string(exam.usage_key)).active
+
+
+# ---- the exam's window -------------------------------------------------------------------------------------
+
+def window_settings(**window):
+    """A timed exam's settings with ``window``, checked."""
+    return exams.validate_exam_settings('timed', 30, '', **window)
+
+
+def test_the_window_is_read_in_the_named_zone_and_kept_in_utc():
+    cleaned = window_settings(opens_at='2026-12-03T00:05', closes_at='2026-12-06T23:55', time_zone='America/Bogota')
+    assert cleaned['opens_at'] == datetime(2026, 12, 3, 5, 5, tzinfo=timezone.utc)        # UTC-5
+    assert cleaned['due_date'] == datetime(2026, 12, 7, 4, 55, tzinfo=timezone.utc)
+    assert cleaned['time_zone'] == 'America/Bogota'
+    # Without a zone: UTC; a moment that carries its zone keeps it; nothing: no limit.
+    assert window_settings(opens_at='2026-12-03T00:05')['opens_at'] == datetime(2026, 12, 3, 0, 5, tzinfo=timezone.utc)
+    amsterdam = datetime(2026, 12, 3, 9, 0, tzinfo=ZoneInfo('Europe/Amsterdam'))
+    assert window_settings(opens_at=amsterdam, time_zone='America/Bogota')['opens_at'] == amsterdam
+    assert (window_settings()['opens_at'], window_settings(closes_at='')['due_date']) == (None, None)
+
+
+@pytest.mark.parametrize('window,errors', [
+    ({'opens_at': 'Thursday'}, {'opens_at': 'Enter a date and a time.'}),
+    ({'closes_at': 20261203}, {'closes_at': 'Enter a date and a time.'}),
+    ({'time_zone': 'Mars/Olympus_Mons'}, {'time_zone': 'Choose a time zone from the list.'}),
+    ({'time_zone': ['UTC']}, {'time_zone': 'Choose a time zone from the list.'}),
+    ({'opens_at': '2026-12-03T00:05', 'closes_at': '2026-12-03T00:05'},
+     {'closes_at': 'The exam must close after it opens.'}),
+])
+def test_an_unusable_window_is_refused_with_why(window, errors):
+    with pytest.raises(api.InvalidExamSettings) as raised:
+        window_settings(**window)
+    assert raised.value.errors == errors
+
+
+def test_the_exam_keeps_its_window_and_its_due_date_closes_it(make_exam):
+    opens = datetime(2026, 12, 3, 5, 5, tzinfo=timezone.utc)
+    exam = make_exam(opens_at=opens, time_zone='Europe/Amsterdam', due_date=opens + timedelta(days=3))
+    assert (exam.opens_at, exam.due_date, exam.time_zone) == (opens, opens + timedelta(days=3), 'Europe/Amsterdam')
+    with pytest.raises(api.InvalidExamSettings):
+        make_exam(opens_at=opens, due_date=opens - timedelta(days=1))
