@@ -71,7 +71,8 @@ __all__ = [
     'consent_terms', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus', 'on_campus_requests',
     'consent_csv', 'on_campus_csv',
     'Feature', 'attempt_status_changed', 'host_exam', 'hosted_exam', 'hosted_attempt', 'is_hosted_exam',
-    'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'onboarding_status_at_vendor',
+    'edx_exam_id_of', 'SUBMITTED_IN_EDX_PROCTORING', 'recording_status', 'RECORDING_LIVE',
+    'onboarding_status_at_vendor',
     'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
     'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade', 'exam_rules_in_force',
     'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'FIRST_REVIEW', 'person_decisions',
@@ -223,6 +224,7 @@ capture_plan = capture.capture_plan
 upload_check = capture.upload_check
 UPLOAD_CHECK_BYTES = capture.UPLOAD_CHECK_BYTES
 recording_status = capture.recording_status
+RECORDING_LIVE = uploads.LIVE   # ``recording_status``'s ``recording`` while every recording runs
 requeue_stale_analyses = capture.requeue_stale_analyses
 session_evidence = capture.session_evidence
 

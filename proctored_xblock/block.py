@@ -5,7 +5,7 @@ then their result. All rules are the backend API's; this block only renders and 
 """
 import json
 import logging
-from datetime import timezone
+from datetime import datetime, time, timedelta, timezone
 from functools import partial, wraps
 from xml.sax.saxutils import quoteattr
 
@@ -80,6 +80,26 @@ def exam_handler(method):
             return _json_response({'error': error.code, 'message': messages.get(error.code, messages['default'])},
                                   status=status)
     return wrapper
+
+
+def _window_scenarios(scenario):
+    """
+    The demo's exams with a window, dated from the moment the scenarios load: one that opens tomorrow at
+    00:05 and closes three days later at 23:55, Bogotá time (UTC−5), and one that closed yesterday.
+    """
+    bogota = api.zone_named('America/Bogota')
+    tomorrow = datetime.now(bogota).date() + timedelta(days=1)
+    opens = datetime.combine(tomorrow, time(0, 5), bogota).astimezone(timezone.utc)
+    closes = datetime.combine(tomorrow + timedelta(days=3), time(23, 55), bogota).astimezone(timezone.utc)
+    closed = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=1)
+    return [
+        ('Proctored exam that opens tomorrow (Bogotá time)', scenario(
+            f'display_name="Exam with a window" exam_type="proctored" time_limit_minutes="60" allow_opt_out="true" '
+            f'open_date="{opens.isoformat()}" close_date="{closes.isoformat()}" window_time_zone="America/Bogota"')),
+        ('Timed exam that closed yesterday', scenario(
+            f'display_name="Closed quiz" exam_type="timed" time_limit_minutes="20" '
+            f'close_date="{closed.isoformat()}"')),
+    ]
 
 
 def _aware(moment):
@@ -568,4 +588,4 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
              '<textinput_demo name="days" input_type="int"/><script>week = 7</script><equality_demo '
              'name="is_seven" left="./days/@student_input" right="$week">Seven days</equality_demo></problem_demo>'
              '</proctored_exam></vertical_demo>'),
-        ]
+        ] + _window_scenarios(scenario)

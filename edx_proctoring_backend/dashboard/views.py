@@ -251,7 +251,8 @@ class AttemptPage(DashboardView):
                     labels.status(change.to_status)) for change in api.attempt_history_with_people(attempt)]
         reviews = attempt.reviews.select_related('reviewer').order_by('created', 'pk')
         may_review = Role.REVIEW in self.granted
-        allowed = api.person_decisions(attempt, request.user)
+        stage = api.review_stage(attempt)
+        allowed = api.person_decisions(attempt, request.user, stage)
         decisions = [(outcome, label) for outcome, label in labels.decisions() if outcome in allowed]
         return self.page(
             'attempt.html', status=status, attempt=attempt, status_label=labels.status(attempt.status),
@@ -262,7 +263,7 @@ class AttemptPage(DashboardView):
             may_error=attempt.status in api.AttemptStatus.IN_PROGRESS,
             code_locked=attempt.code_locked_at is not None,
             may_decide=may_review and api.may_decide(attempt) and bool(decisions), decisions=decisions,
-            stage_label=SECOND_REVIEW_STAGE_LABELS.get(api.review_stage(attempt), ''),
+            stage_label=SECOND_REVIEW_STAGE_LABELS.get(stage, ''),
             evidence_url=reverse('edx_proctoring_backend:review-attempt', args=[attempt.pk])
             if may_review and attempt.exam.exam_type == api.ExamType.PROCTORED else '',
         )

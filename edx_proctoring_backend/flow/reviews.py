@@ -27,8 +27,9 @@ def record_review(attempt, outcome, by=None, comment=''):
     a second review instead: people make the final call.
     """
     attempt.refresh_from_db()
-    if by is not None and review_stage(attempt) == COURSE_TEAM_STAGE:
-        if outcome not in person_decisions(attempt, by):
+    if by is not None:
+        stage = review_stage(attempt)
+        if stage == COURSE_TEAM_STAGE and outcome not in person_decisions(attempt, by, stage):
             raise NotAllowed('Support escalated this review: the course team makes the final decision.',
                              code='course_team_decides')
     review, new_status = decisions.record_decision(attempt, outcome, reviewer=by, comment=comment)
@@ -37,12 +38,13 @@ def record_review(attempt, outcome, by=None, comment=''):
     return attempt
 
 
-def person_decisions(attempt, person):
+def person_decisions(attempt, person, stage=None):
     """
     The outcomes ``person`` may record on ``attempt`` now: at the course team's stage only its instructors
     (and global staff) decide, and finally (no further escalation); before it, every reviewer's choices.
+    ``stage``: the attempt's ``review_stage`` where the caller has read it already.
     """
-    if review_stage(attempt) != COURSE_TEAM_STAGE:
+    if (stage or review_stage(attempt)) != COURSE_TEAM_STAGE:
         return PERSON_DECISIONS
     if roles.course_role(person, attempt.exam.course_key) not in COURSE_TEAM_ROLES:
         return ()

@@ -120,8 +120,8 @@ class AttemptReviewView(ReviewerView):
             })
         rules_text, rules = api.exam_rules_in_force(attempt.exam)
         providers = dict(api.available_providers())
-        allowed = api.person_decisions(attempt, request.user)
         stage = api.review_stage(attempt)
+        allowed = api.person_decisions(attempt, request.user, stage)
         return render(request, 'edx_proctoring_backend/reviewer/attempt.html', {
             **page_frame(),
             'may_see': api.may_see_evidence(attempt, request.user),

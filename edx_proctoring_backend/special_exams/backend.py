@@ -60,8 +60,6 @@ REVIEW_STATUS_FOR = {
 RECORDING_WINDOW_STATUSES = (EdxStatus.created, EdxStatus.download_software_clicked, EdxStatus.ready_to_start)
 # edx-proctoring's statuses in which the recording window records (before and during the exam).
 RECORDING_STATUSES = RECORDING_WINDOW_STATUSES + (EdxStatus.started, EdxStatus.ready_to_submit)
-# The recording's state in which the exam may start and go on (``api.recording_status``).
-LIVE = 'live'
 # This package's onboarding statuses in the words of edx-proctoring's onboarding profile API.
 ONBOARDING_PROFILE_STATUSES = {
     'approved': 'approved-in-course', 'pending': 'pending', 'rejected': 'rejected', 'expired': 'expired',
@@ -424,7 +422,7 @@ class LocalBackend(ProctoredExamsBackend):
         the reviewer at the submission, and a person reviews every in-house session).
         """
         ours = self._attempt(attempt)
-        if ours is not None and api.recording_status(ours)['recording'] != LIVE:
+        if ours is not None and api.recording_status(ours)['recording'] != api.RECORDING_LIVE:
             log.warning('edx-proctoring started attempt %s while its recording is not live', attempt)
         return super().start_exam_attempt(exam, attempt)
 

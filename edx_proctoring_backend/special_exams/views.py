@@ -100,7 +100,7 @@ class RecordingStatusView(View):
             answer = api.recording_status(ours)
         except api.AttemptNotFound:
             return JsonResponse({'error': 'attempt_not_found'}, status=404, headers=_NO_STORE)
-        if answer['recording'] != 'live':
+        if answer['recording'] != api.RECORDING_LIVE:
             answer['message'] = gettext('The recording is not running: start it on the recording page.')
         return JsonResponse(answer, headers=_NO_STORE)
 

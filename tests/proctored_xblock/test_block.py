@@ -8,6 +8,7 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.test import override_settings
 from django.utils import translation
+from workbench.scenarios import get_scenarios
 
 from edx_proctoring_backend import api
 from edx_proctoring_backend.exams.models import Exam, ExamAttempt
@@ -552,3 +553,14 @@ def test_the_page_says_when_the_exam_opens_and_that_it_closed(workbench):
         assert call_handler(block, 'opt_in', agreed(block))[1]['error'] == 'exam_closed'
     with translation.override('fr'), time_machine.travel('2026-12-01T12:00Z'):
         assert 'Cet examen ouvre le jeudi 3 décembre 2026 00:05 (heure de America/Bogota, UTC−05:00).' in page(block)[0]
+
+
+def test_the_demo_has_an_exam_that_opens_tomorrow_and_one_that_closed(scenario_block):
+    pages = {}
+    for title in ('Exam with a window', 'Closed quiz'):
+        name = next(name for name, item in get_scenarios().items() if f'display_name="{title}"' in item.xml)
+        pages[title] = page(scenario_block(name, 'learner')[1])[0]
+    assert 'data-state="not_open"' in pages['Exam with a window']
+    assert re.search(r'This exam opens on \w+ .*12:05 a\.m\. \(America/Bogota, UTC−05:00\)\.',
+                     pages['Exam with a window'])
+    assert 'data-state="closed"' in pages['Closed quiz'] and '(UTC, UTC+00:00)' in pages['Closed quiz']
