@@ -60,8 +60,10 @@ def validation_messages(block):
     _ = block.gettext
     messages = []
     settings = block.exam_settings()
-    for place in ('due_date', 'subsection_key', 'alone_in_subsection'):
+    for place in ('subsection_key', 'alone_in_subsection'):
         settings.pop(place)
+    # The exam closes at its due date: one before the opening is found here, not by a failed publish.
+    settings['closes_at'] = settings.pop('due_date')
     try:
         cleaned = api.validate_exam_settings(**settings)
     except api.InvalidExamSettings as error:

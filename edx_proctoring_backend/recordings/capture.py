@@ -233,6 +233,8 @@ def capture_plan(user, exam):
     def url(name, *args):
         return reverse(f'edx_proctoring_backend:{name}', args=[attempt.pk, *args])
 
+    recordings = list(provider.recording_kinds(exam))
+    recorder, audio = recorder_kbps(), AUDIO_KBPS if options['record_sound'] else 0
     recording_urls = {}
     for kind in kinds:
         base = url('recording', kind)
@@ -242,7 +244,7 @@ def capture_plan(user, exam):
         'attempt_id': attempt.pk,
         'status': attempt.status,
         'steps': list(provider.steps_for(exam)),
-        'recordings': list(provider.recording_kinds(exam)),
+        'recordings': recordings,
         'room_scan': options['room_scan'],
         'record_sound': options['record_sound'],
         'on_capture_lost': options['on_capture_lost'],
@@ -251,11 +253,8 @@ def capture_plan(user, exam):
         'limits': upload_limits(),
         # The connection check: the sample to send and the speed the recordings need (kbit/s).
         'upload_check': {'url': url('attempt-upload-check'), 'sample_bytes': UPLOAD_CHECK_BYTES,
-                         'recorder_kbps': recorder_kbps(),
-                         'audio_kbps': AUDIO_KBPS if options['record_sound'] else 0,
-                         'needed_kbps': round((recorder_kbps() * len(provider.recording_kinds(exam))
-                                               + (AUDIO_KBPS if options['record_sound'] else 0))
-                                              * UPLOAD_CHECK_HEADROOM)},
+                         'recorder_kbps': recorder, 'audio_kbps': audio,
+                         'needed_kbps': round((recorder * len(recordings) + audio) * UPLOAD_CHECK_HEADROOM)},
         'content_types': {'recording': sorted(uploads.RECORDING_TYPES), 'photo': sorted(uploads.PHOTO_TYPES)},
         'urls': {
             'flags': url('attempt-flags'),

@@ -12,6 +12,8 @@ Like every check, this only suggests a moment to a person. A recording without s
 machine without the sound packages (the ``video`` extra's ``av`` and ``webrtcvad-wheels``) says so in a
 note instead.
 """
+import itertools
+
 import numpy as np
 
 from . import events as kinds
@@ -58,17 +60,14 @@ def _seconds(path):
         # The resampler hands over whole steps: the decoder's 20 ms frames would cost a call each.
         resampler = av.AudioResampler(format='s16', layout='mono', rate=RATE, frame_size=STEP_SAMPLES)
         start_s, taken = None, 0
-        for decoded in container.decode(stream):
+        # Resampling ``None`` after the last frame hands over what is left at the end.
+        for decoded in itertools.chain(container.decode(stream), [None]):
             if start_s is None:
-                start_s = float(decoded.time or 0.0)
+                start_s = float(decoded.time or 0.0) if decoded is not None else 0.0
             for step in resampler.resample(decoded):
                 samples = step.to_ndarray().reshape(-1)
                 yield start_s + taken / RATE, samples
                 taken += len(samples)
-        for step in resampler.resample(None):   # what is left at the end
-            samples = step.to_ndarray().reshape(-1)
-            yield start_s + taken / RATE, samples
-            taken += len(samples)
 
 
 def talking_events(path, options):

@@ -137,6 +137,16 @@ def test_a_timed_exam_needs_no_provider(workbench):
     assert validation_of(block) == []
 
 
+def test_an_exam_that_closes_before_it_opens_is_an_error(workbench):
+    _, block = workbench(PROCTORED_60)
+    block.exam_type = 'timed'
+    block.open_date = timezone.now() + timedelta(days=2)
+    block.close_date = timezone.now() + timedelta(days=1)
+    assert validation_of(block) == [(ValidationMessage.ERROR, 'The exam must close after it opens.')]
+    block.close_date = timezone.now() + timedelta(days=3)
+    assert validation_of(block) == []
+
+
 def test_an_exam_without_content_is_a_warning():
     _, unit = open_xml('empty exam', '<vertical_demo><proctored_exam provider="null"/></vertical_demo>')
     block = unit.runtime.get_block(unit.children[0])
