@@ -37,6 +37,7 @@ system-requirements: ## install the Debian packages the tests use (Chromium, Mar
 demo: requirements ## set up and serve the demo on http://$(DEMO_ADDRESS)
 	mkdir -p var
 	DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django migrate --run-syncdb -v 0
+	PROCTORING_DEMO_ADDRESS=$(DEMO_ADDRESS) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django demo_sittings
 	PROCTORING_DEMO_ADDRESS=$(DEMO_ADDRESS) DJANGO_SETTINGS_MODULE=$(DEMO_SETTINGS) $(BIN)/python -m django runserver --noreload $(DEMO_ADDRESS)
 
 test: system-requirements requirements ## set up and run the whole test suite (SQLite, MariaDB, the platform's versions)

@@ -76,6 +76,11 @@ setup(
                              'translations/*/LC_MESSAGES/text.mo'],
         'edx_proctoring_backend': ['templates/edx_proctoring_backend/*.html',
                                    'templates/edx_proctoring_backend/*/*.html',
+                                   # The e-mails (messages/): edx-ace's layout, <name>/email/<part>.
+                                   'templates/edx_proctoring_backend/edx_ace/*/*.html',
+                                   'templates/edx_proctoring_backend/edx_ace/*/*.txt',
+                                   'templates/edx_proctoring_backend/edx_ace/*/email/*.html',
+                                   'templates/edx_proctoring_backend/edx_ace/*/email/*.txt',
                                    'templates/instructor_dashboard/*.html',
                                    'locale/*/LC_MESSAGES/django.po', 'locale/*/LC_MESSAGES/django.mo'],
         'proctored_xblock.static': ['js/*.js', 'css/*.css'],

@@ -96,6 +96,11 @@ PROCTORING_PROVIDERS = {'null': {}, 'local': {}}
 PROCTORING_ALLOW_UNRECORDED_PROCTORING = True
 PROCTORING_DEFAULT_PROVIDER = 'null'
 PROCTORING_MEDIA_ENCRYPTION_KEYS = [demo_media_key()]
+# E-mails to learners and exam monitors land in the demo's mailbox (var/mail, listed at /demo/mail/), and
+# their links to an exam lead to its workbench scenario.
+EMAIL_BACKEND = 'demo.mailbox.MailboxBackend'
+DEFAULT_FROM_EMAIL = 'exams@demo.example.org'
+PROCTORING_EXAM_URL = 'http://%s/demo/exam/{usage_key}' % os.environ.get('PROCTORING_DEMO_ADDRESS', '127.0.0.1:8000')
 
 if PROCTORING_DEMO_VENDORS:
     from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET  # noqa: E402

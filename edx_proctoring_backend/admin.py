@@ -1,13 +1,14 @@
 """
 Django admin pages for support staff: vendor calls that did not go through (with a retry action),
-reviews, credit records, what in-house proctoring recorded, what the retention policy deleted, and the
-versions of the proctoring terms with learners' answers to them.
+reviews, credit records, what in-house proctoring recorded, what the retention policy deleted, the
+versions of the proctoring terms with learners' answers to them, and the e-mails queued and sent.
 Course teams get their own pages on the instructor dashboard.
 """
 from django.contrib import admin, messages
 
 from . import api
 from .credit.models import CreditRecord
+from .messages.models import OutgoingMessage
 from .privacy.models import ConsentRecord, ConsentTerms, ExportRecord, PurgedItem
 from .providers.models import ProviderCall
 from .recordings.models import Recording, SessionFlag, VideoFinding
@@ -155,3 +156,13 @@ class ConsentRecordAdmin(ReadOnlyAdmin):
     list_filter = ('accepted',)
     search_fields = ('=user__username', 'exam__course_key')
     list_select_related = ('user', 'exam', 'attempt')
+
+
+@admin.register(OutgoingMessage)
+class OutgoingMessageAdmin(ViewOnlyAdmin):
+    """The e-mails queued and sent, with the last error of one that failed (the sweep tries it again)."""
+
+    list_display = ('name', 'email', 'send_after', 'sent_at', 'channel', 'tries', 'last_error')
+    list_filter = ('name', 'channel')
+    search_fields = ('email', 'key')
+    exclude = ('context',)   # what the e-mail says (an exam monitor's password) is not for support's eyes

@@ -4,7 +4,8 @@ The public API of proctored, practice and timed exams.
 The XBlock, the REST views, the Celery tasks and other plugins call these names and nothing deeper.
 Each one is a wing's: the learner's way, staff's actions, provider calls and vendors' messages in
 ``flow``; uploads and analyses in ``recordings``; the dashboard's queries in ``dashboard``; reviews'
-access, retention and retirement in ``privacy``. This module only delegates.
+access, retention and retirement in ``privacy``; booked sittings in ``sittings``; e-mails in ``messages``.
+This module only delegates.
 """
 import logging
 
@@ -20,12 +21,14 @@ from .exams.errors import (
     AllowanceNotFound, AnswersClosed, AttemptNotFound, ChecksNotPassed, ExamCodeLocked, ExamNotFound, IllegalTransition,
     InvalidExamCode, InvalidExamSettings, InvalidStatusToken, NotAllowed, ProctoringError, TermsChanged,
 )
+from .exams.ids import parse_id
 from .exams.models import Allowance
 from .exams.signals import attempt_status_changed
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus
 from .exams.timer_tokens import timer_token
 from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, support, vendor_messages
-from .lms import content_dates, publishing, roles
+from .lms import content_dates, links, publishing, roles
+from .messages import sending as messages
 from .privacy import access, learner_data as privacy_learner_data, retention
 from .providers import onboarding, outbox
 from .providers.base import Feature, Step
@@ -34,6 +37,7 @@ from .providers.registry import UnknownProvider, get_provider, provider_names
 from .recordings import capture, uploads
 from .reviews import callbacks, export, marks as review_marks, queue as review_queue
 from .reviews.outcomes import Outcome
+from .sittings import booking as sittings, calendar as sitting_calendar, notices as sitting_notices, schedule
 from .special_exams import hosting as special_exams
 
 log = logging.getLogger(__name__)
@@ -47,7 +51,7 @@ __all__ = [
     'InvalidExamCode', 'InvalidExamSettings', 'InvalidStatusToken', 'NotAllowed', 'ProctoringError',
     'validate_exam_settings', 'sync_exam', 'exam_for_learner', 'default_provider', 'provider_records', 'may_author',
     'syncs_on_publish', 'open_content_without_clock', 'CONTENT_CLOSED', 'register_exam_with_provider', 'get_exam',
-    'learner_state', 'opt_in', 'opt_out', 'time_zone_names', 'zone_named',
+    'learner_state', 'opt_in', 'opt_out', 'time_zone_names', 'zone_named', 'moment_parts',
     'confirm_checks', 'start', 'submit', 'timer_status', 'submit_expired_attempts',
     'assert_answers_accepted', 'record_review', 'mark_error', 'reset_attempt', 'set_allowance',
     'remove_allowance', 'attempt_history', 'provider_names', 'available_providers', 'validate_exam_code',
@@ -76,7 +80,12 @@ __all__ = [
     'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
     'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade', 'exam_rules_in_force',
     'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'FIRST_REVIEW', 'person_decisions',
-    'reset_onboarding', 'upload_check', 'UPLOAD_CHECK_BYTES',
+    'reset_onboarding', 'upload_check', 'UPLOAD_CHECK_BYTES', 'send_due_messages',
+    'parse_id', 'requires_booking', 'sitting_begin_between', 'exam_url', 'book_sitting', 'cancel_booking',
+    'booking_of', 'booking_calendar', 'describe_sitting',
+    'told_moment', 'place_label',
+    'SITTING_PLACES', 'booking_exams', 'add_sitting', 'exam_sitting', 'exam_schedule', 'exam_booking',
+    'bookings_csv', 'cancel_sitting', 'staff_move_booking', 'staff_cancel_booking',
 ]
 
 
@@ -85,6 +94,7 @@ __all__ = [
 validate_exam_settings = authoring.validate_exam_settings
 time_zone_names = window.time_zone_names
 zone_named = window.zone_named
+moment_parts = window.moment_parts
 sync_exam = authoring.sync_exam
 exam_for_learner = authoring.exam_for_learner
 default_provider = authoring.default_provider
@@ -371,6 +381,35 @@ def retention_plan(now=None, kinds=retention.KINDS):
 
 enforce_retention = flow_privacy.enforce_retention
 retire_user = flow_privacy.retire_user
+
+
+# ---- Booked sittings (sittings/) ------------------------------------------------------------------------------
+
+requires_booking = sittings.requires_booking
+book_sitting = sittings.book
+cancel_booking = sittings.cancel
+booking_of = sittings.booking_of
+booking_calendar = sitting_calendar.booking_calendar
+sitting_begin_between = sittings.begin_between
+exam_url = links.exam_url
+describe_sitting = sitting_notices.described
+told_moment = sitting_notices.told_moment
+place_label = sitting_notices.place_label
+SITTING_PLACES = sittings.Sitting.PLACES
+booking_exams = schedule.booking_exams
+add_sitting = schedule.add_sitting
+exam_sitting = schedule.exam_sitting
+exam_schedule = schedule.exam_schedule
+exam_booking = schedule.exam_booking
+bookings_csv = schedule.bookings_csv
+cancel_sitting = sittings.cancel_sitting
+staff_move_booking = sittings.staff_move
+staff_cancel_booking = sittings.staff_cancel
+
+
+# ---- E-mails to learners and exam monitors (messages/) --------------------------------------------------------
+
+send_due_messages = messages.send_due
 
 
 # ---- Exams and attempts kept for edx-proctoring's (special_exams/hosting.py) ---------------------------------

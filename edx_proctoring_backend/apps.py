@@ -46,6 +46,8 @@ class ProctoringBackendConfig(AppConfig):
         from .lms import content_dates
         attempt_status_changed.connect(content_dates.on_attempt_status_changed,
                                        dispatch_uid='edx_proctoring_backend.content_dates')
+        from .messages import notices
+        attempt_status_changed.connect(notices.on_attempt_status_changed, dispatch_uid='edx_proctoring_backend.notices')
         from .lms.retirement import connect
         connect(on_user_retired)
         from .lms import publishing

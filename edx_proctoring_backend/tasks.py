@@ -1,9 +1,13 @@
-"""Celery tasks: thin wrappers over the use-cases of the wings (flow, recordings, authoring), not through ``api``."""
+"""
+Celery tasks: thin wrappers over the use-cases of the wings (flow, recordings, authoring, messages), not
+through ``api``.
+"""
 from celery import shared_task
 
 from . import monitoring
 from .authoring.exams import register_with_provider, sync_course_exams as sync_published_exams
 from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews
+from .messages import sending
 from .recordings import capture
 
 
@@ -56,3 +60,15 @@ def register_exam(exam_id):
 def sync_course_exams(course_key):
     """Give the course's exams their published settings (queued by Studio's publish and import events)."""
     return len(sync_published_exams(course_key))
+
+
+@shared_task(name='edx_proctoring_backend.tasks.send_message', ignore_result=True, acks_late=True)
+def send_message(message_id):
+    """Send one queued e-mail; a second delivery of the task, or a retry, sends nothing more."""
+    return sending.send(message_id)
+
+
+@shared_task(name='edx_proctoring_backend.tasks.send_due_messages', ignore_result=True)
+def send_due_messages():
+    """Send the e-mails that are due, and try again the ones that failed (every minute)."""
+    return sending.send_due()

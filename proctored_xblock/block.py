@@ -27,6 +27,9 @@ from .resources import read_static
 from .services import LearnerCourseMixin
 
 log = logging.getLogger(__name__)
+# The booked sittings' settings, as the Studio form sends them.
+BOOKING_FIELDS = ('booking_required', 'booking_cutoff_hours', 'booking_deadline', 'sitting_early_minutes',
+                  'sitting_late_minutes')
 
 
 def _json_response(payload, status=200):
@@ -148,6 +151,17 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     # The IANA name of the zone the opening and closing times are told in (empty: UTC).
     window_time_zone = String(display_name=_('Time zone of the opening and closing times'), default='',
                               scope=Scope.settings)
+    # Booked sittings (the sittings themselves are published on the instructor dashboard).
+    booking_required = Boolean(display_name=_('Learners book a sitting'), default=False, scope=Scope.settings,
+                               help=_('Learners book one of the sittings the course team publishes, and begin the '
+                                      'exam only at their sitting.'))
+    booking_cutoff_hours = Integer(display_name=_('Bookings close this many hours before a sitting'), default=72,
+                                   scope=Scope.settings)
+    booking_deadline = Date(display_name=_('Registration deadline'), default=None, scope=Scope.settings)
+    sitting_early_minutes = Integer(display_name=_('Minutes before a sitting that learners may begin'), default=10,
+                                    scope=Scope.settings)
+    sitting_late_minutes = Integer(display_name=_('Minutes after the start of a sitting that learners may begin'),
+                                   default=15, scope=Scope.settings)
 
     # ---- helpers (the translator, the learner and the course: LearnerCourseMixin) -----------------
 
@@ -177,7 +191,14 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'exam_rules': self._provider_rules(), 'on_campus_sitting': self.on_campus_sitting,
             'on_campus_instructions': self.on_campus_instructions,
             'opens_at': _aware(self.open_date), 'time_zone': self.window_time_zone,
+            **self._booking_settings(),
         }
+
+    def _booking_settings(self):
+        return {'booking_required': self.booking_required, 'booking_cutoff_hours': self.booking_cutoff_hours,
+                'booking_deadline': _aware(self.booking_deadline),
+                'sitting_early_minutes': self.sitting_early_minutes,
+                'sitting_late_minutes': self.sitting_late_minutes}
 
     def exam(self):
         """The exam as its last save or publish left it (learners' pages and actions write no settings)."""
@@ -337,7 +358,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'onboarding': self._onboarding_context(state, _) if state_name == 'choose' else None,
             # Whom to ask, where a learner can be stuck: the setup, an error, a review being made.
             'support': (api.support_for(self.course_key)
-                        if state_name in ('checks', 'error', 'closed') or review == api.ReviewStatus.PENDING
+                        if state_name in ('checks', 'error', 'closed', 'book') or review == api.ReviewStatus.PENDING
                         else None),
             'review_reopened': bool(state and review == api.ReviewStatus.PENDING and state.review_reopened),
             'session_pending': bool(state and state.session_pending),
@@ -347,7 +368,34 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'question_count': len(questions),
             'answered_count': sum(1 for question in questions if question.answer),
             'content_visible': content_visible, 'children': children, 'capture_plan': capture,
+            'booking': (self._booking_context(state) if state_name in ('book', 'choose') and state.sitting
+                        else None),
             **self._window_texts(state),
+        }
+
+    def _booking_context(self, state):
+        """The booking panel: where the learner stands, their sitting, the sittings they may book, the deadline."""
+        standing, exam = state.sitting, state.exam
+        return {
+            'phase': standing.phase, 'registration_open': standing.registration_open,
+            'may_change': standing.may_change, 'cutoff_hours': exam.booking_cutoff_hours,
+            'deadline': (views.window_moment(self.gettext, exam.booking_deadline, exam.time_zone)
+                         if exam.booking_deadline else ''),
+            'current': self._told_sitting(exam, standing.booking.sitting) if standing.booking else None,
+            'choices': [self._told_sitting(exam, sitting) for sitting in standing.bookable],
+            'calendar_url': self.runtime.handler_url(self, 'booking_calendar') if standing.booking else '',
+        }
+
+    def _told_sitting(self, exam, sitting):
+        """A sitting as the page tells it, in the exam's time zone."""
+        _ = self.gettext
+        begin_from, begin_until = api.sitting_begin_between(exam, sitting)
+        return {
+            'id': sitting.pk, 'moment': views.window_moment(_, sitting.starts_at, exam.time_zone),
+            'minutes': sitting.minutes, 'place': views.place_label(_, sitting.place), 'location': sitting.location,
+            'seats_left': sitting.seats_left,
+            'begin_from': views.window_moment(_, begin_from, exam.time_zone),
+            'begin_until': views.window_moment(_, begin_until, exam.time_zone),
         }
 
     def _window_texts(self, state):
@@ -364,7 +412,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'state': state_name,
             'handlers': {name: self.runtime.handler_url(self, name)
                          for name in ('opt_in', 'opt_out', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus',
-                                      'confirm_checks', 'start', 'submit')},
+                                      'confirm_checks', 'start', 'submit', 'book', 'cancel_booking')},
             'messages': {
                 # xgettext:no-python-format
                 'low': _("20% of your exam time is left."),
@@ -376,6 +424,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
                 # {time} is the clock, as the page shows it (59:58).
                 'started': _("Your exam has started. Time remaining: {time}. The timer and End My Exam are at "
                              "the top of the exam."),
+                'choose_sitting': _("Choose a sitting first."),
             },
         }
         if state is not None and state.time is not None:
@@ -415,6 +464,37 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     def withdraw_on_campus(self, user, data):  # pylint: disable=unused-argument
         """The learner no longer asks for an on-campus sitting."""
         api.withdraw_on_campus(user, self.exam())
+
+    @exam_handler
+    def book(self, user, data):
+        """The learner books the sitting ``sitting`` (an id), or moves their booking to it."""
+        sitting_id = data.get('sitting')
+        try:
+            if isinstance(sitting_id, bool) or not isinstance(sitting_id, (int, str)):
+                raise ValueError(sitting_id)
+            sitting_id = api.parse_id(sitting_id)
+        except ValueError:
+            sitting_id = None
+        if sitting_id is None:
+            raise api.NotAllowed('Choose a sitting.', code='sitting_not_found')
+        api.book_sitting(user, self.exam(), sitting_id)
+
+    @exam_handler
+    def cancel_booking(self, user, data):  # pylint: disable=unused-argument
+        """The learner cancels their booking (until the cutoff)."""
+        api.cancel_booking(user, self.exam())
+
+    @XBlock.handler
+    def booking_calendar(self, request, suffix=''):  # pylint: disable=unused-argument
+        """The learner's booked sitting as an iCalendar file (404 without a booking)."""
+        user = self.current_django_user()
+        exam = self.exam() if user is not None else None
+        booking = api.booking_of(exam, user) if exam is not None else None
+        if booking is None:
+            return Response(status=404, body=b'', content_type='text/plain')
+        body = api.booking_calendar(booking, api.exam_url(exam), domain=request.host.split(':')[0])
+        return Response(body=body, content_type='text/calendar', charset='utf-8',
+                        content_disposition='attachment; filename="exam-sitting.ics"')
 
     @exam_handler
     def opt_out(self, user, data):  # pylint: disable=unused-argument
@@ -512,6 +592,8 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             time_zone=self.window_time_zone, time_zones=api.time_zone_names(),
             opens_at=views.form_moment(_aware(self.open_date), self.window_time_zone),
             closes_at=views.form_moment(_aware(self.close_date), self.window_time_zone),
+            booking={**self._booking_settings(),
+                     'booking_deadline': views.form_moment(_aware(self.booking_deadline), self.window_time_zone)},
             provider_rules=[(name, [(rule, backend_text(label)) for rule, label in api.exam_rule_choices(name).items()])
                             for name, _label in api.available_providers() if api.exam_rule_choices(name)],
         ))
@@ -536,10 +618,12 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             on_campus_sitting=data.get('on_campus_sitting', False),
             on_campus_instructions=str(data.get('on_campus_instructions', '')),
             opens_at=data.get('opens_at'), closes_at=data.get('closes_at'), time_zone=data.get('time_zone', ''),
+            **{name: data[name] for name in BOOKING_FIELDS if name in data},
         )
         self.exam_rules = cleaned.pop('provider_options').get('rules', {})
         self.open_date, self.close_date = cleaned.pop('opens_at'), cleaned.pop('due_date')
         self.window_time_zone = cleaned.pop('time_zone')
+        self.booking_deadline = cleaned.pop('booking_deadline')
         for name, value in cleaned.items():
             setattr(self, name, value)
         self.content_after_submission = data.get('content_after_submission') is True
@@ -588,4 +672,10 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
              '<textinput_demo name="days" input_type="int"/><script>week = 7</script><equality_demo '
              'name="is_seven" left="./days/@student_input" right="$week">Seven days</equality_demo></problem_demo>'
              '</proctored_exam></vertical_demo>'),
-        ] + _window_scenarios(scenario)
+        ] + _window_scenarios(scenario) + [
+            # Learners book a sitting (the demo publishes one every half hour: ``manage.py demo_sittings``).
+            ('Proctored exam booked at sittings', scenario(
+                'display_name="Booked final exam" exam_type="proctored" time_limit_minutes="30" allow_opt_out="false" '
+                'window_time_zone="Europe/Amsterdam" booking_required="true" booking_cutoff_hours="0" '
+                'sitting_early_minutes="30" sitting_late_minutes="15"')),
+        ]

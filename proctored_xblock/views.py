@@ -38,6 +38,8 @@ def page_state(state):
         return 'regular'
     if state.window_state == 'closed' and status in NOT_BEGUN:
         return 'closed'
+    if state.sitting is not None and state.sitting.phase != 'now':
+        return 'book'   # taken at booked sittings: book one, or wait for one's own
     if status is None or status == S.RESET:
         if state.on_campus_request is not None:
             return 'on_campus'
@@ -245,6 +247,14 @@ def error_messages(_):
         'not_allowed': _("This action is not allowed for this exam."),
         'exam_not_open': _("This exam is not open yet. Reload the page to see when it opens."),
         'exam_closed': _("This exam has closed: it can no longer be begun."),
+        'no_booking': _("This exam is taken at a sitting you book in advance. Book a sitting first."),
+        'sitting_not_yet': _("Your sitting has not begun yet. Come back at the time of your sitting."),
+        'sitting_missed': _("The time to begin your sitting is over. Contact the course team."),
+        'booking_closed': _("Booking for this exam has closed. Contact the course team."),
+        'booking_cutoff': _("This booking can no longer be changed online. Contact the course team."),
+        'sitting_full': _("This sitting has just been fully booked. Choose another one."),
+        'sitting_not_found': _("This sitting is no longer offered. Reload the page."),
+        'no_sittings': _("This exam is not taken at booked sittings."),
         'invalid_allowance': _("This allowance value is not valid."),
         'invalid_review': _("This review outcome is not valid."),
         'default': _("Something went wrong with this exam. Reload the page and try again."),
@@ -265,6 +275,11 @@ def settings_error_messages(_):
         'opens_at': _("Enter a date and a time."),
         'closes_at': _("Enter a date and a time."),
         'time_zone': _("Choose a time zone from the list."),
+        'booking_required': _("Choose yes or no."),
+        'booking_cutoff_hours': _("Enter a whole number of hours from 0 to 720."),
+        'booking_deadline': _("Enter a date and a time."),
+        'sitting_early_minutes': _("Enter a whole number of minutes from 0 to 240."),
+        'sitting_late_minutes': _("Enter a whole number of minutes from 0 to 240."),
     }
 
 
@@ -289,14 +304,13 @@ def window_moment(_, moment, time_zone):
     An exam's opening or closing moment as learners read it: the weekday, date and time in the active
     language's format, in the zone the course team named, with that zone and its offset from UTC.
     """
-    local = moment.astimezone(api.zone_named(time_zone))
-    offset = local.utcoffset().total_seconds() // 60
-    sign = '+' if offset >= 0 else '\u2212'
-    hours, minutes = divmod(abs(int(offset)), 60)
     # Translators: when an exam opens or closes, e.g. "Thursday 3 December 2026 00:05 (America/Bogota, UTC−05:00)".
-    return _("{weekday} {date_time} ({time_zone}, {utc_offset})").format(
-        weekday=formats.date_format(local, 'l'), date_time=formats.date_format(local, 'DATETIME_FORMAT'),
-        time_zone=time_zone or 'UTC', utc_offset=f'UTC{sign}{hours:02d}:{minutes:02d}')
+    return _("{weekday} {date_time} ({time_zone}, {utc_offset})").format(**api.moment_parts(moment, time_zone))
+
+
+def place_label(_, place):
+    """Where a sitting is held, as learners read it."""
+    return _("On campus") if place == 'on_campus' else _("Online")
 
 
 def form_moment(moment, time_zone):

@@ -9,6 +9,7 @@ from demo.fake_vendors import FakeVendor
 from edx_proctoring_backend import api
 from edx_proctoring_backend.lms import platform
 from tests.fakes.edx_platform import FakePlatform
+from tests.fakes.smtp import SmtpSink
 
 
 def pytest_collection_modifyitems(config, items):  # pylint: disable=unused-argument
@@ -108,6 +109,24 @@ def fake_vendor(settings):
     yield start
     for vendor in started:
         vendor.stop()
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """
+    A real SMTP server on 127.0.0.1 (``tests.fakes.smtp.SmtpSink``) that Django's e-mail is sent to for the
+    length of the test: read what it received with ``smtp_server.to(address)``.
+    """
+    sink = SmtpSink().start()
+    settings.EMAIL_BACKEND = 'django.core.mail.backends.smtp.EmailBackend'
+    settings.EMAIL_HOST, settings.EMAIL_PORT = sink.host, sink.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ''
+    settings.PROCTORING_EMAIL_DELIVERY = 'django'
+    try:
+        yield sink
+    finally:
+        sink.stop()
 
 
 @pytest.fixture(autouse=True)

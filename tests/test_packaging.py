@@ -105,7 +105,8 @@ def _expected_files():
     files.update(path.relative_to(ROOT).as_posix()
                  for path in (ROOT / 'edx_proctoring_backend' / 'migrations').glob('*.py'))
     files.update(path.relative_to(ROOT).as_posix()
-                 for path in (ROOT / 'edx_proctoring_backend' / 'templates').rglob('*.html'))
+                 for path in (ROOT / 'edx_proctoring_backend' / 'templates').rglob('*')
+                 if path.suffix in ('.html', '.txt'))
     return files
 
 

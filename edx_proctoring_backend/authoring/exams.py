@@ -8,7 +8,6 @@ The provider hears of a new or changed exam from a Celery task once the row is c
 vendor that is slow or down delays nobody.
 """
 import logging
-from datetime import datetime, timezone
 from functools import partial
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.db import transaction
 from ..exams.errors import InvalidExamSettings
 from ..exams.models import Exam
 from ..exams.statuses import ExamType
-from ..exams.window import time_zone_names, zone_named
+from ..exams.window import read_moment, time_zone_names
 from ..lms import content_dates, platform
 from ..lms.effects import register_credit_requirement
 from ..providers.http import VendorError
@@ -26,6 +25,9 @@ from ..providers.registry import UnknownProvider, get_provider, provider_names
 log = logging.getLogger(__name__)
 
 MAX_TIME_LIMIT_MINUTES = 24 * 60
+# Bookings close at most 30 days before a sitting; learners begin at most 4 hours early or late.
+MAX_BOOKING_CUTOFF_HOURS = 30 * 24
+MAX_SITTING_MARGIN_MINUTES = 4 * 60
 UNRECORDED_PROVIDER = 'null'
 EXAM_BLOCK_TYPE = 'proctored_exam'
 
@@ -75,23 +77,12 @@ def _checked_provider(exam_type, provider, errors):
 
 
 def _moment(value, time_zone, field, errors):
-    """
-    An aware UTC datetime from ``value``: None or '' (no limit), an aware datetime, or a date and time
-    as the form sends it (``2026-12-03T00:05``), read in ``time_zone``; None and an error when unusable.
-    """
-    if value in (None, ''):
-        return None
-    if isinstance(value, str):
-        try:
-            value = datetime.fromisoformat(value)
-        except ValueError:
-            value = None
-    if not isinstance(value, datetime):
+    """``value`` read in ``time_zone`` (``exams.window.read_moment``); None and an error when unusable."""
+    try:
+        return read_moment(value, time_zone)
+    except ValueError:
         errors[field] = 'Enter a date and a time.'
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=zone_named(time_zone))
-    return value.astimezone(timezone.utc)
 
 
 def _checked_window(opens_at, closes_at, time_zone, errors):
@@ -107,14 +98,44 @@ def _checked_window(opens_at, closes_at, time_zone, errors):
     return opens_at, closes_at, time_zone
 
 
+def _whole_number(value, field, highest, errors):
+    """``value`` as a whole number from 0 to ``highest``; an error for anything else."""
+    try:
+        number = int(value)
+        if isinstance(value, bool) or not 0 <= number <= highest or str(number) != str(value).strip():
+            raise ValueError
+    except (TypeError, ValueError):
+        errors[field] = f'Enter a whole number from 0 to {highest}.'
+        return 0
+    return number
+
+
+def _checked_booking(required, cutoff_hours, deadline, early_minutes, late_minutes, time_zone, errors):
+    """The booked sittings' settings, cleaned (``sittings.booking``); errors for what is unusable."""
+    if not isinstance(required, bool):
+        errors['booking_required'] = 'Choose yes or no.'
+    return {
+        'booking_required': required is True,
+        'booking_cutoff_hours': _whole_number(cutoff_hours, 'booking_cutoff_hours', MAX_BOOKING_CUTOFF_HOURS, errors),
+        'booking_deadline': _moment(deadline, time_zone, 'booking_deadline', errors),
+        'sitting_early_minutes': _whole_number(early_minutes, 'sitting_early_minutes', MAX_SITTING_MARGIN_MINUTES,
+                                               errors),
+        'sitting_late_minutes': _whole_number(late_minutes, 'sitting_late_minutes', MAX_SITTING_MARGIN_MINUTES,
+                                              errors),
+    }
+
+
 def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_out=False, rules_text='',
                            display_name='', exam_rules=None, on_campus_sitting=False, on_campus_instructions='',
-                           opens_at=None, closes_at=None, time_zone=''):
+                           opens_at=None, closes_at=None, time_zone='', booking_required=False,
+                           booking_cutoff_hours=72, booking_deadline=None, sitting_early_minutes=10,
+                           sitting_late_minutes=15):
     """
     Check the settings a course author chose; return them cleaned, or raise ``InvalidExamSettings``
     with one message per invalid field. An empty ``provider`` is the site's ``default_provider``.
-    ``opens_at`` and ``closes_at`` (each optional) are read in ``time_zone`` when they carry none, and
-    returned in UTC (``closes_at`` as ``due_date``, the model's name for it).
+    ``opens_at``, ``closes_at`` and ``booking_deadline`` (each optional) are read in ``time_zone`` when
+    they carry none, and returned in UTC (``closes_at`` as ``due_date``, the model's name for it).
+    Booked sittings (``booking_required``) are for proctored exams only.
     """
     errors = {}
     if exam_type not in ExamType.ALL:
@@ -135,6 +156,8 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
     if len(display_name or '') > 255:
         errors['display_name'] = 'Use at most 255 characters.'
     opens_at, closes_at, time_zone = _checked_window(opens_at, closes_at, time_zone, errors)
+    booking = _checked_booking(booking_required, booking_cutoff_hours, booking_deadline, sitting_early_minutes,
+                               sitting_late_minutes, time_zone, errors)
     options = {}
     if 'provider' not in errors:
         choices = get_provider(provider).exam_rule_choices
@@ -153,6 +176,7 @@ def validate_exam_settings(exam_type, time_limit_minutes, provider, allow_opt_ou
         'on_campus_sitting': on_campus_sitting and exam_type == ExamType.PROCTORED,
         'on_campus_instructions': (on_campus_instructions or '').strip(),
         'opens_at': opens_at, 'due_date': closes_at, 'time_zone': time_zone,   # the due date closes the exam
+        **booking, 'booking_required': booking['booking_required'] and exam_type == ExamType.PROCTORED,
     }
 
 

@@ -56,6 +56,10 @@ NOTICES = {
     'attempt_submitted': gettext_lazy('The attempt was submitted with the answers saved so far.'),
     'attempt_errored': gettext_lazy('The attempt was marked as an error.'),
     'review_recorded': gettext_lazy('Your decision was recorded.'),
+    'sitting_added': gettext_lazy('The sitting was published: learners can book it.'),
+    'sitting_cancelled': gettext_lazy('The sitting was cancelled. Its learners were told by e-mail, with your reason.'),
+    'booking_moved': gettext_lazy('The booking was moved. The learner was told by e-mail, with your reason.'),
+    'booking_cancelled': gettext_lazy('The booking was cancelled. The learner was told by e-mail, with your reason.'),
 }
 
 
@@ -66,6 +70,7 @@ def tabs():
         ('attempts', gettext('Attempts'), Role.VIEW_ATTEMPTS),
         ('reviews', gettext('Review queue'), Role.REVIEW),
         ('learners', gettext('Practice and onboarding'), Role.VIEW_ATTEMPTS),
+        ('sittings', gettext('Sittings'), Role.MANAGE_SITTINGS),
         ('exports', gettext('Exports'), Role.EXPORT),
         ('settings', gettext('Course settings'), Role.COURSE_SETTINGS),
     )
@@ -119,6 +124,7 @@ def exports():
         ('results', gettext('Proctoring results (one line per attempt)')),
         ('consent', gettext('Answers to the proctoring terms: agreed or refused, which version, when')),
         ('on-campus', gettext('Learners who ask to sit an exam on campus')),
+        ('bookings', gettext('Bookings of sittings: who booked which sitting, and the latest change')),
     )
 
 
@@ -235,6 +241,23 @@ def page_text():
         'reset_onboarding_hint': gettext('The proctoring service forgets the profile: the learner does the '
                                          'onboarding again before their next proctored exam.'),
         'not_allowed': gettext('Your role in this course does not allow this.'),
+        'sittings_title': gettext('Sittings'),
+        'sittings_intro': gettext('Learners of these exams book one of the sittings published here and begin the '
+                                  'exam only at their sitting. Every change to a booking is e-mailed to the '
+                                  'learner; say why when you make one.'),
+        'no_booking_exams': gettext('No exam of this course is taken at booked sittings. To have learners book, '
+                                    'tick "Learners book a sitting" in the exam\'s settings in Studio.'),
+        'no_sittings': gettext('No sitting yet.'), 'no_bookings': gettext('Nobody has booked it yet.'),
+        'sitting_starts': gettext('Starts'), 'sitting_minutes': gettext('Minutes'),
+        'sitting_capacity': gettext('Places'), 'sitting_booked': gettext('Booked'),
+        'sitting_place': gettext('Where'), 'sitting_location': gettext('Room, or how to join'),
+        'sitting_proctor': gettext('Proctor (username)'), 'proctor': gettext('Proctor'),
+        'add_sitting_title': gettext('Publish a sitting'), 'add_sitting': gettext('Publish the sitting'),
+        'starts_hint': gettext('In the exam\'s time zone:'),
+        'cancel_sitting': gettext('Cancel the sitting'), 'move_booking': gettext('Move'),
+        'cancel_booking': gettext('Cancel the booking'), 'move_to': gettext('Move to'),
+        'reason_required': gettext('Reason (required, kept and sent to the learner)'),
+        'booked_learners': gettext('Learners booked'),
         'errors': gettext('Please correct the following:'),
     }
 
@@ -265,7 +288,23 @@ def error_messages():
         'exam_not_found': gettext('There is no such exam in this course.'),
         'attempt_not_found': gettext('There is no such attempt in this course.'),
         'allowance_not_found': gettext('There is no such allowance in this course.'),
+        'reason_required': gettext('Say why: the reason is kept and sent to the learner.'),
+        'sitting_full': gettext('That sitting is full.'),
+        'sitting_not_found': gettext('There is no such sitting of this exam.'),
         'default': gettext('This is not possible for this exam.'),
+    }
+
+
+def sitting_field_errors():
+    """What is wrong with a field of the form that publishes a sitting."""
+    return {
+        'exam': gettext('This exam is not taken at booked sittings.'),
+        'starts_at': gettext('Enter the date and time the sitting starts.'),
+        'minutes': gettext('Enter the sitting\'s length: whole minutes from 1 to 1440.'),
+        'capacity': gettext('Enter how many learners it takes: a whole number from 1 to 10000.'),
+        'place': gettext('Choose online or on campus.'),
+        'location': gettext('Use at most 255 characters for the room.'),
+        'proctor': gettext('No user has this username.'),
     }
 
 

@@ -16,4 +16,5 @@ urlpatterns = [
     path(COURSE + 'reviews', views.ReviewsPage.as_view(), name='dashboard-reviews'),
     path(COURSE + 'learners', views.LearnersPage.as_view(), name='dashboard-learners'),
     path(COURSE + 'exports', views.ExportsPage.as_view(), name='dashboard-exports'),
+    path(COURSE + 'sittings', views.SittingsPage.as_view(), name='dashboard-sittings'),
 ]

@@ -84,6 +84,21 @@ class DashboardView(View):
             query['embedded'] = '1'
         return HttpResponseRedirect(dashboard_url(self.course_key, name, *args, **query))
 
+    def do_action(self, request, actions):
+        """
+        Do what the form's ``action`` names (``actions``: name → method of the page); an unknown one, or a
+        refusal of the exam rules, shows the page again with why and the form as it was sent.
+        """
+        # pylint: disable=no-member  # every page that takes a form shows it with its ``get``
+        handler = actions.get(request.POST.get('action', ''))
+        if handler is None:
+            return self.get(request, self.course_key, errors=[gettext('Unknown action.')], status=400)
+        try:
+            return handler(request)
+        except api.NotAllowed as error:
+            return self.get(request, self.course_key, errors=[labels.error_message(error)], status=400,
+                            form=request.POST)
+
     def exam_or_none(self, exam_id):
         """The course's exam of a form field, or None."""
         try:
@@ -115,16 +130,10 @@ class AllowancesPage(DashboardView):
                          kinds=labels.allowance_kinds(), errors=errors or [], bulk_rows=bulk_rows,
                          form=form or {}, query=query, exam_id=exam_id)
 
-    def post(self, request, course_id):
+    def post(self, request, course_id):  # pylint: disable=unused-argument
         """One change, then back to the page saying what it did (a bulk add lists each learner)."""
-        action = request.POST.get('action', '')
-        handler = {'add': self._add, 'update': self._update, 'remove': self._remove, 'bulk': self._bulk}.get(action)
-        if handler is None:
-            return self.get(request, course_id, errors=[gettext('Unknown action.')], status=400)
-        try:
-            return handler(request)
-        except api.NotAllowed as error:
-            return self.get(request, course_id, errors=[labels.error_message(error)], status=400, form=request.POST)
+        return self.do_action(request, {'add': self._add, 'update': self._update, 'remove': self._remove,
+                                        'bulk': self._bulk})
 
     def _saved(self, result):
         """Back to the page, saying whether the change reaches the learner's next start only."""
@@ -321,6 +330,108 @@ class AttemptPage(DashboardView):
     def _back_to(self, attempt, notice):
         """Back to the attempt's page, saying what was done."""
         return self.back('attempt', attempt.pk, notice=notice)
+
+
+# ---- Booked sittings --------------------------------------------------------------------------------------
+
+class SittingsPage(DashboardView):
+    """
+    GET: each exam taken at booked sittings, its sittings and who booked each; POST: publish a sitting,
+    cancel one, move or cancel a learner's booking (always with a reason, which is kept and e-mailed).
+    """
+
+    capability = Role.MANAGE_SITTINGS
+    tab = 'sittings'
+
+    def get(self, request, course_id, errors=None, form=None, status=200):  # pylint: disable=unused-argument
+        """The sittings of every exam taken at booked sittings (after a refused form: why, and the form as sent)."""
+        exams = []
+        form = form or {}
+        for exam in api.booking_exams(self.course_key):
+            schedule = api.exam_schedule(exam)
+            # A refused new sitting is shown again as it was typed.
+            refill = form if form.get('action') == 'add' and form.get('exam_id') == str(exam.pk) else {}
+            exams.append({'exam': exam, 'refill': refill, 'sittings': [
+                {'sitting': sitting, 'moment': api.told_moment(sitting.starts_at, exam.time_zone),
+                 'place': api.place_label(sitting.place), 'bookings': bookings,
+                 'others': [(other.pk, api.told_moment(other.starts_at, exam.time_zone))
+                            for other, _bookings in schedule if other.pk != sitting.pk]}
+                for sitting, bookings in schedule]})
+        return self.page('sittings.html', status=status, exams=exams, errors=errors or [],
+                         places=[(place, api.place_label(place)) for place in api.SITTING_PLACES])
+
+    def post(self, request, course_id):  # pylint: disable=unused-argument
+        """One change, then back to the page saying what it did."""
+        return self.do_action(request, {'add': self._add, 'cancel_sitting': self._cancel_sitting, 'move': self._move,
+                                        'cancel_booking': self._cancel_booking})
+
+    def _exam(self, request):
+        """The course's exam taken at booked sittings the form names, or a 404."""
+        exam = self.exam_or_none(request.POST.get('exam_id'))
+        if exam is None or not api.requires_booking(exam):
+            raise Http404
+        return exam
+
+    def _add(self, request):
+        """Publish a sitting of the exam the form names."""
+        exam = self._exam(request)
+        try:
+            api.add_sitting(exam, request.POST.get('starts_at', ''), request.POST.get('minutes', ''),
+                            request.POST.get('capacity', ''), place=request.POST.get('place', ''),
+                            location=request.POST.get('location', ''), proctor=request.POST.get('proctor', ''),
+                            by=request.user)
+        except api.InvalidSettings as error:
+            messages = labels.sitting_field_errors()
+            return self.get(request, self.course_key, status=400, form=request.POST,
+                            errors=[messages.get(field, labels.error_messages()['default']) for field in error.fields])
+        return self.back('sittings', notice='sitting_added')
+
+    @staticmethod
+    def _id(request, name):
+        """The id a form field names, or None (absent, or not an id)."""
+        try:
+            return parse_id(request.POST.get(name))
+        except ValueError:
+            return None
+
+    def _sitting(self, request, exam):
+        """The exam's sitting the form names, or a 404."""
+        sitting_id = self._id(request, 'sitting_id')
+        sitting = api.exam_sitting(exam, sitting_id) if sitting_id else None
+        if sitting is None:
+            raise Http404
+        return sitting
+
+    def _booking(self, request, exam):
+        """The exam's booking the form names, or a 404."""
+        booking_id = self._id(request, 'booking_id')
+        booking = api.exam_booking(exam, booking_id) if booking_id else None
+        if booking is None:
+            raise Http404
+        return booking
+
+    def _cancel_sitting(self, request):
+        """Cancel a whole sitting, with the reason."""
+        exam = self._exam(request)
+        api.cancel_sitting(self._sitting(request, exam), by=request.user, reason=request.POST.get('reason', ''))
+        return self.back('sittings', notice='sitting_cancelled')
+
+    def _move(self, request):
+        """Move a learner's booking to another sitting, with the reason."""
+        exam = self._exam(request)
+        booking = self._booking(request, exam)
+        sitting_id = self._id(request, 'sitting_id')
+        if sitting_id is None:
+            return self.get(request, self.course_key, errors=[gettext('Choose a sitting.')], status=400,
+                            form=request.POST)
+        api.staff_move_booking(booking, sitting_id, by=request.user, reason=request.POST.get('reason', ''))
+        return self.back('sittings', notice='booking_moved')
+
+    def _cancel_booking(self, request):
+        """Cancel a learner's booking, with the reason."""
+        exam = self._exam(request)
+        api.staff_cancel_booking(self._booking(request, exam), by=request.user, reason=request.POST.get('reason', ''))
+        return self.back('sittings', notice='booking_cancelled')
 
 
 # ---- The review queue, exports, learners -----------------------------------------------------------------

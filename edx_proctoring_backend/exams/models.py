@@ -40,6 +40,14 @@ class Exam(models.Model):
     opens_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateTimeField(null=True, blank=True)
     time_zone = models.CharField(max_length=64, blank=True)
+    # Booked sittings (``sittings``): learners of a proctored exam book one of its sittings and begin only
+    # within it, from ``sitting_early_minutes`` before its start until ``sitting_late_minutes`` after. They
+    # book, move or cancel until ``booking_cutoff_hours`` before the sitting, and until ``booking_deadline``.
+    booking_required = models.BooleanField(default=False)
+    booking_cutoff_hours = models.PositiveIntegerField(default=72)
+    booking_deadline = models.DateTimeField(null=True, blank=True)
+    sitting_early_minutes = models.PositiveIntegerField(default=10)
+    sitting_late_minutes = models.PositiveIntegerField(default=15)
     # The exam is the only content of its subsection: the platform's receivers of the exam-attempt
     # events (completion, reset) act on the whole subsection, so they are sent only then.
     alone_in_subsection = models.BooleanField(default=False)

@@ -11,9 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from django.utils import formats
+
 NOT_OPEN = 'not_open'
 OPEN = 'open'
 CLOSED = 'closed'
+# The years whose moments an exam's settings may name.
+MOMENT_YEARS = range(1970, 3000)
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,37 @@ def zone_named(name):
 def time_zone_names():
     """Every IANA time zone name this system knows, sorted."""
     return sorted(available_timezones())
+
+
+def moment_parts(moment, time_zone):
+    """
+    A moment as learners read it, in parts for a translated sentence: ``weekday`` and ``date_time`` in the
+    active language's format, in the zone the course team named, with that zone's name (``time_zone``)
+    and its offset from UTC (``utc_offset``, e.g. "UTC−05:00").
+    """
+    local = moment.astimezone(zone_named(time_zone))
+    offset = local.utcoffset().total_seconds() // 60
+    sign = '+' if offset >= 0 else '\u2212'
+    hours, minutes = divmod(abs(int(offset)), 60)
+    return {'weekday': formats.date_format(local, 'l'), 'date_time': formats.date_format(local, 'DATETIME_FORMAT'),
+            'time_zone': time_zone or 'UTC', 'utc_offset': f'UTC{sign}{hours:02d}:{minutes:02d}'}
+
+
+def read_moment(value, time_zone):
+    """
+    An aware UTC datetime from ``value``: None or '' (None), an aware datetime, or a date and time as a
+    form sends it (``2026-12-03T00:05``), read in ``time_zone``. Raises ValueError for anything else, and
+    for a moment outside the years an exam can be held in (``MOMENT_YEARS``).
+    """
+    if value in (None, ''):
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    if not isinstance(value, datetime):
+        raise ValueError(f'not a moment: {value!r}')
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone_named(time_zone))
+    if value.year not in MOMENT_YEARS:
+        # Far from any exam, and near datetime's limits, where adding a length or a zone overflows.
+        raise ValueError(f'not a moment of an exam: {value!r}')
+    return value.astimezone(timezone.utc)

@@ -31,6 +31,7 @@ from ..recordings import capture, uploads
 from ..recordings.models import SessionFlag
 from ..recordings.storage import media_storage
 from ..reviews.outcomes import Outcome
+from ..sittings import booking as sittings
 from . import calls, reviews
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ class LearnerState:
     on_campus_request: object = None  # the learner's open request for an on-campus sitting
     exam_window: window.ExamWindow = None  # when the exam may be begun (``exams.window``)
     window_state: str = window.OPEN
+    sitting: sittings.Standing = None  # the learner's booking, where the exam is taken at booked sittings
 
     @property
     def status(self):
@@ -155,6 +157,8 @@ def learner_state(user, exam, now=None, personal_due=None):
             state.software_url = provider.software_url(attempt)
         if attempt is None or _may_retake(exam, attempt):
             _add_choice(state, user, provider)
+            if sittings.requires_booking(exam) and not is_hosted(exam):
+                state.sitting = sittings.standing(exam, user, now)
             if Feature.ONBOARDING in provider.features and exam.exam_type == ExamType.PROCTORED:
                 state.onboarding_provider, state.user = provider, user
     if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:
@@ -197,6 +201,16 @@ def _require_window_open(exam, personal_due, now=None):
         raise NotAllowed('The exam has closed: it can no longer be begun.', code='exam_closed')
 
 
+def _require_may_begin(exam, user, personal_due, now=None, checks_done=False):
+    """
+    Refuse to begin ``exam`` outside its window or, where it is taken at booked sittings, outside the
+    learner's sitting (``checks_done``: the clock of a learner who began in time may start until it ends).
+    """
+    _require_window_open(exam, personal_due, now)
+    if not is_hosted(exam):
+        sittings.require_in_sitting(exam, user, now, checks_done=checks_done)
+
+
 def _require_offered(user, exam):
     if not exam.is_proctored_kind:
         raise NotAllowed('This exam is not proctored.')
@@ -232,7 +246,7 @@ def opt_in(user, exam, terms_version, exam_code=None, personal_due=None):
             raise NotAllowed('You chose to take this exam without proctoring; that cannot be undone.',
                              code='already_declined')
         return previous
-    _require_window_open(exam, personal_due)
+    _require_may_begin(exam, user, personal_due)
     terms = consent_terms(exam)
     consent.check_version(terms, terms_version)
     _require_onboarding(user, exam)
@@ -412,7 +426,7 @@ def start(user, exam, personal_due=None):
     if previous.status == S.STARTED:
         return previous
     now = timezone.now()
-    _require_window_open(exam, personal_due, now)
+    _require_may_begin(exam, user, personal_due, now, checks_done=True)
     try:
         won = transition(previous, S.STARTED, by=user, reason='started', **_clock_fields(exam, user, now, personal_due))
     except IllegalTransition:

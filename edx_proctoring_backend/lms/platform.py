@@ -135,6 +135,17 @@ def has_access(user, action, course_key=None):
     return bool(access.has_access(user, action, target))
 
 
+# ---- Users -------------------------------------------------------------------------------------
+
+LANGUAGE_PREFERENCE = 'pref-lang'
+
+
+def user_language(user):
+    """The language the learner chose in their account (the ``pref-lang`` preference), or None."""
+    preferences = _module('openedx.core.djangoapps.user_api.preferences.api')
+    return preferences.get_user_preference(requesting_user=user, preference_key=LANGUAGE_PREFERENCE)
+
+
 # ---- Sites --------------------------------------------------------------------------------------
 
 def site_configuration_value(name, default=None):

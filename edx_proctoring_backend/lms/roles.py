@@ -59,16 +59,19 @@ MANAGE_ATTEMPTS = 'manage_attempts'      # reset an attempt, mark a stuck one su
 REVIEW = 'review'                        # the review queue, the evidence, decisions and escalations
 EXPORT = 'export'                        # the course's CSV files
 COURSE_SETTINGS = 'course_settings'      # the course's support contact and passing share
+MANAGE_SITTINGS = 'manage_sittings'      # publish and cancel sittings, move and cancel learners' bookings
 
 CAPABILITIES = {
     LEARNER: frozenset(),
-    COURSE_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, EXPORT, COURSE_SETTINGS}),
+    COURSE_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, EXPORT, COURSE_SETTINGS,
+                             MANAGE_SITTINGS}),
     # The course team's examiner decides what a reviewer escalated.
     COURSE_INSTRUCTOR: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT,
-                                  COURSE_SETTINGS}),
+                                  COURSE_SETTINGS, MANAGE_SITTINGS}),
     # Support reviews sessions and unblocks stuck attempts; accommodations are the course team's call.
     SUPPORT: frozenset({VIEW_ATTEMPTS, MANAGE_ATTEMPTS, REVIEW, EXPORT}),
-    GLOBAL_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT, COURSE_SETTINGS}),
+    GLOBAL_STAFF: frozenset({VIEW_ATTEMPTS, MANAGE_ALLOWANCES, MANAGE_ATTEMPTS, REVIEW, EXPORT, COURSE_SETTINGS,
+                             MANAGE_SITTINGS}),
 }
 
 

@@ -2,6 +2,7 @@
 from ..exams import alternatives
 from ..exams.models import Allowance, ExamAttempt
 from ..providers.models import OnboardingProfile
+from ..sittings.booking import bookings_of
 from . import consent
 
 
@@ -10,8 +11,8 @@ def learner_data(user):
     Everything this app keeps about ``user``, for their own export (JSON-ready): their attempts with
     the consent given, the media kept (kinds, sizes, dates: not the files) and who viewed them when,
     their allowances, the outcome of each review, and every answer they gave to the terms (agreed or
-    refused, the content of that version), their requests for on-campus sittings and the onboarding
-    statuses the vendors last gave.
+    refused, the content of that version), their requests for on-campus sittings, their bookings of
+    sittings with every change, and the onboarding statuses the vendors last gave.
     """
     def when(moment):
         return moment.isoformat() if moment else None
@@ -46,8 +47,14 @@ def learner_data(user):
     sittings = [{'course': request.exam.course_key, 'exam': request.exam.name,
                  'requested_at': when(request.requested_at), 'withdrawn_at': when(request.withdrawn_at)}
                 for request in alternatives.requests_of(user)]
+    bookings = [{'course': booking.exam.course_key, 'exam': booking.exam.name,
+                 'sitting_starts_at': when(booking.sitting.starts_at) if booking.sitting else None,
+                 'changes': [{'action': change.action, 'reason': change.reason, 'at': when(change.created)}
+                             for change in booking.changes.all()]}
+                for booking in bookings_of(user)]
     profiles = [{'provider': profile.provider, 'status': profile.status, 'expires_at': when(profile.expires_at),
                  'updated': when(profile.updated)}
                 for profile in OnboardingProfile.objects.filter(user=user).order_by('provider')]
     return {'username': user.get_username(), 'attempts': exported, 'allowances': allowances_kept,
-            'consent_answers': answers, 'on_campus_requests': sittings, 'onboarding_profiles': profiles}
+            'consent_answers': answers, 'on_campus_requests': sittings, 'bookings': bookings,
+            'onboarding_profiles': profiles}

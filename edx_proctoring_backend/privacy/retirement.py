@@ -8,19 +8,22 @@ reason ``retired``); free text that may describe the learner (reviewers' and ven
 staff's reasons in the history, interruption details) is emptied; the exam codes and allowances go,
 and so do the values in the allowances' history (an accommodation can reveal a disability): who
 changed which kind of allowance, and when, is kept. The onboarding statuses kept of the vendors'
-answers are deleted. Running it twice changes nothing more.
+answers, the e-mails to the learner and their bookings of sittings (freeing their seats) are
+deleted. Running it twice changes nothing more.
 """
 import logging
 
 from django.db import transaction
 
 from ..exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
+from ..messages import sending
 from ..providers import onboarding, outbox
 from ..providers.base import Feature
 from ..providers.models import ProviderCall
 from ..providers.registry import UnknownProvider, get_provider
 from ..recordings.models import SessionFlag
 from ..reviews.models import HeldVerdict, Review, ReviewerMark
+from ..sittings import booking as sittings
 from . import retention
 
 RETIRED = 'retired'
@@ -47,6 +50,8 @@ def erase(user, storage, now):
         Allowance.objects.filter(user=user).delete()
         AllowanceChange.objects.filter(user=user).update(old_value='', new_value='')
         onboarding.forget(user)   # the vendors erase their own profiles at their retirement call
+        sending.forget(user)
+        sittings.forget(user)
     return purged
 
 

@@ -449,13 +449,15 @@ EXPORTS = {
     'results': api.results_csv,
     'consent': api.consent_csv,
     'on-campus': api.on_campus_csv,
+    'bookings': api.bookings_csv,
 }
 
 
 class ExportView(CourseView):
     """
     GET: a CSV file of the course: allowances, allowance-changes, attempts, reviews, results, consent (the
-    answers to the proctoring terms) or on-campus (the requests for on-campus sittings).
+    answers to the proctoring terms), on-campus (the requests for on-campus sittings) or bookings (of
+    booked sittings).
     """
 
     capability = Role.EXPORT

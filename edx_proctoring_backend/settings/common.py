@@ -74,6 +74,16 @@ DEFAULTS = {
     # Origins besides the LMS's own that may frame the dashboard pages (page_headers.py), e.g. the
     # instructor dashboard app's "https://apps.example.org".
     'PROCTORING_DASHBOARD_FRAME_ANCESTORS': [],
+    # How e-mails to learners and exam monitors go out (messages/): 'ace' through the platform's edx-ace,
+    # 'django' through Django's e-mail framework (EMAIL_BACKEND), 'auto' through edx-ace where it is
+    # installed with a channel enabled (ACE_ENABLED_CHANNELS), else Django's. From PROCTORING_EMAIL_FROM
+    # (None: DEFAULT_FROM_EMAIL); one that failed is tried again after PROCTORING_EMAIL_RETRY_MINUTES.
+    'PROCTORING_EMAIL_DELIVERY': 'auto',
+    'PROCTORING_EMAIL_FROM': None,
+    'PROCTORING_EMAIL_RETRY_MINUTES': 5,
+    # The address e-mails give for an exam, formatted with lms_root_url (LMS_ROOT_URL), course_key and
+    # usage_key (None: the LMS's jump_to address of the block).
+    'PROCTORING_EXAM_URL': None,
 }
 
 TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')
@@ -81,11 +91,12 @@ EXPIRY_TASK = 'edx_proctoring_backend.tasks.submit_expired_attempts'
 RETRY_TASK = 'edx_proctoring_backend.tasks.retry_provider_calls'
 REQUEUE_ANALYSES_TASK = 'edx_proctoring_backend.tasks.requeue_stale_analyses'
 RETENTION_TASK = 'edx_proctoring_backend.tasks.enforce_retention'
+MESSAGES_TASK = 'edx_proctoring_backend.tasks.send_due_messages'
 
 
 def plugin_settings(settings):
     """
-    Fill in defaults, schedule the expiry sweep and the provider-call retries every minute, the
+    Fill in defaults, schedule the expiry sweep, the provider-call retries and the due e-mails every minute, the
     stale-analysis sweep every five and the retention policy every hour, and add the instructor
     dashboard's tab and the exam content's gate to the openedx-filters pipelines.
     """
@@ -101,6 +112,7 @@ def plugin_settings(settings):
     schedule.setdefault('proctored-exams-retry-provider-calls', {'task': RETRY_TASK, 'schedule': 60.0})
     schedule.setdefault('proctored-exams-requeue-stale-analyses', {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0})
     schedule.setdefault('proctored-exams-enforce-retention', {'task': RETENTION_TASK, 'schedule': 3600.0})
+    schedule.setdefault('proctored-exams-send-due-messages', {'task': MESSAGES_TASK, 'schedule': 60.0})
     # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py), whose section template the
     # legacy dashboard finds in the platform's Mako template directories.
     # pylint: disable=import-outside-toplevel

@@ -348,6 +348,20 @@
             });
         }
 
+        // Booking or moving a sitting names the one chosen.
+        root.querySelectorAll('form[data-action="book"]').forEach(function (form) {
+            form.addEventListener('submit', function (event) {
+                event.preventDefault();
+                var chosen = form.querySelector('input[name="sitting"]:checked');
+                if (!chosen) {
+                    showError(root, init.messages.choose_sitting);
+                    form.querySelector('input[name="sitting"]').focus();
+                    return;
+                }
+                act('book', {sitting: chosen.value}, form.querySelector('button[type="submit"]'));
+            });
+        });
+
         if (init.timer) {
             root.examTimer = new ExamTimer(root, init.timer, init.messages, capture ? {
                 timeUp: capture.finish, beforeLeave: capture.finish, reload: reload
@@ -393,7 +407,12 @@
                 exam_rules: chosenRules(),
                 opens_at: form.elements.opens_at.value,
                 closes_at: form.elements.closes_at.value,
-                time_zone: form.elements.time_zone.value
+                time_zone: form.elements.time_zone.value,
+                booking_required: form.elements.booking_required.checked,
+                booking_cutoff_hours: form.elements.booking_cutoff_hours.value,
+                booking_deadline: form.elements.booking_deadline.value,
+                sitting_early_minutes: form.elements.sitting_early_minutes.value,
+                sitting_late_minutes: form.elements.sitting_late_minutes.value
             };
             if (runtime.notify) { runtime.notify('save', {state: 'start'}); }
             postJSON(init.submit, data).then(function () {

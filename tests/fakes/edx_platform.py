@@ -53,6 +53,7 @@ GRADES_CONSTANTS = 'lms.djangoapps.grades.constants'
 COURSEWARE_ACCESS = 'lms.djangoapps.courseware.access'
 ACCOUNT_SIGNALS = 'openedx.core.djangoapps.user_api.accounts.signals'
 SITE_CONFIGURATION = 'openedx.core.djangoapps.site_configuration.helpers'
+USER_PREFERENCES = 'openedx.core.djangoapps.user_api.preferences.api'
 MODULESTORE = 'xmodule.modulestore'
 MODULESTORE_DJANGO = 'xmodule.modulestore.django'
 MODULESTORE_MIXED = 'xmodule.modulestore.mixed'
@@ -99,6 +100,7 @@ class FakePlatform:
         self.masquerades = set()       # (user id, course key) of staff viewing the course as a learner
         self.support_users = set()     # user ids with SupportStaffRole
         self.site_values = {}          # the current site's SiteConfiguration values
+        self.preferences = {}          # (user id, key) -> value (UserPreference; 'pref-lang': the language)
         self.content = {}              # (course key, branch) -> the course's blocks on that branch
         self.branch = None             # the modulestore's branch setting of the moment (None: draft preferred)
         self.completions = {}          # (user id, subsection key) -> completion the exam events set
@@ -545,6 +547,16 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         except (TypeError, ValueError, AttributeError):
             return value
 
+    # ---- openedx/core/djangoapps/user_api/preferences/api.py ---------------------------------------------
+
+    def get_user_preference(requesting_user, preference_key, username=None):
+        """The value of ``username``'s preference (the requesting user's own without one), else None."""
+        platform.enter(f'{USER_PREFERENCES}.get_user_preference', requesting_user=requesting_user,
+                       preference_key=preference_key, username=username)
+        user = requesting_user if username in (None, requesting_user.username) else \
+            get_user_model().objects.get(username=username)
+        return platform.preferences.get((user.pk, preference_key))
+
     # ---- xmodule/modulestore/__init__.py, django.py and mixed.py ----------------------------------------
 
     class ModuleStoreEnum:  # pylint: disable=too-few-public-methods
@@ -595,6 +607,7 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
         ACCOUNT_SIGNALS: {'USER_RETIRE_LMS_MISC': Signal()},
         COURSEWARE_ACCESS: {'has_access': has_access},
         SITE_CONFIGURATION: {'get_value': get_value},
+        USER_PREFERENCES: {'get_user_preference': get_user_preference},
         STUDENT_MODELS: {'CourseEnrollment': CourseEnrollment},
         CREDIT_API: {'is_credit_course': is_credit_course, 'get_credit_requirements': get_credit_requirements,
                      'set_credit_requirements': set_credit_requirements,

@@ -16,11 +16,11 @@ from edx_proctoring_backend.providers.models import OnboardingProfile
 from tests import journeys
 from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE
 
-PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'exports', 'settings')
+PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'sittings', 'exports', 'settings')
 # The pages each role sees (the learners page and the attempts page need only to view attempts).
 SEES = {
     'learner': set(), 'stranger': set(), 'other_staff': set(),
-    'staff': {'allowances', 'attempts', 'learners', 'exports', 'settings'},
+    'staff': {'allowances', 'attempts', 'learners', 'sittings', 'exports', 'settings'},
     'instructor': set(PAGES), 'support': {'attempts', 'reviews', 'learners', 'exports'}, 'admin': set(PAGES),
 }
 
@@ -342,7 +342,7 @@ def test_staff_reset_a_learners_onboarding(world, client, make_exam, fake_vendor
 
 def test_the_exports_page_links_every_file(world, client):
     html = as_user(client, world.users['staff']).get(page('exports')).content.decode()
-    for kind in ('allowances', 'allowance-changes', 'attempts', 'reviews', 'results'):
+    for kind in ('allowances', 'allowance-changes', 'attempts', 'reviews', 'results', 'bookings'):
         assert f'/api/proctored-exams/v1/courses/{COURSE}/exports/{kind}.csv' in html
 
 

@@ -35,3 +35,14 @@ def test_zones_are_named_and_anything_else_is_utc():
     assert window.zone_named('../../etc/passwd') is timezone.utc
     names = window.time_zone_names()
     assert 'Europe/Amsterdam' in names and names == sorted(names)
+
+
+@pytest.mark.parametrize('value', ['9999-12-31T23:59', '0001-01-01T00:00', 'tomorrow', '2026-13-01T00:00', 12])
+def test_moments_far_from_any_exam_or_unreadable_are_refused(value):
+    with pytest.raises(ValueError):
+        window.read_moment(value, 'America/Bogota')
+
+
+def test_a_moment_typed_in_a_zone_is_stored_in_utc():
+    assert window.read_moment('2026-12-03T00:05', 'America/Bogota') == datetime(2026, 12, 3, 5, 5, tzinfo=timezone.utc)
+    assert window.read_moment('', 'UTC') is None

@@ -149,6 +149,15 @@ CONTRACT = (
                    'else default; a dict default is updated with the site\'s value (top-level keys).'),
     ),
     PlatformCallable(
+        module='openedx.core.djangoapps.user_api.preferences.api',
+        qualname='get_user_preference',
+        kind='function',
+        signature='(requesting_user, preference_key, username=None)',
+        source='openedx/core/djangoapps/user_api/preferences/api.py',
+        semantics=('The value of the preference preference_key of username (the requesting user\'s own '
+                   'without one), or None when it is not set; "pref-lang" is the language the learner chose.'),
+    ),
+    PlatformCallable(
         module='xmodule.modulestore.django',
         qualname='modulestore',
         kind='function',

@@ -39,6 +39,7 @@ STANDALONE_CALLS = {
     'remove_credit_requirement_status': lambda user: platform.remove_credit_requirement_status(user, COURSE, FINAL),
     'zero_subsection_grade': lambda user: platform.zero_subsection_grade(user, COURSE, WEEK1),
     'undo_subsection_grade_override': lambda user: platform.undo_subsection_grade_override(user, COURSE, WEEK1),
+    'user_language': platform.user_language,
 }
 
 
@@ -242,6 +243,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     platform.has_access(learner, 'staff', COURSE)
     platform.site_configuration_value('PROCTORING_CONSENT_TERMS', {})
     platform.published_blocks(COURSE, 'proctored_exam')
+    platform.user_language(learner)
 
     assert {dotted for dotted, _ in edx_platform.calls} == set(BY_NAME)
 

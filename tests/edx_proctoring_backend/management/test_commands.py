@@ -44,6 +44,7 @@ def test_every_periodic_task_has_a_command(settings, learner, make_exam, monkeyp
         common.RETRY_TASK: ['proctoring_vendor_calls', '--retry-due'],
         common.REQUEUE_ANALYSES_TASK: ['proctoring_requeue_analyses'],
         common.RETENTION_TASK: ['proctoring_retention', '--delete'],
+        common.MESSAGES_TASK: ['proctoring_send_messages'],
     }
     schedule = getattr(settings, 'CELERY_BEAT_SCHEDULE', None) or settings.CELERYBEAT_SCHEDULE
     scheduled = {entry['task'] for entry in schedule.values() if entry['task'].startswith('edx_proctoring_backend.')}
@@ -57,3 +58,6 @@ def test_every_periodic_task_has_a_command(settings, learner, make_exam, monkeyp
     monkeypatch.setattr(api, 'requeue_stale_analyses', lambda: 2)
     call_command('proctoring_requeue_analyses', stdout=out)
     assert 'Queued 2 analysis(es) again.' in out.getvalue()
+    monkeypatch.setattr(api, 'send_due_messages', lambda: 3)
+    call_command('proctoring_send_messages', stdout=out)
+    assert 'Sent 3 e-mail(s).' in out.getvalue()
