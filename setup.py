@@ -115,6 +115,7 @@ setup(
             'rpnow = edx_proctoring_backend.providers.rpnow:RPNowProvider',
             'proctortrack = edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
             'local = edx_proctoring_backend.providers.local:LocalProvider',
+            'monitor = edx_proctoring_backend.providers.monitor:MonitorProvider',
         ],
         # This package's providers as edx-proctoring backends (PROCTORING_BACKENDS): docs/decisions/0005.
         'openedx.proctoring': [

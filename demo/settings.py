@@ -100,7 +100,10 @@ PROCTORING_MEDIA_ENCRYPTION_KEYS = [demo_media_key()]
 # their links to an exam lead to its workbench scenario.
 EMAIL_BACKEND = 'demo.mailbox.MailboxBackend'
 DEFAULT_FROM_EMAIL = 'exams@demo.example.org'
-PROCTORING_EXAM_URL = 'http://%s/demo/exam/{usage_key}' % os.environ.get('PROCTORING_DEMO_ADDRESS', '127.0.0.1:8000')
+PROCTORING_SITE_URL = 'http://%s' % os.environ.get('PROCTORING_DEMO_ADDRESS', '127.0.0.1:8000')
+PROCTORING_EXAM_URL = PROCTORING_SITE_URL + '/demo/exam/{usage_key}'
+# Exams with an exam monitor the learner nominates (the course team approves them on the dashboard).
+PROCTORING_PROVIDERS = {**PROCTORING_PROVIDERS, 'monitor': {}}
 
 if PROCTORING_DEMO_VENDORS:
     from demo.fake_vendors import DEFAULT_KEY_ID, DEFAULT_SECRET, DEFAULT_WEBHOOK_SECRET  # noqa: E402

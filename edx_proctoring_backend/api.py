@@ -4,7 +4,8 @@ The public API of proctored, practice and timed exams.
 The XBlock, the REST views, the Celery tasks and other plugins call these names and nothing deeper.
 Each one is a wing's: the learner's way, staff's actions, provider calls and vendors' messages in
 ``flow``; uploads and analyses in ``recordings``; the dashboard's queries in ``dashboard``; reviews'
-access, retention and retirement in ``privacy``; booked sittings in ``sittings``; e-mails in ``messages``.
+access, retention and retirement in ``privacy``; booked sittings in ``sittings``; nominated exam monitors in
+``monitors``; e-mails in ``messages``.
 This module only delegates.
 """
 import logging
@@ -29,6 +30,7 @@ from .exams.timer_tokens import timer_token
 from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, support, vendor_messages
 from .lms import content_dates, links, publishing, roles
 from .messages import sending as messages
+from .monitors import nominations as monitors
 from .privacy import access, learner_data as privacy_learner_data, retention
 from .providers import onboarding, outbox
 from .providers.base import Feature, Step
@@ -85,7 +87,9 @@ __all__ = [
     'booking_of', 'booking_calendar', 'describe_sitting',
     'told_moment', 'place_label',
     'SITTING_PLACES', 'booking_exams', 'add_sitting', 'exam_sitting', 'exam_schedule', 'exam_booking',
-    'bookings_csv', 'cancel_sitting', 'staff_move_booking', 'staff_cancel_booking',
+    'bookings_csv', 'cancel_sitting', 'staff_move_booking', 'staff_cancel_booking', 'MONITOR_DECLARATIONS',
+    'uses_monitor', 'nominate_monitor', 'decide_nomination', 'course_nominations', 'course_nomination',
+    'monitor_report_target', 'file_monitor_report', 'monitor_report_of',
 ]
 
 
@@ -405,6 +409,19 @@ bookings_csv = schedule.bookings_csv
 cancel_sitting = sittings.cancel_sitting
 staff_move_booking = sittings.staff_move
 staff_cancel_booking = sittings.staff_cancel
+
+
+# ---- Nominated exam monitors (monitors/) ----------------------------------------------------------------------
+
+MONITOR_DECLARATIONS = monitors.DECLARATIONS
+uses_monitor = monitors.uses_monitor
+nominate_monitor = monitors.nominate
+decide_nomination = monitors.decide
+course_nominations = monitors.course_nominations
+course_nomination = monitors.course_nomination
+monitor_report_target = monitors.from_report_token
+file_monitor_report = monitors.file_report
+monitor_report_of = monitors.report_of
 
 
 # ---- E-mails to learners and exam monitors (messages/) --------------------------------------------------------

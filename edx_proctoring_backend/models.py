@@ -5,6 +5,7 @@ from .exams.models import (  # noqa: F401
     Allowance, AllowanceChange, AttemptTransition, Exam, ExamAttempt, OnCampusRequest,
 )
 from .messages.models import OutgoingMessage  # noqa: F401
+from .monitors.models import ExamPassword, MonitorReport, Nomination  # noqa: F401
 from .privacy.models import ConsentRecord, ConsentTerms, ExportRecord, MediaView, PurgedItem  # noqa: F401
 from .providers.models import OnboardingProfile, ProviderCall  # noqa: F401
 from .recordings.models import AttemptPhoto, Recording, RecordingChunk, SessionFlag, VideoFinding  # noqa: F401

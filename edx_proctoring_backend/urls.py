@@ -5,6 +5,7 @@ from django.urls import path
 # The ``dbid`` converter of the URLs below is registered on import.
 from . import url_converters  # noqa: F401  pylint: disable=unused-import
 from .dashboard.urls import urlpatterns as dashboard_urlpatterns
+from .monitors.views import MonitorReportView
 from .recordings.views import (
     FlagView, PhotoView, RecordingChunkView, RecordingCompleteView, RecordingView, UploadCheckView,
 )
@@ -30,6 +31,8 @@ urlpatterns = [
     path('review/', ReviewQueueView.as_view(), name='review-queue'),
     path('review/attempts/<dbid:attempt_id>', AttemptReviewView.as_view(), name='review-attempt'),
     path('review/media/<slug:kind>/<dbid:object_id>', ReviewMediaView.as_view(), name='review-media'),
+    # The exam monitor's report, through the signed link of their e-mails (monitors/views.py).
+    path('monitor-report/<str:token>', MonitorReportView.as_view(), name='monitor-report'),
     # The instructor dashboard's REST API (rest/) and pages (dashboard/).
     *rest_urlpatterns,
     *dashboard_urlpatterns,

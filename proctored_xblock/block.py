@@ -64,7 +64,9 @@ def exam_handler(method):
         if user is None:
             return _json_response({'error': 'not_signed_in', 'message': messages['not_signed_in']}, status=403)
         try:
-            return _json_response(method(self, user, data) or {'success': True})
+            result = method(self, user, data)
+            # A handler answers with a payload (None: success), or with its own refusal.
+            return result if isinstance(result, Response) else _json_response(result or {'success': True})
         except api.InvalidExamSettings as error:
             return _json_response({'error': error.code, 'message': messages[error.code],
                                    'fields': {field: views.settings_error_text(self.gettext, field, text)
@@ -358,7 +360,8 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'onboarding': self._onboarding_context(state, _) if state_name == 'choose' else None,
             # Whom to ask, where a learner can be stuck: the setup, an error, a review being made.
             'support': (api.support_for(self.course_key)
-                        if state_name in ('checks', 'error', 'closed', 'book') or review == api.ReviewStatus.PENDING
+                        if state_name in ('checks', 'error', 'closed', 'book', 'nominate')
+                        or review == api.ReviewStatus.PENDING
                         else None),
             'review_reopened': bool(state and review == api.ReviewStatus.PENDING and state.review_reopened),
             'session_pending': bool(state and state.session_pending),
@@ -370,6 +373,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'content_visible': content_visible, 'children': children, 'capture_plan': capture,
             'booking': (self._booking_context(state) if state_name in ('book', 'choose') and state.sitting
                         else None),
+            'monitor': self._monitor_context(state) if state_name == 'nominate' else None,
             **self._window_texts(state),
         }
 
@@ -385,6 +389,14 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'choices': [self._told_sitting(exam, sitting) for sitting in standing.bookable],
             'calendar_url': self.runtime.handler_url(self, 'booking_calendar') if standing.booking else '',
         }
+
+    def _monitor_context(self, state):
+        """The learner's nomination of an exam monitor (its status, the monitor's name, the reason of a refusal)."""
+        nomination = state.nomination
+        return {'status': nomination.status if nomination else 'none', 'name': nomination.name if nomination else '',
+                'reason': nomination.reason if nomination else '', 'form_id': self.scope_ids.usage_id.block_id
+                if hasattr(self.scope_ids.usage_id, 'block_id') else 'exam',
+                'declarations': list(views.declaration_texts(self.gettext).items())}
 
     def _told_sitting(self, exam, sitting):
         """A sitting as the page tells it, in the exam's time zone."""
@@ -412,7 +424,7 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
             'state': state_name,
             'handlers': {name: self.runtime.handler_url(self, name)
                          for name in ('opt_in', 'opt_out', 'refuse_terms', 'request_on_campus', 'withdraw_on_campus',
-                                      'confirm_checks', 'start', 'submit', 'book', 'cancel_booking')},
+                                      'confirm_checks', 'start', 'submit', 'book', 'cancel_booking', 'nominate')},
             'messages': {
                 # xgettext:no-python-format
                 'low': _("20% of your exam time is left."),
@@ -480,6 +492,24 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
         api.book_sitting(user, self.exam(), sitting_id)
 
     @exam_handler
+    def nominate(self, user, data):
+        """The learner nominates their exam monitor (name, e-mail, telephone, occupation, declarations)."""
+        declarations = data.get('declarations')
+        try:
+            api.nominate_monitor(
+                user, self.exam(), *(data.get(name) if isinstance(data.get(name), str) else ''
+                                     for name in ('name', 'email', 'phone', 'occupation')),
+                declarations=[str(item) for item in declarations] if isinstance(declarations, list) else [],
+                whole_course=data.get('whole_course') is True)
+        except api.InvalidSettings as error:
+            texts = views.nomination_field_texts(self.gettext)
+            message = views.error_messages(self.gettext)['invalid_nomination']
+            return _json_response({'error': 'invalid_nomination', 'fields': {
+                field: texts.get(field, message) for field in error.fields},
+                'message': ' '.join([message, *(texts.get(field, '') for field in error.fields)])}, status=400)
+        return None
+
+    @exam_handler
     def cancel_booking(self, user, data):  # pylint: disable=unused-argument
         """The learner cancels their booking (until the cutoff)."""
         api.cancel_booking(user, self.exam())
@@ -504,7 +534,8 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     @exam_handler
     def confirm_checks(self, user, data):
         """The learner completed the provider's steps and entered the exam code."""
-        api.confirm_checks(user, self.exam(), str(data.get('exam_code', '')))
+        api.confirm_checks(user, self.exam(), str(data.get('exam_code', '')),
+                           monitor_password=str(data.get('monitor_password', '')))
 
     @exam_handler
     def start(self, user, data):  # pylint: disable=unused-argument

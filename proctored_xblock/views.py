@@ -40,6 +40,8 @@ def page_state(state):
         return 'closed'
     if state.sitting is not None and state.sitting.phase != 'now':
         return 'book'   # taken at booked sittings: book one, or wait for one's own
+    if state.needs_monitor:
+        return 'nominate'   # taken with a nominated exam monitor, none approved yet
     if status is None or status == S.RESET:
         if state.on_campus_request is not None:
             return 'on_campus'
@@ -62,6 +64,30 @@ def step_texts(_):
         Step.ROOM_SCAN: (_("Room scan"), _("Show your desk, under your desk and the room with your webcam.")),
         Step.USER_PHOTO: (_("Your photo"), _("Take a webcam photo of yourself.")),
         Step.ONBOARDING: (_("Onboarding"), _("Complete the onboarding exam before your first proctored exam.")),
+        Step.MONITOR_PASSWORD: (_("Exam password"),
+                                _("Your exam monitor types the exam password they received by e-mail. Look away "
+                                  "while they type it.")),
+    }
+
+
+def declaration_texts(_):
+    """What an exam monitor declares, by ``api.MONITOR_DECLARATIONS`` key, translated."""
+    return {
+        'adult': _("My exam monitor is at least 21 years old."),
+        'not_family': _("My exam monitor is not a relative of mine, nor my spouse or partner."),
+        'not_student': _("My exam monitor is not a student of this institution."),
+        'present_throughout': _("My exam monitor will be present throughout the exam."),
+    }
+
+
+def nomination_field_texts(_):
+    """What is wrong with a field of the nomination form, by field, translated."""
+    return {
+        'name': _("Enter your exam monitor's name."),
+        'email': _("Enter your exam monitor's e-mail address (not your own)."),
+        'phone': _("Enter your exam monitor's telephone number."),
+        'occupation': _("Enter your exam monitor's occupation."),
+        'declarations': _("Your exam monitor must meet every condition."),
     }
 
 
@@ -255,6 +281,12 @@ def error_messages(_):
         'sitting_full': _("This sitting has just been fully booked. Choose another one."),
         'sitting_not_found': _("This sitting is no longer offered. Reload the page."),
         'no_sittings': _("This exam is not taken at booked sittings."),
+        'wrong_monitor_password': _("This is not the exam password. Your exam monitor should type it again from "
+                                    "their e-mail."),
+        'monitor_not_approved': _("Your exam monitor must be approved by the course team first."),
+        'monitor_approved': _("Your exam monitor is already approved. To change them, contact the course team."),
+        'no_monitor_exam': _("This exam is not taken with an exam monitor."),
+        'invalid_nomination': _("Some details of your exam monitor are missing or wrong."),
         'invalid_allowance': _("This allowance value is not valid."),
         'invalid_review': _("This review outcome is not valid."),
         'default': _("Something went wrong with this exam. Reload the page and try again."),

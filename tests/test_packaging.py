@@ -40,6 +40,7 @@ EXPECTED_ENTRY_POINTS = {
         'rpnow': 'edx_proctoring_backend.providers.rpnow:RPNowProvider',
         'proctortrack': 'edx_proctoring_backend.providers.proctortrack:ProctortrackProvider',
         'local': 'edx_proctoring_backend.providers.local:LocalProvider',
+        'monitor': 'edx_proctoring_backend.providers.monitor:MonitorProvider',
     },
     'console_scripts': {'proctoring-analyse': 'edx_proctoring_backend.video.cli:run'},
     # edx-proctoring's backends (special_exams): loaded by edx-proctoring where a site names them.

@@ -60,6 +60,21 @@ NOTICES = {
     'sitting_cancelled': gettext_lazy('The sitting was cancelled. Its learners were told by e-mail, with your reason.'),
     'booking_moved': gettext_lazy('The booking was moved. The learner was told by e-mail, with your reason.'),
     'booking_cancelled': gettext_lazy('The booking was cancelled. The learner was told by e-mail, with your reason.'),
+    'monitor_approved': gettext_lazy('The exam monitor was approved: the learner was told, and the monitor will '
+                                     'receive the exam password by e-mail.'),
+    'monitor_rejected': gettext_lazy('The exam monitor was not approved: the learner was told why, and may '
+                                     'nominate another.'),
+}
+DECLARATION_LABELS = {
+    'adult': gettext_lazy('At least 21 years old'),
+    'not_family': gettext_lazy('Not a relative, spouse or partner'),
+    'not_student': gettext_lazy('Not a student of the institution'),
+    'present_throughout': gettext_lazy('Present throughout the exam'),
+}
+NOMINATION_STATUS_LABELS = {
+    'pending': gettext_lazy('awaiting a decision'),
+    'approved': gettext_lazy('approved'),
+    'rejected': gettext_lazy('not approved'),
 }
 
 
@@ -71,9 +86,20 @@ def tabs():
         ('reviews', gettext('Review queue'), Role.REVIEW),
         ('learners', gettext('Practice and onboarding'), Role.VIEW_ATTEMPTS),
         ('sittings', gettext('Sittings'), Role.MANAGE_SITTINGS),
+        ('monitors', gettext('Exam monitors'), Role.MANAGE_SITTINGS),
         ('exports', gettext('Exports'), Role.EXPORT),
         ('settings', gettext('Course settings'), Role.COURSE_SETTINGS),
     )
+
+
+def declarations():
+    """(key, label) of what every exam monitor declares."""
+    return [(key, str(DECLARATION_LABELS[key])) for key in api.MONITOR_DECLARATIONS]
+
+
+def nomination_statuses():
+    """{status: label} of a nomination."""
+    return {key: str(label) for key, label in NOMINATION_STATUS_LABELS.items()}
 
 
 def status(value):
@@ -258,6 +284,23 @@ def page_text():
         'cancel_booking': gettext('Cancel the booking'), 'move_to': gettext('Move to'),
         'reason_required': gettext('Reason (required, kept and sent to the learner)'),
         'booked_learners': gettext('Learners booked'),
+        'monitors_title': gettext('Exam monitors'),
+        'monitors_intro': gettext('Learners of exams with an exam monitor nominate a person who sits beside them and '
+                                  'types the exam password. Approve a monitor who meets the conditions; the '
+                                  'password then goes to the monitor by e-mail before the exam. Say why when you '
+                                  'do not approve one: the learner receives your reason and may nominate another.'),
+        'pending_title': gettext('Awaiting a decision'), 'decided_title': gettext('Decided'),
+        'no_pending': gettext('No nomination awaits a decision.'), 'no_decided': gettext('None yet.'),
+        'monitor': gettext('Exam monitor'), 'monitor_email': gettext('E-mail'), 'monitor_phone': gettext('Telephone'),
+        'monitor_occupation': gettext('Occupation'), 'monitor_declared': gettext('Declared'),
+        'for_exam': gettext('For'), 'whole_course': gettext('every exam of the course with a monitor'),
+        'approve': gettext('Approve'), 'reject': gettext('Do not approve'),
+        'reject_reason': gettext('Reason (required to not approve; sent to the learner)'),
+        'decided_by': gettext('Decided by'),
+        'monitor_report': gettext("Exam monitor's report"), 'report_began': gettext('Began'),
+        'report_ended': gettext('Ended'), 'report_present': gettext('Present throughout'),
+        'report_incidents': gettext('Incidents'), 'yes': gettext('Yes'), 'no': gettext('No'),
+        'none_reported': gettext('None reported'),
         'errors': gettext('Please correct the following:'),
     }
 
@@ -290,6 +333,7 @@ def error_messages():
         'allowance_not_found': gettext('There is no such allowance in this course.'),
         'reason_required': gettext('Say why: the reason is kept and sent to the learner.'),
         'sitting_full': gettext('That sitting is full.'),
+        'already_decided': gettext('This nomination was already decided.'),
         'sitting_not_found': gettext('There is no such sitting of this exam.'),
         'default': gettext('This is not possible for this exam.'),
     }

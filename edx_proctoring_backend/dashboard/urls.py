@@ -17,4 +17,5 @@ urlpatterns = [
     path(COURSE + 'learners', views.LearnersPage.as_view(), name='dashboard-learners'),
     path(COURSE + 'exports', views.ExportsPage.as_view(), name='dashboard-exports'),
     path(COURSE + 'sittings', views.SittingsPage.as_view(), name='dashboard-sittings'),
+    path(COURSE + 'monitors', views.MonitorsPage.as_view(), name='dashboard-monitors'),
 ]

@@ -265,7 +265,7 @@ class AttemptPage(DashboardView):
         decisions = [(outcome, label) for outcome, label in labels.decisions() if outcome in allowed]
         return self.page(
             'attempt.html', status=status, attempt=attempt, status_label=labels.status(attempt.status),
-            history=history, reviews=reviews, error=error,
+            history=history, reviews=reviews, error=error, monitor_report=api.monitor_report_of(attempt),
             may_manage=Role.MANAGE_ATTEMPTS in self.granted,
             may_reset=attempt.status != api.AttemptStatus.RESET,
             may_submit=attempt.status == api.AttemptStatus.STARTED,
@@ -432,6 +432,38 @@ class SittingsPage(DashboardView):
         exam = self._exam(request)
         api.staff_cancel_booking(self._booking(request, exam), by=request.user, reason=request.POST.get('reason', ''))
         return self.back('sittings', notice='booking_cancelled')
+
+
+# ---- Nominated exam monitors -------------------------------------------------------------------------------
+
+class MonitorsPage(DashboardView):
+    """GET: the nominations of exam monitors, pending first; POST: approve one, or reject it saying why."""
+
+    capability = Role.MANAGE_SITTINGS
+    tab = 'monitors'
+
+    def get(self, request, course_id, errors=None, form=None, status=200):  # pylint: disable=unused-argument
+        """Pending nominations with what the monitor declared, then the decided ones."""
+        pending, decided = api.course_nominations(self.course_key)
+        return self.page('monitors.html', status=status, pending=pending, decided=decided, errors=errors or [],
+                         declarations=labels.declarations(), statuses=labels.nomination_statuses())
+
+    def post(self, request, course_id):  # pylint: disable=unused-argument
+        """One decision, then back to the page saying what it did."""
+        return self.do_action(request, {'approve': self._decide, 'reject': self._decide})
+
+    def _decide(self, request):
+        """Approve or reject the nomination the form names (a rejection says why)."""
+        try:
+            nomination_id = parse_id(request.POST.get('nomination_id'))
+        except ValueError:
+            nomination_id = None
+        nomination = api.course_nomination(self.course_key, nomination_id) if nomination_id else None
+        if nomination is None:
+            raise Http404
+        approve = request.POST.get('action') == 'approve'
+        api.decide_nomination(nomination, approve, by=request.user, reason=request.POST.get('reason', ''))
+        return self.back('monitors', notice='monitor_approved' if approve else 'monitor_rejected')
 
 
 # ---- The review queue, exports, learners -----------------------------------------------------------------

@@ -11,11 +11,13 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
-from .errors import ExamCodeLocked, InvalidExamCode
+from .errors import ExamCodeLocked, InvalidExamCode, WrongMonitorPassword
 from .models import ExamAttempt
 
 CODE_BYTES = 16  # 128 bits of randomness
 DEFAULT_MAX_FAILURES = 10
+# The refusals that may be a guess, which count towards the lock: a wrong exam code, a wrong monitor's password.
+GUESSES = (InvalidExamCode.code, WrongMonitorPassword.code)
 
 
 def new_exam_code():
@@ -58,7 +60,7 @@ def after_failure(attempt, error):
     Count a wrong code (``error`` from ``redeem``) for ``attempt``; return the error to raise: the same
     one, or ``ExamCodeLocked`` once this failure reaches ``max_failures()``.
     """
-    if isinstance(error, ExamCodeLocked) or error.code != InvalidExamCode.code:
+    if isinstance(error, ExamCodeLocked) or error.code not in GUESSES:
         return error   # locked already, or a code used before: nothing guessed
     ExamAttempt.objects.filter(pk=attempt.pk).update(code_failures=F('code_failures') + 1)
     ExamAttempt.objects.filter(pk=attempt.pk, code_failures__gte=max_failures(), code_locked_at__isnull=True).update(

@@ -50,6 +50,12 @@ class InvalidExamCode(ProctoringError):
     code = 'invalid_exam_code'
 
 
+class WrongMonitorPassword(InvalidExamCode):
+    """The exam password typed on the learner's device is not their monitor's; it counts like a wrong code."""
+
+    code = 'wrong_monitor_password'
+
+
 class ExamCodeLocked(InvalidExamCode):
     """Too many wrong exam codes were given for the attempt: its code is locked until staff unlock it."""
 

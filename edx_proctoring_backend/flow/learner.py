@@ -22,6 +22,8 @@ from ..exams.statuses import CAPTURE_LOST_REASON, AttemptStatus, ExamType, pract
 from ..exams.timer_tokens import read_timer_token, timer_token
 from ..lms.enrollment import is_verified_track
 from ..lms.events import emit_attempt_event
+from ..monitors import nominations as monitors
+from ..monitors.models import Nomination
 from ..privacy import consent, retention
 from ..providers import onboarding
 from ..providers.base import Feature, ProctoringProvider, Step
@@ -88,6 +90,8 @@ class LearnerState:
     exam_window: window.ExamWindow = None  # when the exam may be begun (``exams.window``)
     window_state: str = window.OPEN
     sitting: sittings.Standing = None  # the learner's booking, where the exam is taken at booked sittings
+    nomination: Nomination = None   # the learner's exam monitor, where the exam has one (``monitors``)
+    needs_monitor: bool = False     # the exam has a nominated monitor, and the learner has none approved yet
 
     @property
     def status(self):
@@ -159,6 +163,9 @@ def learner_state(user, exam, now=None, personal_due=None):
             _add_choice(state, user, provider)
             if sittings.requires_booking(exam) and not is_hosted(exam):
                 state.sitting = sittings.standing(exam, user, now)
+            if monitors.uses_monitor(exam):
+                state.nomination = monitors.nomination_for(user, exam)
+                state.needs_monitor = state.nomination is None or state.nomination.status != Nomination.APPROVED
             if Feature.ONBOARDING in provider.features and exam.exam_type == ExamType.PROCTORED:
                 state.onboarding_provider, state.user = provider, user
     if attempt is not None and attempt.status == S.CREATED and state.checks_in_vendor_software:
@@ -209,6 +216,7 @@ def _require_may_begin(exam, user, personal_due, now=None, checks_done=False):
     _require_window_open(exam, personal_due, now)
     if not is_hosted(exam):
         sittings.require_in_sitting(exam, user, now, checks_done=checks_done)
+    monitors.require_approved(exam, user)
 
 
 def _require_offered(user, exam):
@@ -250,6 +258,8 @@ def opt_in(user, exam, terms_version, exam_code=None, personal_due=None):
     terms = consent_terms(exam)
     consent.check_version(terms, terms_version)
     _require_onboarding(user, exam)
+    # A monitor approved for the whole course gets the password of an exam added since.
+    monitors.ensure_password(user, exam)
     with transaction.atomic():
         attempt, created = create_attempt(
             exam, user, S.CREATED, after=previous, by=user, reason='opted in',
@@ -350,10 +360,11 @@ def opt_out(user, exam, personal_due=None):
     return attempt
 
 
-def confirm_checks(user, exam, exam_code):
+def confirm_checks(user, exam, exam_code, monitor_password=''):
     """
     The learner passed the provider's steps (the terms were agreed to at the opt-in): ask the provider,
-    redeem the single-use exam code; the attempt becomes ready to start.
+    check the exam password their monitor typed (where the provider asks for one), redeem the single-use
+    exam code; the attempt becomes ready to start. A wrong password counts like a wrong exam code.
     """
     attempt = latest_attempt(exam, user)
     if attempt is None or attempt.status not in (S.CREATED, S.READY_TO_START):
@@ -371,6 +382,8 @@ def confirm_checks(user, exam, exam_code):
     try:
         # One commit: the code is used if and only if the attempt becomes ready.
         with transaction.atomic():
+            if Step.MONITOR_PASSWORD in provider.learner_steps:
+                monitors.check_password(attempt, monitor_password)
             if Step.EXAM_CODE in provider.learner_steps:
                 codes.redeem(attempt, exam_code)
             transition(attempt, S.READY_TO_START, by=user, reason='checks passed')

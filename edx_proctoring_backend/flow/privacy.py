@@ -4,6 +4,7 @@ the vendors asked to delete what is due), and a retired learner's data erased he
 """
 from django.utils import timezone
 
+from ..monitors import nominations as monitors
 from ..privacy import retention, retirement
 from ..recordings.storage import media_storage
 from . import calls
@@ -15,9 +16,11 @@ def enforce_retention(now=None, batch_size=RETENTION_BATCH_SIZE):
     """
     Delete for good what the retention policy says to delete now, and ask the vendors to delete their
     data that is due (the periodic task, ``privacy.retention.enforce_and_ask_vendors``); the records.
+    Nominated monitors' details and reports are erased under the policy's ``monitor`` rule.
     """
-    return retention.enforce_and_ask_vendors(now or timezone.now(), media_storage(), calls.perform,
-                                             batch_size=batch_size)
+    now = now or timezone.now()
+    monitors.erase(monitors.expired(retention.site_policy()[retention.MONITOR].days, now), now)
+    return retention.enforce_and_ask_vendors(now, media_storage(), calls.perform, batch_size=batch_size)
 
 
 def retire_user(user, now=None):

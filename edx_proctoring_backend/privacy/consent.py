@@ -59,6 +59,8 @@ DATA_LABELS = {
     'system': gettext_noop('Information about your computer and your connection'),
     'onboarding_profile': gettext_noop('Your onboarding profile (photos of your face and ID), kept for later exams'),
     'remote_control': gettext_noop('Control of your computer during the exam (screen, keyboard and mouse)'),
+    'monitor': gettext_noop("Your exam monitor's name, e-mail address, telephone number and occupation, and "
+                            "their report on your exam"),
 }
 
 # The kinds of data each part of the retention policy speaks of, as the learner reads them.
@@ -68,6 +70,7 @@ _RETENTION_SUBJECTS = {
     retention.ID_PHOTO: gettext_noop('Photos of your ID'),
     retention.THUMBNAIL: gettext_noop('Pictures of moments marked for the reviewer'),
     retention.VENDOR_LINK: gettext_noop("The proctoring service's copy of your session"),
+    retention.MONITOR: gettext_noop("Your exam monitor's details and report"),
 }
 
 

@@ -51,6 +51,10 @@ ID_PHOTO = 'id_photo'
 THUMBNAIL = 'thumbnail'
 VENDOR_LINK = 'vendor_link'
 KINDS = (RECORDING, USER_PHOTO, ID_PHOTO, THUMBNAIL, VENDOR_LINK)
+# A nominated exam monitor's details and report: erased by ``monitors.nominations.erase`` (``flow.privacy``),
+# the nomination's row kept, days after the last exam it covers closed.
+MONITOR = 'monitor'
+POLICY_KINDS = (*KINDS, MONITOR)
 VENDOR_DATA = 'vendor_data'    # a vendor's copy of a session (the item is the attempt), under the vendor_link rule
 # The items each kind's rule deletes, where they are more than the kind's own.
 ITEMS_OF_KIND = {VENDOR_LINK: (VENDOR_LINK, VENDOR_DATA)}
@@ -78,7 +82,7 @@ class Rule:
 # (its recordings, and our links to them) after one year.
 DEFAULT_POLICY = {
     RECORDING: Rule(days=42), USER_PHOTO: Rule(days=42), ID_PHOTO: Rule(days=42), THUMBNAIL: Rule(days=42),
-    VENDOR_LINK: Rule(days=365),
+    VENDOR_LINK: Rule(days=365), MONITOR: Rule(days=42),
 }
 
 
@@ -95,8 +99,9 @@ def read_policy(configured):
         raise ImproperlyConfigured('PROCTORING_RETENTION must map kinds of data to rules.')
     names = {field.name for field in fields(Rule)}
     for kind, rule in configured.items():
-        if kind not in KINDS:
-            raise ImproperlyConfigured(f'PROCTORING_RETENTION: unknown kind {kind!r} (one of {", ".join(KINDS)}).')
+        if kind not in POLICY_KINDS:
+            raise ImproperlyConfigured(
+                f'PROCTORING_RETENTION: unknown kind {kind!r} (one of {", ".join(POLICY_KINDS)}).')
         if rule is None:
             policy[kind] = Rule()
             continue

@@ -9,7 +9,7 @@ staff's reasons in the history, interruption details) is emptied; the exam codes
 and so do the values in the allowances' history (an accommodation can reveal a disability): who
 changed which kind of allowance, and when, is kept. The onboarding statuses kept of the vendors'
 answers, the e-mails to the learner and their bookings of sittings (freeing their seats) are
-deleted. Running it twice changes nothing more.
+deleted; their exam monitors' details and reports are erased. Running it twice changes nothing more.
 """
 import logging
 
@@ -17,6 +17,7 @@ from django.db import transaction
 
 from ..exams.models import Allowance, AllowanceChange, AttemptTransition, ExamAttempt
 from ..messages import sending
+from ..monitors import nominations as monitors
 from ..providers import onboarding, outbox
 from ..providers.base import Feature
 from ..providers.models import ProviderCall
@@ -52,6 +53,7 @@ def erase(user, storage, now):
         onboarding.forget(user)   # the vendors erase their own profiles at their retirement call
         sending.forget(user)
         sittings.forget(user)
+        monitors.forget(user)
     return purged
 
 

@@ -24,6 +24,7 @@ class Step:
     ROOM_SCAN = 'room_scan'
     USER_PHOTO = 'user_photo'
     ONBOARDING = 'onboarding'
+    MONITOR_PASSWORD = 'monitor_password'   # the learner's nominated monitor types the exam password
 
 
 @dataclass(frozen=True)
@@ -150,6 +151,8 @@ class ProctoringProvider:
     exam_rule_choices = {}
     #: What the learner agrees to before opting in (``PrivacyFacts``).
     privacy = PrivacyFacts()
+    #: A person decides every session of this provider (it reaches the review queue when submitted).
+    person_decides = False
 
     def __init__(self, **config):
         self.config = config

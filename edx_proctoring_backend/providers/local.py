@@ -50,6 +50,7 @@ class LocalProvider(ProctoringProvider):
     # The system check (browser, camera, microphone where sound is recorded, upload speed) runs in the page.
     learner_steps = (Step.SYSTEM_CHECK, Step.USER_PHOTO, Step.ID_PHOTO, Step.ROOM_SCAN, Step.EXAM_CODE)
     exam_rule_choices = RULE_LABELS
+    person_decides = True
     privacy = PrivacyFacts(
         data=('identity', 'exam_events', 'photo', 'id_photo', 'webcam_video', 'sound_when_asked', 'screen_when_asked',
               'room_scan_when_asked'),

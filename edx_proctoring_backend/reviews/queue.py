@@ -2,14 +2,14 @@
 Who decides, and what awaits them: the attempts a person must review, oldest first.
 
 An attempt awaits a person when a review asked for a second look (any provider), and, for exams
-recorded on this site, as soon as it is submitted: there a person always makes the decision.
+recorded on this site or watched by a nominated monitor, as soon as it is submitted: there a person
+always makes the decision.
 """
 from django.db.models import Q, prefetch_related_objects
 
 from ..exams.errors import AttemptNotFound
 from ..exams.models import ExamAttempt
 from ..exams.statuses import AttemptStatus, ExamType
-from ..providers.local import LocalProvider
 from ..providers.registry import UnknownProvider, get_provider, provider_names
 from ..recordings.models import Recording
 from .outcomes import Outcome
@@ -51,11 +51,14 @@ def review_stage(attempt):
 
 
 def person_decides_providers():
-    """The configured providers whose every session a person reviews (those recording on this site)."""
+    """
+    The configured providers whose every session a person reviews (``person_decides``: those recording on
+    this site, and exam monitors).
+    """
     names = []
     for name in provider_names():
         try:
-            if isinstance(get_provider(name), LocalProvider):
+            if get_provider(name).person_decides:
                 names.append(name)
         except (UnknownProvider, ImportError):
             continue

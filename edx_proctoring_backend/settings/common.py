@@ -84,6 +84,14 @@ DEFAULTS = {
     # The address e-mails give for an exam, formatted with lms_root_url (LMS_ROOT_URL), course_key and
     # usage_key (None: the LMS's jump_to address of the block).
     'PROCTORING_EXAM_URL': None,
+    # Nominated exam monitors (monitors/): the exam password is e-mailed to the approved monitor this many
+    # days before the exam opens (at once where it has no opening, or it is nearer), a reminder this many
+    # hours before, and the link of their report works this many days.
+    'PROCTORING_MONITOR_PASSWORD_DAYS': 7,
+    'PROCTORING_MONITOR_REMINDER_HOURS': 24,
+    'PROCTORING_MONITOR_REPORT_DAYS': 60,
+    # Where e-mails send people to this package's own pages (the monitor's report); None: LMS_ROOT_URL.
+    'PROCTORING_SITE_URL': None,
 }
 
 TEMPLATES_DIR = str(Path(__file__).resolve().parent.parent / 'templates')

@@ -344,7 +344,25 @@
             checks.addEventListener('submit', function (event) {
                 event.preventDefault();
                 var code = checks.querySelector('[name="exam_code"]');
-                act('confirm_checks', {exam_code: code ? code.value : ''}, checks.querySelector('button[type="submit"]'));
+                var password = checks.querySelector('[name="monitor_password"]');
+                act('confirm_checks', {exam_code: code ? code.value : '', monitor_password: password ? password.value : ''},
+                    checks.querySelector('button[type="submit"]'));
+            });
+        }
+
+        // Nominating an exam monitor sends who they are and the conditions they meet.
+        var nomination = root.querySelector('form[data-action="nominate"]');
+        if (nomination) {
+            nomination.addEventListener('submit', function (event) {
+                event.preventDefault();
+                var data = {declarations: [], whole_course: nomination.elements.whole_course.checked};
+                ['name', 'email', 'phone', 'occupation'].forEach(function (name) {
+                    data[name] = nomination.elements[name].value;
+                });
+                nomination.querySelectorAll('input[name="declaration"]:checked').forEach(function (input) {
+                    data.declarations.push(input.value);
+                });
+                act('nominate', data, nomination.querySelector('button[type="submit"]'));
             });
         }
 

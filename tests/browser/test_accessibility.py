@@ -189,7 +189,7 @@ def test_every_dashboard_page(chromium, live_server, workbench, learner_name, lo
     audit.act('start', 'started')
     audit.page.goto(f'{live_server.url}{DASHBOARD}/?student=course_staff')
     audit.check('dashboard home', 'body')
-    for name in ('allowances', 'attempts', 'learners', 'exports', 'settings'):
+    for name in ('allowances', 'attempts', 'learners', 'sittings', 'monitors', 'exports', 'settings'):
         audit.page.goto(f'{live_server.url}{DASHBOARD}/{name}')
         audit.check(f'dashboard {name}', 'body')
     audit.page.goto(f'{live_server.url}{DASHBOARD}/attempts')

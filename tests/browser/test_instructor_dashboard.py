@@ -244,23 +244,24 @@ def test_allowances_page_works_with_the_keyboard_and_names_every_control(
     open_timed_exam(page, timed_exam_url)
     staff_page.goto(dashboard(live_server.url, 'allowances', student=STAFF))
     tab_links = staff_page.get_by_role('navigation', name='Sections').get_by_role('link')
-    expect(tab_links).to_have_text(['Allowances', 'Attempts', 'Practice and onboarding', 'Exports', 'Course settings'])
+    expect(tab_links).to_have_text(['Allowances', 'Attempts', 'Practice and onboarding', 'Sittings', 'Exam monitors',
+                                    'Exports', 'Course settings'])
     expect(tab_links.first).to_have_attribute('aria-current', 'page')
 
     # Tab from the top of the page: the sections first, then the fields of "Add an allowance" in order.
     reached = []
-    for _ in range(10):
+    for _ in range(12):
         press_tab(staff_page)
         reached.append(staff_page.evaluate(FOCUSED))
-    assert [(item['inTabs'], item['text']) for item in reached[:5]] == [
-        (True, 'Allowances'), (True, 'Attempts'), (True, 'Practice and onboarding'), (True, 'Exports'),
-        (True, 'Course settings')], reached
-    assert [item['id'] or item['text'] for item in reached[5:]] == [
+    assert [(item['inTabs'], item['text']) for item in reached[:7]] == [
+        (True, 'Allowances'), (True, 'Attempts'), (True, 'Practice and onboarding'), (True, 'Sittings'),
+        (True, 'Exam monitors'), (True, 'Exports'), (True, 'Course settings')], reached
+    assert [item['id'] or item['text'] for item in reached[7:]] == [
         'add-learner', 'add-exam', 'add-kind', 'add-value', 'Add the allowance'], reached
 
     # Every field of every page staff may open has an accessible name.
     assert staff_page.evaluate(UNNAMED_CONTROLS) == []
-    for name in ('attempts', 'learners', 'exports', 'settings'):
+    for name in ('attempts', 'learners', 'sittings', 'monitors', 'exports', 'settings'):
         staff_page.goto(dashboard(live_server.url, name))
         assert staff_page.evaluate(UNNAMED_CONTROLS) == [], name
     # The export links are targets of at least 24 px (WCAG 2.2 target size).
@@ -273,7 +274,7 @@ def test_allowances_page_works_with_the_keyboard_and_names_every_control(
     staff_page.goto(dashboard(live_server.url, 'allowances'))
     form = staff_page.get_by_role('group', name='Add an allowance', exact=True)
     expect(form.get_by_label('Exam').locator('option')).to_have_text(['One-minute exam', TIMED_EXAM])
-    press_tab(staff_page, 6)
+    press_tab(staff_page, 8)   # the seven sections, then the first field
     expect(form.get_by_label('Learner')).to_be_focused()
     # (Typing on a closed list chooses the first option that begins with what was typed.)
     for text in ('nobody-by-this-name', 'Timed', 'Time m'):

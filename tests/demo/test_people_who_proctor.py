@@ -64,6 +64,7 @@ def test_the_front_page_links_the_sittings_and_the_mailbox(client):
     html = client.get('/').content.decode()
     assert 'Proctored exam booked at sittings' in html
     assert 'class="demo-sittings" href="/api/proctored-exams/dashboard/' in html and 'href="/demo/mail/"' in html
+    assert 'class="demo-monitors" href="/api/proctored-exams/dashboard/' in html
 
 
 def test_the_block_of_the_booked_exam_is_found():

@@ -16,11 +16,11 @@ from edx_proctoring_backend.providers.models import OnboardingProfile
 from tests import journeys
 from tests.edx_proctoring_backend.rest.conftest import COURSE, OTHER_COURSE
 
-PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'sittings', 'exports', 'settings')
+PAGES = ('allowances', 'attempts', 'reviews', 'learners', 'sittings', 'monitors', 'exports', 'settings')
 # The pages each role sees (the learners page and the attempts page need only to view attempts).
 SEES = {
     'learner': set(), 'stranger': set(), 'other_staff': set(),
-    'staff': {'allowances', 'attempts', 'learners', 'sittings', 'exports', 'settings'},
+    'staff': {'allowances', 'attempts', 'learners', 'sittings', 'monitors', 'exports', 'settings'},
     'instructor': set(PAGES), 'support': {'attempts', 'reviews', 'learners', 'exports'}, 'admin': set(PAGES),
 }
 
