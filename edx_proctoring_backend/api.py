@@ -27,7 +27,9 @@ from .exams.models import Allowance
 from .exams.signals import attempt_status_changed
 from .exams.statuses import AttemptStatus, ExamType, ReviewStatus
 from .exams.timer_tokens import timer_token
-from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, support, vendor_messages
+from .flow import (
+    announcements, calls, learner, privacy as flow_privacy, reviews as flow_reviews, staff, support, vendor_messages,
+)
 from .lms import content_dates, links, publishing, roles
 from .messages import sending as messages
 from .monitors import nominations as monitors
@@ -82,7 +84,7 @@ __all__ = [
     'kept_onboarding_statuses', 'onboarding_changed', 'credit_min_grade', 'course_settings_of',
     'change_course_settings', 'InvalidSettings', 'support_for', 'site_credit_min_grade', 'exam_rules_in_force',
     'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'FIRST_REVIEW', 'person_decisions',
-    'reset_onboarding', 'upload_check', 'UPLOAD_CHECK_BYTES', 'send_due_messages',
+    'reset_onboarding', 'upload_check', 'UPLOAD_CHECK_BYTES', 'send_due_messages', 'announce_exam_openings',
     'parse_id', 'requires_booking', 'sitting_begin_between', 'exam_url', 'book_sitting', 'cancel_booking',
     'booking_of', 'booking_calendar', 'describe_sitting',
     'told_moment', 'place_label',
@@ -427,6 +429,7 @@ monitor_report_of = monitors.report_of
 # ---- E-mails to learners and exam monitors (messages/) --------------------------------------------------------
 
 send_due_messages = messages.send_due
+announce_exam_openings = announcements.announce_openings
 
 
 # ---- Exams and attempts kept for edx-proctoring's (special_exams/hosting.py) ---------------------------------

@@ -6,7 +6,7 @@ from celery import shared_task
 
 from . import monitoring
 from .authoring.exams import register_with_provider, sync_course_exams as sync_published_exams
-from .flow import calls, learner, privacy as flow_privacy, reviews as flow_reviews
+from .flow import announcements, calls, learner, privacy as flow_privacy, reviews as flow_reviews
 from .messages import sending
 from .recordings import capture
 
@@ -72,3 +72,9 @@ def send_message(message_id):
 def send_due_messages():
     """Send the e-mails that are due, and try again the ones that failed (every minute)."""
     return sending.send_due()
+
+
+@shared_task(name='edx_proctoring_backend.tasks.announce_exam_openings', ignore_result=True)
+def announce_exam_openings():
+    """Tell the learners of the exams that open within PROCTORING_OPENING_NOTICE_DAYS (every hour)."""
+    return announcements.announce_openings()

@@ -1,5 +1,6 @@
 """The learner's enrollment track, which decides whether the proctored option is offered."""
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from . import platform
 
@@ -21,6 +22,17 @@ def enrollment_mode(user, course_key):
         modes = getattr(settings, 'PROCTORING_STANDALONE_ENROLLMENT_MODES', {})
         return modes.get(user.username, getattr(settings, 'PROCTORING_STANDALONE_DEFAULT_MODE', 'verified'))
     return mode if is_active else None
+
+
+def enrolled_learners(course_key, known=()):
+    """
+    The course's enrolled users (a ``User`` queryset). Standalone, where no enrollment is recorded, the
+    users ``known`` (ids of learners who took part in the course's exams) stand for them.
+    """
+    try:
+        return platform.enrolled_users(course_key)
+    except platform.PlatformUnavailable:
+        return get_user_model().objects.filter(pk__in=list(known))
 
 
 def is_verified_track(user, course_key):

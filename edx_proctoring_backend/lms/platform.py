@@ -50,6 +50,12 @@ def enrollment_mode(user, course_key):
     return enrollments.enrollment_mode_for_user(user, _course_key(course_key))
 
 
+def enrolled_users(course_key):
+    """The users actively enrolled in the course, as a ``User`` queryset."""
+    enrollments = _module('common.djangoapps.student.models').CourseEnrollment
+    return enrollments.objects.users_enrolled_in(course_id=_course_key(course_key))
+
+
 # ---- Credit -------------------------------------------------------------------------------------
 
 def is_credit_course(course_key):

@@ -84,6 +84,8 @@ DEFAULTS = {
     # The address e-mails give for an exam, formatted with lms_root_url (LMS_ROOT_URL), course_key and
     # usage_key (None: the LMS's jump_to address of the block).
     'PROCTORING_EXAM_URL': None,
+    # Learners are told an exam opens soon this many days before it opens (None: never).
+    'PROCTORING_OPENING_NOTICE_DAYS': 14,
     # Nominated exam monitors (monitors/): the exam password is e-mailed to the approved monitor this many
     # days before the exam opens (at once where it has no opening, or it is nearer), a reminder this many
     # hours before, and the link of their report works this many days.
@@ -100,13 +102,14 @@ RETRY_TASK = 'edx_proctoring_backend.tasks.retry_provider_calls'
 REQUEUE_ANALYSES_TASK = 'edx_proctoring_backend.tasks.requeue_stale_analyses'
 RETENTION_TASK = 'edx_proctoring_backend.tasks.enforce_retention'
 MESSAGES_TASK = 'edx_proctoring_backend.tasks.send_due_messages'
+OPENINGS_TASK = 'edx_proctoring_backend.tasks.announce_exam_openings'
 
 
 def plugin_settings(settings):
     """
-    Fill in defaults, schedule the expiry sweep, the provider-call retries and the due e-mails every minute, the
-    stale-analysis sweep every five and the retention policy every hour, and add the instructor
-    dashboard's tab and the exam content's gate to the openedx-filters pipelines.
+    Fill in defaults; schedule the expiry sweep, the provider-call retries and the due e-mails every minute,
+    the stale-analysis sweep every five, and the retention policy and the exams opening soon every hour;
+    and add the instructor dashboard's tab and the exam content's gate to the openedx-filters pipelines.
     """
     for name, value in DEFAULTS.items():
         if not hasattr(settings, name):
@@ -121,6 +124,7 @@ def plugin_settings(settings):
     schedule.setdefault('proctored-exams-requeue-stale-analyses', {'task': REQUEUE_ANALYSES_TASK, 'schedule': 300.0})
     schedule.setdefault('proctored-exams-enforce-retention', {'task': RETENTION_TASK, 'schedule': 3600.0})
     schedule.setdefault('proctored-exams-send-due-messages', {'task': MESSAGES_TASK, 'schedule': 60.0})
+    schedule.setdefault('proctored-exams-announce-openings', {'task': OPENINGS_TASK, 'schedule': 3600.0})
     # The instructor dashboard's "Proctored exams" tab (lms/dashboard_tab.py), whose section template the
     # legacy dashboard finds in the platform's Mako template directories.
     # pylint: disable=import-outside-toplevel

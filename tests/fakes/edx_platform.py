@@ -317,6 +317,20 @@ def _platform_modules(platform):  # pylint: disable=too-many-statements
                            course_id=course_id)
             return platform.enrollments.get((user.pk, str(course_id)), (None, None))
 
+    class CourseEnrollmentManager:  # pylint: disable=too-few-public-methods
+        """``CourseEnrollment.objects`` (only what the package reads)."""
+
+        def users_enrolled_in(self, course_id, include_inactive=False, verified_only=False):
+            """The users enrolled in the course (active ones only, unless asked), as a ``User`` queryset."""
+            platform.enter(f'{STUDENT_MODELS}.CourseEnrollment.objects.users_enrolled_in', course_id=course_id,
+                           include_inactive=include_inactive, verified_only=verified_only)
+            ids = [user_id for (user_id, course), (mode, active) in platform.enrollments.items()
+                   if course == str(course_id) and (active or include_inactive)
+                   and (not verified_only or mode == 'verified')]
+            return get_user_model().objects.filter(pk__in=ids)
+
+    CourseEnrollment.objects = CourseEnrollmentManager()
+
     # ---- openedx/core/djangoapps/credit/api/eligibility.py ----------------------------------------
 
     def is_credit_course(course_key):

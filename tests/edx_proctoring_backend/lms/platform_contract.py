@@ -47,6 +47,14 @@ CONTRACT = (
         semantics='Returns (mode, is_active) of the enrollment; (None, None) when there is none.',
     ),
     PlatformCallable(
+        module='common.djangoapps.student.models',
+        qualname='CourseEnrollment.objects.users_enrolled_in',
+        kind='function',
+        signature='(course_id, include_inactive=False, verified_only=False)',
+        source='common/djangoapps/student/models/course_enrollment.py',
+        semantics='A User queryset of the users enrolled in the course (active enrollments unless include_inactive).',
+    ),
+    PlatformCallable(
         module='openedx.core.djangoapps.credit.api',
         qualname='is_credit_course',
         kind='function',

@@ -32,6 +32,7 @@ def ours(name=FINAL, display_name='Final exam'):
 
 STANDALONE_CALLS = {
     'enrollment_mode': lambda user: platform.enrollment_mode(user, COURSE),
+    'enrolled_users': lambda user: platform.enrolled_users(COURSE),
     'is_credit_course': lambda user: platform.is_credit_course(COURSE),
     'ensure_credit_requirement': lambda user: platform.ensure_credit_requirement(COURSE, FINAL, 'Final'),
     'set_credit_requirement_status': lambda user: platform.set_credit_requirement_status(
@@ -244,6 +245,7 @@ def test_the_adapter_uses_exactly_the_callables_of_the_contract(edx_platform, le
     platform.site_configuration_value('PROCTORING_CONSENT_TERMS', {})
     platform.published_blocks(COURSE, 'proctored_exam')
     platform.user_language(learner)
+    assert list(platform.enrolled_users(COURSE)) == [learner]
 
     assert {dotted for dotted, _ in edx_platform.calls} == set(BY_NAME)
 

@@ -45,6 +45,7 @@ def test_every_periodic_task_has_a_command(settings, learner, make_exam, monkeyp
         common.REQUEUE_ANALYSES_TASK: ['proctoring_requeue_analyses'],
         common.RETENTION_TASK: ['proctoring_retention', '--delete'],
         common.MESSAGES_TASK: ['proctoring_send_messages'],
+        common.OPENINGS_TASK: ['proctoring_announce_openings'],
     }
     schedule = getattr(settings, 'CELERY_BEAT_SCHEDULE', None) or settings.CELERYBEAT_SCHEDULE
     scheduled = {entry['task'] for entry in schedule.values() if entry['task'].startswith('edx_proctoring_backend.')}
@@ -61,3 +62,6 @@ def test_every_periodic_task_has_a_command(settings, learner, make_exam, monkeyp
     monkeypatch.setattr(api, 'send_due_messages', lambda: 3)
     call_command('proctoring_send_messages', stdout=out)
     assert 'Sent 3 e-mail(s).' in out.getvalue()
+    monkeypatch.setattr(api, 'announce_exam_openings', lambda: 4)
+    call_command('proctoring_announce_openings', stdout=out)
+    assert 'Told 4 learner(s) that an exam opens soon.' in out.getvalue()

@@ -1,14 +1,18 @@
 """E-mails: one per event, in the recipient's language, over real SMTP, and never twice."""
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from edx_proctoring_backend import api
-from edx_proctoring_backend.messages import notices, sending
+from edx_proctoring_backend.flow.announcements import EXAM_OPENING
+from edx_proctoring_backend.messages import notices, rendering, sending
 from edx_proctoring_backend.messages.models import OutgoingMessage
 from edx_proctoring_backend.messages.rendering import ACE_PARTS, render, template_name
+from edx_proctoring_backend.monitors import notices as monitor_notices
+from edx_proctoring_backend.sittings import notices as sitting_notices
 from edx_proctoring_backend.tasks import send_due_messages, send_message
 from tests import journeys
 from tests.fakes.smtp import html_of, text_of
@@ -168,7 +172,23 @@ def test_a_retired_learners_messages_go(ada):
     assert not OutgoingMessage.objects.exists()
 
 
-@pytest.mark.parametrize('name', notices.NAMES)
-def test_every_message_has_every_part_edx_ace_asks_for(name):
+MESSAGE_NAMES = sorted(path.name for path in (Path(rendering.__file__).parents[1] / 'templates' /
+                                              'edx_proctoring_backend' / 'edx_ace').iterdir() if path.name != 'common')
+
+
+def test_every_message_of_the_wings_has_templates():
+    assert set(MESSAGE_NAMES) == {*notices.NAMES, *sitting_notices.NAMES, *monitor_notices.NAMES, EXAM_OPENING}
+
+
+@pytest.mark.parametrize('name', MESSAGE_NAMES)
+def test_every_message_has_every_part_edx_ace_asks_for_and_renders_in_each_language(name):
     for part in ACE_PARTS:
         assert get_template(template_name(name, part))
+    sitting = {'moment': 'Monday', 'minutes': 60, 'place': 'Online', 'location': '', 'begin_from': 'a',
+               'begin_until': 'b'}
+    for language in ('en', 'fr', 'nl', 'ar'):
+        rendered = render(name, {'recipient_name': 'Ada', 'exam_name': 'Final', 'exam_url': 'https://x',
+                                 'sitting': sitting, 'previous': sitting, 'monitor_name': 'Grace',
+                                 'learner_name': 'Ada', 'password': 'ABCD', 'report_url': 'https://r',
+                                 'opens': 'Monday', 'reason': 'why'}, language)
+        assert rendered.subject and 'Ada' in rendered.text and f'lang="{language}"' in rendered.html
