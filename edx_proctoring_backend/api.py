@@ -417,7 +417,7 @@ staff_cancel_booking = sittings.staff_cancel
 
 MONITOR_DECLARATIONS = monitors.DECLARATIONS
 uses_monitor = monitors.uses_monitor
-nominate_monitor = monitors.nominate
+nominate_monitor = learner.nominate_monitor
 decide_nomination = monitors.decide
 course_nominations = monitors.course_nominations
 course_nomination = monitors.course_nomination

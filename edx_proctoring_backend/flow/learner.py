@@ -301,6 +301,15 @@ def refuse_terms(user, exam, terms_version):
     return alternatives.offered(exam, _may_opt_out(exam, user))
 
 
+def nominate_monitor(user, exam, name, email, phone, occupation, declarations, whole_course=False):
+    """
+    The learner nominates their exam monitor for ``exam`` (``monitors.nominations.nominate``); only a
+    learner who is offered proctoring nominates one.
+    """
+    _require_offered(user, exam)
+    return monitors.nominate(user, exam, name, email, phone, occupation, declarations, whole_course=whole_course)
+
+
 def request_on_campus(user, exam):
     """
     The learner asks to sit ``exam`` on campus at a later date instead of online (where the exam offers

@@ -171,13 +171,13 @@ def cancel_sitting(sitting, by, reason, now=None):
     """
     _require_reason(reason)
     now = now or timezone.now()
-    with transaction.atomic():
-        if not Sitting.objects.filter(pk=sitting.pk, cancelled_at=None).update(cancelled_at=now):
-            return 0
-        bookings = list(Booking.objects.filter(sitting=sitting).select_related('exam', 'user'))
-        for booking in bookings:
-            _cancel(booking.exam, booking.user, by=by, now=now, reason=reason)
-    return len(bookings)
+    # Closed first, on its own: nobody books it from then on. Each booking is then cancelled as a learner's
+    # change is made (its booking, then its sitting), so that the two never wait for each other.
+    if not Sitting.objects.filter(pk=sitting.pk, cancelled_at=None).update(cancelled_at=now):
+        return 0
+    bookings = list(Booking.objects.filter(sitting=sitting).select_related('exam', 'user'))
+    return sum(_cancel(booking.exam, booking.user, by=by, now=now, reason=reason, of_sitting=sitting)
+               for booking in bookings)
 
 
 def _require_reason(reason):
@@ -245,11 +245,14 @@ def _change(exam, user, sitting, by, now, reason='', learner=False):
     return booking
 
 
-def _cancel(exam, user, by, now, reason='', learner=False):
-    """Cancel the learner's booking, if any (``learner``: within their own limits); True if there was one."""
+def _cancel(exam, user, by, now, reason='', learner=False, of_sitting=None):
+    """
+    Cancel the learner's booking, if any (``learner``: within their own limits; ``of_sitting``: only a
+    booking of that sitting, one the learner moved away from meanwhile stays); True if there was one.
+    """
     with transaction.atomic():
         booking = _locked_booking(exam, user, now)
-        if booking is None or booking.sitting is None:
+        if booking is None or booking.sitting is None or (of_sitting and booking.sitting_id != of_sitting.pk):
             return False
         if learner and not may_change(exam, booking, now):
             raise NotAllowed('Your booking can no longer be changed.', code='booking_cutoff')

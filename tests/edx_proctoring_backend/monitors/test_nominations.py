@@ -193,3 +193,10 @@ def test_the_terms_say_what_the_monitor_holds_and_how_long_it_is_kept(monitored_
             'exam') in terms['What is collected']
     assert 'the course team, who approve your monitor' in terms['Who sees it'][0]
     assert terms['How long it is kept'][0].startswith("Your exam monitor's details and report: deleted 42 days after")
+
+
+def test_only_learners_offered_proctoring_nominate(monitored_exam, make_user, settings):
+    settings.PROCTORING_STANDALONE_ENROLLMENT_MODES = {'audit_learner': 'audit'}
+    with pytest.raises(api.NotAllowed) as refused:
+        nominate(make_user('audit_learner'), monitored_exam)
+    assert refused.value.code == 'not_verified' and not Nomination.objects.exists()

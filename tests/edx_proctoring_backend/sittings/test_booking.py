@@ -162,3 +162,12 @@ def test_a_retired_learner_frees_their_seat(booked_exam, make_sitting, make_lear
     api.retire_user(ada)
     assert seats(sitting) == 0 and not api.booking_of(booked_exam, ada)
     assert Sitting.objects.filter(pk=sitting.pk).exists()
+
+
+def test_cancelling_a_sitting_spares_a_learner_who_moved_away_meanwhile(booked_exam, make_sitting, make_learner):
+    ada = make_learner('ada')
+    first, second = make_sitting(days=10), make_sitting(days=12)
+    api.book_sitting(ada, booked_exam, second.pk)          # moved away before the cancellation reached her
+    cancel = rules._cancel  # pylint: disable=protected-access
+    assert not cancel(booked_exam, ada, by=None, now=timezone.now(), reason='closed', of_sitting=first)
+    assert api.booking_of(booked_exam, ada).sitting == second
