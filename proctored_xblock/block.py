@@ -518,7 +518,10 @@ class ProctoredExamBlock(LearnerCourseMixin, StudioContainerXBlockMixin, XBlock)
     def booking_calendar(self, request, suffix=''):  # pylint: disable=unused-argument
         """The learner's booked sitting as an iCalendar file (404 without a booking)."""
         user = self.current_django_user()
-        exam = self.exam() if user is not None else None
+        try:
+            exam = self.exam() if user is not None else None
+        except api.InvalidExamSettings:
+            exam = None   # not set up: no booking either
         booking = api.booking_of(exam, user) if exam is not None else None
         if booking is None:
             return Response(status=404, body=b'', content_type='text/plain')

@@ -166,3 +166,9 @@ def test_the_booking_page_in_french(workbench):
     with translation.override('fr'):
         html, _ = page(block)
     assert 'Réserver cette session' in html and 'jeudi 10 décembre 2026 09:00' in html
+
+
+def test_no_calendar_without_a_booking_nor_for_an_exam_not_set_up(workbench):
+    _, block = workbench(PROCTORED_60)
+    block.provider = 'not-configured'      # an exam its author has not finished setting up
+    assert calendar_of(block).status_code == 404
