@@ -112,7 +112,8 @@
         if (!bar) { return; }
         var scheduled = false;
 
-        // The bottom of the host's headers stuck at the top of the window, one below the other.
+        // The bottom of the host's headers stuck at the top of the window, one below the other. What is
+        // fixed and a third of the window tall or more is no header (a background, a side panel, an overlay).
         function hostHeaderBottom() {
             var box = root.getBoundingClientRect();
             var x = Math.min(Math.max(box.left + box.width / 2, 0), global.innerWidth - 1);
@@ -122,8 +123,9 @@
                 document.elementsFromPoint(x, bottom).forEach(function (element) {
                     if (root.contains(element)) { return; }
                     var position = global.getComputedStyle(element).position;
-                    if (position === 'fixed' || position === 'sticky') {
-                        below = Math.max(below, element.getBoundingClientRect().bottom);
+                    var rect = element.getBoundingClientRect();
+                    if ((position === 'fixed' || position === 'sticky') && rect.height < global.innerHeight / 3) {
+                        below = Math.max(below, rect.bottom);
                     }
                 });
                 if (below <= bottom) { break; }

@@ -98,13 +98,17 @@ def test_a_learner_takes_the_exam_with_the_keyboard_alone(workbench, page, learn
     assert page.js_errors == []
 
 
-# Installed before the page's scripts run: a host page's fixed header, 60 px high, as a site's own.
+# Installed before the page's scripts run: a host page's fixed header, 60 px high, as a site's own, and a
+# fixed background as tall as the window behind everything (not a header: the bar does not go below it).
 HOST_HEADER = """
 document.addEventListener('DOMContentLoaded', () => {
     const header = document.createElement('header');
     header.style.cssText = 'position: fixed; top: 0; left: 0; right: 0; height: 60px; background: #223; z-index: 100';
+    const backdrop = document.createElement('div');
+    backdrop.style.cssText = 'position: fixed; inset: 0; z-index: -1; background: #fff';
     document.body.style.paddingTop = '60px';
     document.body.prepend(header);
+    document.body.prepend(backdrop);
 });
 """
 # Evaluated in the page: the top and bottom of the timer bar and of the focused element, in the window.
