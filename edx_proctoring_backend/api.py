@@ -86,7 +86,7 @@ __all__ = [
     'add_reviewer_mark', 'reviewer_marks', 'parse_moment', 'review_stage', 'FIRST_REVIEW', 'person_decisions',
     'reset_onboarding', 'upload_check', 'UPLOAD_CHECK_BYTES', 'send_due_messages', 'announce_exam_openings',
     'parse_id', 'requires_booking', 'sitting_begin_between', 'exam_url', 'book_sitting', 'cancel_booking',
-    'booking_of', 'booking_calendar', 'describe_sitting',
+    'booking_of', 'booking_calendar',
     'told_moment', 'place_label',
     'SITTING_PLACES', 'booking_exams', 'add_sitting', 'exam_sitting', 'exam_schedule', 'exam_booking',
     'bookings_csv', 'cancel_sitting', 'staff_move_booking', 'staff_cancel_booking', 'MONITOR_DECLARATIONS',
@@ -398,7 +398,6 @@ booking_of = sittings.booking_of
 booking_calendar = sitting_calendar.booking_calendar
 sitting_begin_between = sittings.begin_between
 exam_url = links.exam_url
-describe_sitting = sitting_notices.described
 told_moment = sitting_notices.told_moment
 place_label = sitting_notices.place_label
 SITTING_PLACES = sittings.Sitting.PLACES
